@@ -1,0 +1,43 @@
+package app.hearth.gateway;
+
+import app.hearth.booking.demo.DemoClinic;
+import app.hearth.gateway.config.NodeConfig;
+import app.hearth.platform.config.ConfigException;
+import app.hearth.platform.config.Settings;
+
+/** {@code java -jar hearth.jar}: starts one node from the environment and prints one line when ready. */
+public final class HearthMain {
+
+    private HearthMain() {
+    }
+
+    public static void main(String[] args) {
+        // Before any Hazelcast class loads, so its start-up messages go through SLF4J too.
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        NodeConfig config;
+        try {
+            config = NodeConfig.from(Settings.load(System.getenv()));
+        } catch (ConfigException e) {
+            System.err.println("Hearth configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HearthNode node;
+        try {
+            node = HearthNode.start(config);
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "hearth-shutdown"));
+        String url = config.http().publicBaseUrl();
+        StringBuilder line = new StringBuilder("Hearth is ready at ").append(url);
+        if (config.demoSeed()) {
+            line.append(" | demo accounts (password ").append(DemoClinic.PASSWORD).append("): ")
+                    .append(String.join(", ", DemoClinic.EMAILS));
+        }
+        System.out.println(line);
+    }
+}

@@ -1,0 +1,213 @@
+package app.hearth.gateway;
+
+import app.hearth.booking.account.AccountPolicy;
+import app.hearth.booking.account.AccountService;
+import app.hearth.booking.account.CredentialRepository;
+import app.hearth.booking.account.RefreshTokens;
+import app.hearth.booking.account.SetPasswordTickets;
+import app.hearth.booking.clinic.ClinicRepository;
+import app.hearth.booking.demo.DemoClinic;
+import app.hearth.booking.people.PeopleEvents;
+import app.hearth.booking.people.PeopleService;
+import app.hearth.booking.people.PersonRepository;
+import app.hearth.gateway.auth.AccessTokens;
+import app.hearth.gateway.cluster.ClusterFactory;
+import app.hearth.gateway.config.NodeConfig;
+import app.hearth.gateway.http.ApiContract;
+import app.hearth.gateway.http.HttpVerticle;
+import app.hearth.gateway.http.NodeServices;
+import app.hearth.gateway.http.Readiness;
+import app.hearth.platform.audit.AuditLog;
+import app.hearth.platform.config.ConfigException;
+import app.hearth.platform.security.PasswordHasher;
+import app.hearth.platform.security.SigningKeys;
+import app.hearth.platform.store.Blocking;
+import app.hearth.platform.store.EmbeddedMongoServer;
+import app.hearth.platform.store.Store;
+import app.hearth.protocol.EventBusAddresses;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.cpu.CpuCoreSensor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Hearth node: the store (embedded or MONGO_URI), the Vert.x cluster, the node's services and
+ * its HTTP verticles. {@link #start} blocks until the node serves requests or has failed cleanly.
+ */
+public final class HearthNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HearthNode.class);
+
+    private final NodeConfig config;
+    private final Vertx vertx;
+    private final Store store;
+    private final EmbeddedMongoServer embedded;
+    private final boolean seededDemo;
+    private final int httpPort;
+
+    private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
+                       int httpPort) {
+        this.config = config;
+        this.vertx = vertx;
+        this.store = store;
+        this.embedded = embedded;
+        this.seededDemo = seededDemo;
+        this.httpPort = httpPort;
+    }
+
+    public static HearthNode start(NodeConfig config) {
+        EmbeddedMongoServer embedded = null;
+        Store store = null;
+        Vertx vertx = null;
+        try {
+            Files.createDirectories(config.dataDirectory());
+            String mongoUri;
+            if (config.store().embedded()) {
+                embedded = EmbeddedMongoServer.start(config.dataDirectory(), config.store().embeddedPort());
+                mongoUri = embedded.connectionString();
+            } else {
+                mongoUri = config.store().mongoUri().orElseThrow();
+            }
+            store = Store.connect(mongoUri, config.store().database());
+            store.ping();
+
+            SigningKeys keys = config.jwt().privateKeyFile().isPresent()
+                    ? SigningKeys.read(config.jwt().privateKeyFile().get(), config.jwt().publicKeyFile().orElseThrow())
+                    : SigningKeys.loadOrGenerate(config.dataDirectory());
+
+            PersonRepository people = new PersonRepository(store);
+            AuditLog.ensureIndexesOn(store);
+            people.ensureIndexes();
+            SetPasswordTickets tickets = new SetPasswordTickets(store);
+            tickets.ensureIndexes();
+            RefreshTokens refreshTokens = new RefreshTokens(store);
+            refreshTokens.ensureIndexes();
+            CredentialRepository credentials = new CredentialRepository(store);
+            PasswordHasher hasher = PasswordHasher.recommended();
+            Clock clock = Clock.systemUTC();
+
+            boolean seeded = config.demoSeed()
+                    && DemoClinic.seedIfAbsent(new ClinicRepository(store), people, credentials, hasher, clock);
+
+            Optional<HazelcastClusterManager> clusterManager = Optional.empty();
+            vertx = await(ClusterFactory.create(config.cluster()));
+            if (config.cluster().enabled()) {
+                clusterManager = Optional.of((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager());
+            }
+            Vertx node = vertx;
+
+            Blocking storeWork = Blocking.pool(vertx, "hearth-store", 16);
+            // Argon2 is CPU- and memory-bound: no more hashes at once than there are cores.
+            Blocking hashing = Blocking.pool(vertx, "hearth-hashing", Math.max(1, CpuCoreSensor.availableProcessors()));
+            AuditLog audit = new AuditLog(store, storeWork);
+            NodeConfig.Accounts a = config.accounts();
+            AccountService accounts = new AccountService(people, credentials, refreshTokens, tickets, audit, hasher,
+                    storeWork, hashing, new AccountPolicy(config.http().publicBaseUrl(), a.refreshTokenTtl(),
+                    a.setPasswordTtl(), a.failedLoginsPerAccount(), a.loginsPerAddress(), a.loginWindow()), clock);
+            PeopleEvents events = person -> node.eventBus().publish(EventBusAddresses.PEOPLE_EVENTS, new JsonObject()
+                    .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
+                    .put("change", "created"));
+            PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
+            AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
+                    config.jwt().accessTokenTtl());
+            ApiContract apiContract = ApiContract.load();
+            OpenAPIContract contract = await(apiContract.parse(vertx));
+            NodeServices services = new NodeServices(accounts, peopleService, audit, tokens,
+                    new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
+                    config.http().maxBodyBytes(), config.http().publicBaseUrl().startsWith("https://"));
+
+            int port = config.http().port();
+            if (port == 0) {
+                port = freePort(); // all verticle instances must share one concrete port
+            }
+            int listenPort = port;
+            await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort),
+                    new DeploymentOptions().setInstances(Math.max(1, CpuCoreSensor.availableProcessors()))));
+            vertx.setPeriodic(60_000, id -> accounts.evictIdleLimits());
+            vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
+                    .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
+                    .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
+            return new HearthNode(config, vertx, store, embedded, seeded, listenPort);
+        } catch (RuntimeException | IOException e) {
+            closeQuietly(vertx, store, embedded);
+            if (e instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new IllegalStateException("Hearth could not start: " + e.getMessage(), e);
+        }
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public boolean seededDemo() {
+        return seededDemo;
+    }
+
+    /** The embedded store's connection string, for a second node on this machine; empty with MONGO_URI. */
+    public Optional<String> embeddedStoreUri() {
+        return Optional.ofNullable(embedded).map(EmbeddedMongoServer::connectionString);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(vertx, store, embedded);
+    }
+
+    private static void closeQuietly(Vertx vertx, Store store, EmbeddedMongoServer embedded) {
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out while starting", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

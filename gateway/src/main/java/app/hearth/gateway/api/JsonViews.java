@@ -1,0 +1,79 @@
+package app.hearth.gateway.api;
+
+import app.hearth.booking.account.SetPasswordLink;
+import app.hearth.booking.people.EmergencyContact;
+import app.hearth.booking.people.Person;
+import app.hearth.platform.audit.AuditEntry;
+import app.hearth.platform.audit.AuditPage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Locale;
+
+/** Domain records → the JSON shapes of the OpenAPI contract (components/schemas). */
+final class JsonViews {
+
+    private JsonViews() {
+    }
+
+    static JsonObject person(Person p) {
+        JsonObject json = new JsonObject()
+                .put("id", p.id())
+                .put("clinicId", p.clinicId())
+                .put("role", p.role().wire())
+                .put("displayName", p.displayName())
+                .put("email", p.email())
+                .put("status", p.status().name().toLowerCase(Locale.ROOT));
+        putIfPresent(json, "phone", p.phone());
+        putIfPresent(json, "timeZone", p.timeZone());
+        putIfPresent(json, "therapistId", p.therapistId());
+        if (p.emergencyContact() != null) {
+            json.put("emergencyContact", emergencyContact(p.emergencyContact()));
+        }
+        if (p.createdAt() != null) {
+            json.put("createdAt", p.createdAt().toString());
+        }
+        return json;
+    }
+
+    static JsonObject people(List<Person> people) {
+        return new JsonObject().put("items", new JsonArray(people.stream().map(JsonViews::person).toList()));
+    }
+
+    static JsonObject link(SetPasswordLink link) {
+        return new JsonObject().put("url", link.url()).put("expiresAt", link.expiresAt().toString());
+    }
+
+    static JsonObject auditPage(AuditPage page) {
+        JsonObject json = new JsonObject().put("items", new JsonArray(page.items().stream().map(JsonViews::auditEntry).toList()));
+        putIfPresent(json, "nextBefore", page.nextBefore());
+        return json;
+    }
+
+    private static JsonObject auditEntry(AuditEntry e) {
+        JsonObject json = new JsonObject()
+                .put("id", e.id())
+                .put("at", e.at().toString())
+                .put("actorId", e.actorId())
+                .put("actorRole", e.actorRole())
+                .put("clinicId", e.clinicId())
+                .put("action", e.action())
+                .put("outcome", e.outcome().name().toLowerCase(Locale.ROOT));
+        putIfPresent(json, "resourceType", e.resourceType());
+        putIfPresent(json, "resourceId", e.resourceId());
+        putIfPresent(json, "sourceAddress", e.sourceAddress());
+        return json;
+    }
+
+    private static JsonObject emergencyContact(EmergencyContact c) {
+        JsonObject json = new JsonObject().put("name", c.name()).put("phone", c.phone());
+        putIfPresent(json, "relationship", c.relationship());
+        return json;
+    }
+
+    private static void putIfPresent(JsonObject json, String key, Object value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package app.hearth.gateway.cluster;
+
+import app.hearth.gateway.config.NodeConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Builds the node's Vert.x instance. Clustered nodes join through Hazelcast with an explicit TCP/IP
+ * member list (multicast off: it is unreliable in clouds and would let strangers on a LAN join) or,
+ * in Kubernetes, through DNS lookups of a headless service.
+ */
+public final class ClusterFactory {
+
+    private ClusterFactory() {
+    }
+
+    public static Future<Vertx> create(NodeConfig.Cluster cluster) {
+        VertxOptions options = new VertxOptions();
+        if (!cluster.enabled()) {
+            return Future.succeededFuture(Vertx.vertx(options));
+        }
+        options.getEventBusOptions().setHost(cluster.host()).setPort(0);
+        return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+                .buildClustered();
+    }
+
+    static Config hazelcastConfig(NodeConfig.Cluster cluster) {
+        Config config = ConfigUtil.loadConfig(); // keeps Vert.x's own map and multimap settings
+        config.setClusterName(cluster.name());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        // Defaults wait 5 s before joining and ~60 s before dropping a silent member; a clinic's room
+        // roster must lose a dead node's people within seconds.
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false"); // the node leaves in its own shutdown hook
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(cluster.port()).setPortAutoIncrement(false);
+        network.setPublicAddress(null);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (cluster.kubernetesService().isPresent()) {
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", cluster.kubernetesService().get());
+        } else {
+            network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+            join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+            config.setProperty("hazelcast.local.localAddress", cluster.host());
+        }
+        return config;
+    }
+}

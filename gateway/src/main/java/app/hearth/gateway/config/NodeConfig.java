@@ -1,0 +1,142 @@
+package app.hearth.gateway.config;
+
+import app.hearth.platform.config.ConfigException;
+import app.hearth.platform.config.Settings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one node is told at start-up, typed and checked once. Each default is commented where
+ * it is set; README.md lists the keys. Domain code never sees this class: the node hands each
+ * service the few values it needs.
+ */
+public record NodeConfig(
+        Mode mode,
+        Http http,
+        Path dataDirectory,
+        StoreSettings store,
+        Cluster cluster,
+        Jwt jwt,
+        Accounts accounts,
+        boolean demoSeed) {
+
+    /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
+    public enum Mode { DEVELOPMENT, PRODUCTION }
+
+    /**
+     * @param maxBodyBytes requests with a larger body get 413 before anything reads them
+     */
+    public record Http(String host, int port, String publicBaseUrl, long maxBodyBytes) {
+    }
+
+    /** @param mongoUri empty for the embedded default; {@code embeddedPort} 0 picks a free port */
+    public record StoreSettings(Optional<String> mongoUri, String database, int embeddedPort) {
+        public boolean embedded() {
+            return mongoUri.isEmpty();
+        }
+    }
+
+    /**
+     * @param members              TCP/IP join list (host:port); on one machine, loopback addresses
+     * @param kubernetesService    when set, Hazelcast finds members through this headless service instead
+     */
+    public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
+                          Optional<String> kubernetesService) {
+    }
+
+    /** @param privateKeyFile with {@code publicKeyFile}: operator-provided keys; empty means generate into the data directory */
+    public record Jwt(Optional<Path> privateKeyFile, Optional<Path> publicKeyFile, String issuer, String audience,
+                      Duration accessTokenTtl) {
+    }
+
+    public record Accounts(Duration refreshTokenTtl, Duration setPasswordTtl, int failedLoginsPerAccount,
+                           int loginsPerAddress, Duration loginWindow) {
+    }
+
+    public static NodeConfig from(Settings s) {
+        Mode mode = switch (s.get("HEARTH_MODE", "development").toLowerCase()) {
+            case "development", "dev" -> Mode.DEVELOPMENT;
+            case "production", "prod" -> Mode.PRODUCTION;
+            default -> throw new ConfigException("HEARTH_MODE must be development or production");
+        };
+        int port = s.getInt("HEARTH_HTTP_PORT", 8080);
+        // Loopback by default: the embedded default has demo accounts and should not be on the network.
+        String host = s.get("HEARTH_HTTP_HOST", "127.0.0.1");
+        String publicBaseUrl = s.get("HEARTH_PUBLIC_BASE_URL", "http://localhost:" + port);
+        try {
+            URI uri = URI.create(publicBaseUrl);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("HEARTH_PUBLIC_BASE_URL must be an absolute URL such as https://clinic.example");
+        }
+        Http http = new Http(host, port, publicBaseUrl, s.getInt("HEARTH_MAX_BODY_BYTES", 64 * 1024));
+
+        Optional<String> mongoUri = s.get("MONGO_URI");
+        StoreSettings store = new StoreSettings(mongoUri, s.get("HEARTH_MONGO_DATABASE", "hearth"),
+                s.getInt("HEARTH_EMBEDDED_MONGO_PORT", 0));
+
+        int clusterPort = s.getInt("HEARTH_CLUSTER_PORT", 5701);
+        String clusterHost = s.get("HEARTH_CLUSTER_HOST", "127.0.0.1");
+        List<String> members = new ArrayList<>(Arrays.stream(s.get("HEARTH_CLUSTER_MEMBERS", "").split(","))
+                .map(String::trim).filter(m -> !m.isEmpty()).toList());
+        if (members.isEmpty()) {
+            members.add(clusterHost + ":" + clusterPort); // a one-member cluster: this node only
+        }
+        Cluster cluster = new Cluster(s.getBoolean("HEARTH_CLUSTER_ENABLED", true), s.get("HEARTH_CLUSTER_NAME", "hearth"),
+                clusterHost, clusterPort, List.copyOf(members), s.get("HEARTH_CLUSTER_KUBERNETES_SERVICE"));
+
+        Optional<Path> privateKey = s.get("HEARTH_JWT_PRIVATE_KEY_FILE").map(Path::of);
+        Optional<Path> publicKey = s.get("HEARTH_JWT_PUBLIC_KEY_FILE").map(Path::of);
+        if (privateKey.isPresent() != publicKey.isPresent()) {
+            throw new ConfigException("Set both HEARTH_JWT_PRIVATE_KEY_FILE and HEARTH_JWT_PUBLIC_KEY_FILE, or neither");
+        }
+        Jwt jwt = new Jwt(privateKey, publicKey, s.get("HEARTH_JWT_ISSUER", publicBaseUrl),
+                s.get("HEARTH_JWT_AUDIENCE", "hearth-api"),
+                s.getDuration("HEARTH_ACCESS_TOKEN_TTL", Duration.ofMinutes(15)));
+
+        Accounts accounts = new Accounts(
+                s.getDuration("HEARTH_REFRESH_TOKEN_TTL", Duration.ofHours(12)),
+                s.getDuration("HEARTH_SET_PASSWORD_TTL", Duration.ofHours(24)),
+                s.getInt("HEARTH_LOGIN_FAILURES_PER_ACCOUNT", 5),
+                s.getInt("HEARTH_LOGINS_PER_ADDRESS", 30),
+                s.getDuration("HEARTH_LOGIN_WINDOW", Duration.ofMinutes(15)));
+
+        // The demo clinic belongs to the embedded default only.
+        boolean demoSeed = s.getBoolean("HEARTH_DEMO_SEED", store.embedded() && mode == Mode.DEVELOPMENT);
+        NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
+                accounts, demoSeed);
+        if (mode == Mode.PRODUCTION) {
+            List<String> problems = config.problemsForProduction();
+            if (!problems.isEmpty()) {
+                throw new ConfigException("Production mode refuses to start:\n  - " + String.join("\n  - ", problems));
+            }
+        }
+        return config;
+    }
+
+    /** What production mode will not accept; each line says what to set. */
+    public List<String> problemsForProduction() {
+        List<String> problems = new ArrayList<>();
+        if (demoSeed) {
+            problems.add("demo seeding is on: set HEARTH_DEMO_SEED=false (demo accounts have a published password)");
+        }
+        if (jwt.privateKeyFile().isEmpty()) {
+            problems.add("JWT signing keys would be generated: set HEARTH_JWT_PRIVATE_KEY_FILE and HEARTH_JWT_PUBLIC_KEY_FILE "
+                    + "to one ES256 key pair shared by every node");
+        }
+        if (!http.publicBaseUrl().startsWith("https://")) {
+            problems.add("HEARTH_PUBLIC_BASE_URL is " + http.publicBaseUrl() + ": it must start with https://");
+        }
+        if (store.embedded()) {
+            problems.add("no MONGO_URI: production needs a MongoDB replica set, not the embedded store");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,130 @@
+package app.hearth.gateway.http;
+
+import app.hearth.gateway.api.AuditApi;
+import app.hearth.gateway.api.AuthApi;
+import app.hearth.gateway.api.PeopleApi;
+import app.hearth.platform.problem.CommonProblems;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * The node's HTTP edge: health, the OpenAPI-validated REST API, and the web client. Several
+ * instances share the port (one per event loop); the services they call are shared by the node.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+    private static final String CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+    private final NodeServices services;
+    private final String host;
+    private final int port;
+    private HttpServer server;
+
+    public HttpVerticle(NodeServices services, String host, int port) {
+        this.services = services;
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        RouterBuilder builder = RouterBuilder.create(vertx, services.contract(), RequestExtractor.withBodyHandler());
+        // Vert.x Web orders handler kinds: the body handler must come before plain handlers.
+        builder.rootHandler(BodyHandler.create(false).setBodyLimit(services.maxBodyBytes()));
+        builder.rootHandler(this::securityHeaders);
+        builder.rootHandler(HttpVerticle::rejectMalformedJson);
+
+        Authenticate authenticate = new Authenticate(services.tokens());
+        for (OpenAPIRoute route : builder.getRoutes()) {
+            route.setDoSecurity(false); // bearer tokens are checked by Authenticate, with Hearth's extra rules
+            if (!route.getOperation().getSecurityRequirements().isEmpty()) {
+                route.addHandler(authenticate);
+            }
+        }
+        new AuthApi(services.accounts(), services.tokens()).mount(builder);
+        new PeopleApi(services.people()).mount(builder);
+        new AuditApi(services.audit()).mount(builder);
+
+        Router router = builder.createRouter();
+        router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(this::ready);
+        router.get("/api/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml; charset=utf-8").end(services.contractYaml()));
+        router.route("/api/*").handler(ctx -> ProblemResponder.sendStatus(ctx, 404));
+        router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html")
+                .setDefaultContentEncoding("UTF-8"));
+
+        router.route().failureHandler(ProblemResponder::handleFailure);
+        router.errorHandler(404, ctx -> ProblemResponder.sendStatus(ctx, 404));
+        router.errorHandler(405, ctx -> ProblemResponder.sendStatus(ctx, 405));
+
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+                .setMaxHeaderSize(16 * 1024).setCompressionSupported(true));
+        return server.requestHandler(router).listen();
+    }
+
+    private void ready(RoutingContext ctx) {
+        services.readiness().check().onComplete(done -> {
+            if (done.failed()) {
+                ProblemResponder.sendStatus(ctx, 503);
+                return;
+            }
+            boolean up = "UP".equals(done.result().getString("status"));
+            ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store").end(done.result().encode());
+        });
+    }
+
+    private void securityHeaders(RoutingContext ctx) {
+        var headers = ctx.response().headers();
+        headers.set("Content-Security-Policy", CSP);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Permissions-Policy", "camera=(self), microphone=(self), geolocation=(self)");
+        if (services.httpsOnly()) {
+            headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        }
+        ctx.next();
+    }
+
+    /**
+     * Gives broken JSON its own clear error before schema validation, which would otherwise report
+     * it as a generic decoding failure.
+     */
+    private static void rejectMalformedJson(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        boolean hasBody = ctx.body() != null && ctx.body().length() > 0;
+        boolean json = contentType != null && contentType.toLowerCase().startsWith("application/json");
+        if (hasBody && !json) {
+            ctx.fail(CommonProblems.UNSUPPORTED_MEDIA_TYPE.exception("Send the body as application/json"));
+            return;
+        }
+        if (hasBody) {
+            try {
+                Json.decodeValue(ctx.body().buffer());
+            } catch (DecodeException e) {
+                ctx.fail(CommonProblems.MALFORMED_JSON.exception("The body could not be parsed as JSON"));
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

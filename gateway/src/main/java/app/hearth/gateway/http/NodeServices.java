@@ -1,0 +1,21 @@
+package app.hearth.gateway.http;
+
+import app.hearth.booking.account.AccountService;
+import app.hearth.booking.people.PeopleService;
+import app.hearth.gateway.auth.AccessTokens;
+import app.hearth.platform.audit.AuditLog;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.openapi.contract.OpenAPIContract;
+
+/** What the HTTP verticles of one node share; built once by the node, read-only afterwards. */
+public record NodeServices(
+        AccountService accounts,
+        PeopleService people,
+        AuditLog audit,
+        AccessTokens tokens,
+        Readiness readiness,
+        OpenAPIContract contract,
+        Buffer contractYaml,
+        long maxBodyBytes,
+        boolean httpsOnly) {
+}

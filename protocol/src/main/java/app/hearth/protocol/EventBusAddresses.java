@@ -1,0 +1,26 @@
+package app.hearth.protocol;
+
+/**
+ * Every event-bus address Hearth uses, in one place. Names say the direction:
+ * {@code *.events.*} are published (fan-out to every node, no reply); {@code *.requests.*} are
+ * point-to-point requests that expect a reply. Payloads are JSON objects documented beside each
+ * constant. Retire an address by deprecating it here; never reuse a name for another payload.
+ */
+public final class EventBusAddresses {
+
+    private EventBusAddresses() {
+    }
+
+    /**
+     * Published by the node that changed a person, for every node of the cluster (caches, live
+     * rooms, open admin pages). Payload: {@code {"clinicId","personId","role","change":"created"}} —
+     * identifiers only, never names or contact data.
+     */
+    public static final String PEOPLE_EVENTS = "hearth.people.events";
+
+    /**
+     * Published by each node when it starts, so operators and tests can see membership through the
+     * event bus as well as through Hazelcast. Payload: {@code {"nodeId","httpPort","startedAt"}}.
+     */
+    public static final String NODE_EVENTS = "hearth.cluster.events.node";
+}
