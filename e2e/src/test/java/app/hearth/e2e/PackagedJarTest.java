@@ -1,0 +1,144 @@
+package app.hearth.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run command as a newcomer uses it: {@code java -jar gateway/target/hearth.jar} in its own
+ * process, on the embedded default, with data kept across a restart.
+ */
+@DisplayName("The packaged jar")
+class PackagedJarTest {
+
+    private Path dataDirectory;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void createDataDirectory() throws IOException {
+        dataDirectory = Files.createTempDirectory("hearth-jar-");
+    }
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        TestNode.deleteRecursively(dataDirectory);
+    }
+
+    @Test
+    @DisplayName("starts on the embedded default, prints one ready line, and keeps data and keys across a restart")
+    void startsAndKeepsDataAcrossRestart() throws Exception {
+        // given a first start on an empty data directory
+        int httpPort = freePort();
+        Running first = start(httpPort);
+        assertTrue(first.readyLine.contains("http://localhost:" + httpPort), first.readyLine);
+        assertTrue(first.readyLine.contains("admin@demo.hearth") && first.readyLine.contains("hearth-demo"),
+                "the ready line names the demo accounts: " + first.readyLine);
+        ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
+        assertEquals(200, api.get("/health/ready", null).status());
+        assertTrue(api.get("/api/openapi.yaml", null).body().startsWith("openapi: 3.1.0"));
+
+        // when the admin adds a patient and the node is stopped the ordinary way (SIGTERM)
+        String token = api.accessToken("admin@demo.hearth", "hearth-demo");
+        ApiClient.Reply created = api.postJson("/api/people", token, new JsonObject()
+                .put("role", "patient").put("displayName", "Kept Across Restarts").put("email", "kept@example.org"));
+        assertEquals(201, created.status(), created.body());
+        int peopleBefore = api.get("/api/people", token).json().getJsonArray("items").size();
+        first.process.destroy();
+        assertTrue(first.process.waitFor(60, TimeUnit.SECONDS), "the node stops on SIGTERM");
+
+        // then a second start finds the patient, does not seed the demo clinic again, and still accepts the old token
+        start(httpPort);
+        ApiClient.Reply people = api.get("/api/people", token);
+        assertEquals(200, people.status(), "the generated signing keys were kept: " + people.body());
+        assertEquals(peopleBefore, people.json().getJsonArray("items").size());
+        assertTrue(people.body().contains("Kept Across Restarts"));
+    }
+
+    @Test
+    @DisplayName("production mode refuses to start on demo defaults and says what is missing")
+    void productionRefusesDemoDefaults() throws Exception {
+        ProcessBuilder builder = command(freePort());
+        builder.environment().put("HEARTH_MODE", "production");
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        processes.add(process);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, process.exitValue(), output);
+        assertTrue(output.contains("Production mode refuses to start"), output);
+        assertTrue(output.contains("HEARTH_JWT_PRIVATE_KEY_FILE") && output.contains("https://"), output);
+    }
+
+    private record Running(Process process, String readyLine) {
+    }
+
+    private Running start(int httpPort) throws Exception {
+        ProcessBuilder builder = command(httpPort);
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        processes.add(process);
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                    if (line.startsWith("Hearth is ready at ")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended; the wait below reports what it printed
+            }
+            ready.completeExceptionally(new AssertionError("exited without a ready line:\n" + String.join("\n", output)));
+        }, "hearth-jar-output");
+        reader.setDaemon(true);
+        reader.start();
+        return new Running(process, ready.get(120, TimeUnit.SECONDS));
+    }
+
+    private ProcessBuilder command(int httpPort) throws IOException {
+        String jar = System.getProperty("hearth.jar", "../gateway/target/hearth.jar");
+        assertTrue(Files.isRegularFile(Path.of(jar)), "package the gateway first: " + jar);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
+        env.put("HEARTH_DATA_DIR", dataDirectory.toString());
+        env.put("HEARTH_HTTP_PORT", Integer.toString(httpPort));
+        int clusterPort = freePort();
+        env.put("HEARTH_CLUSTER_PORT", Integer.toString(clusterPort));
+        return builder;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

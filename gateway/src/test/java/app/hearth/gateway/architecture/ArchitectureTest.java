@@ -1,0 +1,51 @@
+package app.hearth.gateway.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The dependency rules of DESIGN.md, checked on every build: gateway → feature modules (booking,
+ * session rooms, signaling) → shared modules (platform, protocol), never backwards or sideways, and
+ * domain code free of Vert.x HTTP types.
+ */
+@AnalyzeClasses(packages = "app.hearth", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule shared_modules_depend_on_no_feature_module = noClasses()
+            .that().resideInAnyPackage("app.hearth.platform..", "app.hearth.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..", "app.hearth.gateway..")
+            .because("platform and protocol are the bottom layer that every module builds on");
+
+    @ArchTest
+    static final ArchRule feature_modules_do_not_know_the_edge = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..")
+            .should().dependOnClassesThat().resideInAPackage("app.hearth.gateway..")
+            .because("the gateway wires the modules together; they must not reach back into it");
+
+    @ArchTest
+    static final ArchRule feature_modules_are_independent = slices()
+            .matching("app.hearth.(booking|room|signaling)..")
+            .should().notDependOnEachOther()
+            .because("features talk through the event bus and ports, so each can be deployed and tested alone");
+
+    @ArchTest
+    static final ArchRule domain_code_uses_no_http_types = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.platform..", "app.hearth.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.http..", "io.vertx.ext.web..")
+            .because("HTTP and WebSocket belong to the edge; domain code returns Futures and throws ProblemExceptions");
+
+    @ArchTest
+    static final ArchRule only_the_edge_reads_the_environment = noClasses()
+            .that().resideOutsideOfPackages("app.hearth.gateway", "app.hearth.platform.config..")
+            .should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("configuration is read once, typed, and handed to services (habit 7)");
+}
