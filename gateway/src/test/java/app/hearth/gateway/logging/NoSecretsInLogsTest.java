@@ -1,0 +1,85 @@
+package app.hearth.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.TestNode;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the sign-in and onboarding flows, good and bad, with every logger at DEBUG, and checks that
+ * no password, token, ticket, email or patient name reached any log line.
+ */
+@DisplayName("No secrets or patient data in logs")
+class NoSecretsInLogsTest {
+
+    @Test
+    @DisplayName("sign-in, refresh, bad tokens, onboarding and errors leave no secret in any log line")
+    void flowsLeaveNoSecrets() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level previous = root.getLevel();
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        root.setLevel(Level.DEBUG);
+        List<String> secrets = new ArrayList<>();
+        try (TestNode node = TestNode.start()) {
+            ApiClient api = new ApiClient(node.baseUrl());
+            JsonObject pair = api.login("admin@demo.hearth", "hearth-demo");
+            secrets.add("hearth-demo");
+            secrets.add(pair.getString("accessToken"));
+            secrets.add(pair.getString("refreshToken"));
+            String token = pair.getString("accessToken");
+
+            ApiClient.Reply created = api.postJson("/api/people", token, new JsonObject().put("role", "patient")
+                    .put("displayName", "Wren Quillfeather").put("email", "wren.quillfeather@example.org")
+                    .put("emergencyContact", new JsonObject().put("name", "Ash Quillfeather").put("phone", "+1 555 0199")));
+            assertEquals(201, created.status(), created.body());
+            String link = created.json().getJsonObject("setPasswordLink").getString("url");
+            String ticket = link.substring(link.lastIndexOf('/') + 1);
+            secrets.addAll(List.of("Wren Quillfeather", "wren.quillfeather@example.org", "Ash Quillfeather", ticket));
+
+            String newPassword = "a very private passphrase";
+            secrets.add(newPassword);
+            assertEquals(204, api.postJson("/api/auth/set-password", null,
+                    new JsonObject().put("ticket", ticket).put("password", newPassword)).status());
+            assertEquals(410, api.postJson("/api/auth/set-password", null,
+                    new JsonObject().put("ticket", ticket).put("password", newPassword)).status());
+            JsonObject patient = api.login("wren.quillfeather@example.org", newPassword);
+            secrets.add(patient.getString("accessToken"));
+            assertEquals(401, api.postJson("/api/auth/login", null, new JsonObject()
+                    .put("email", "wren.quillfeather@example.org").put("password", "wrong but secret 123")).status());
+            secrets.add("wrong but secret 123");
+            assertEquals(401, api.get("/api/me", patient.getString("accessToken") + "tampered").status());
+            assertEquals(200, api.postJson("/api/auth/refresh", null,
+                    new JsonObject().put("refreshToken", pair.getString("refreshToken"))).status());
+            assertEquals(401, api.postJson("/api/auth/refresh", null,
+                    new JsonObject().put("refreshToken", pair.getString("refreshToken"))).status());
+        } finally {
+            root.detachAppender(captured);
+            root.setLevel(previous);
+        }
+
+        assertFalse(captured.list.isEmpty(), "the capture works: the node logs at DEBUG");
+        for (ILoggingEvent event : captured.list) {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : " " + event.getThrowableProxy().getMessage());
+            for (String secret : secrets) {
+                assertTrue(!line.contains(secret), "a log line of " + event.getLoggerName() + " contains a secret: " + line);
+            }
+        }
+    }
+}
