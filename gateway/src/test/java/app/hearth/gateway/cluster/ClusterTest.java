@@ -42,14 +42,15 @@ class ClusterTest {
                 "HEARTH_CLUSTER_PORT", Integer.toString(portA),
                 "HEARTH_CLUSTER_MEMBERS", members));
         String keys = nodeA.dataDirectory().resolve("keys").toString();
-        nodeB = TestNode.start(Map.of(
+        Map<String, String> settingsB = new java.util.HashMap<>(nodeA.storeSettings());
+        settingsB.putAll(Map.of(
                 "HEARTH_CLUSTER_ENABLED", "true",
                 "HEARTH_CLUSTER_NAME", "cluster-test-" + portA,
                 "HEARTH_CLUSTER_PORT", Integer.toString(portB),
                 "HEARTH_CLUSTER_MEMBERS", members,
-                "MONGO_URI", nodeA.storeUri(),
                 "HEARTH_JWT_PRIVATE_KEY_FILE", keys + "/" + SigningKeys.PRIVATE_FILE,
                 "HEARTH_JWT_PUBLIC_KEY_FILE", keys + "/" + SigningKeys.PUBLIC_FILE));
+        nodeB = TestNode.start(settingsB);
     }
 
     @AfterAll

@@ -16,17 +16,31 @@ import java.util.stream.Stream;
  * A real Hearth node for tests: the embedded store over TCP in a fresh temporary data directory,
  * a random HTTP port on loopback, the demo clinic seeded. The cluster is off unless asked for; the
  * cluster tests start their own nodes with {@link #start(Map)}.
+ *
+ * <p>With {@code HEARTH_TEST_MONGO_URI} set in the environment, every test node uses that real
+ * MongoDB instead, each in a database of its own that is dropped on close: the same suite, run
+ * against a replica set ({@code HEARTH_TEST_MONGO_URI=mongodb://... ./mvnw -B verify}).
  */
 public final class TestNode implements AutoCloseable {
+
+    /** Names a real MongoDB for the whole suite; unset means the embedded store. */
+    public static final String REAL_MONGO_ENV = "HEARTH_TEST_MONGO_URI";
 
     private final HearthNode node;
     private final Path dataDirectory;
     private final boolean ownsDataDirectory;
+    private final String storeUri;
+    private final String databaseName;
+    private final boolean ownsDatabase;
 
-    private TestNode(HearthNode node, Path dataDirectory, boolean ownsDataDirectory) {
+    private TestNode(HearthNode node, Path dataDirectory, boolean ownsDataDirectory, String storeUri,
+                     String databaseName, boolean ownsDatabase) {
         this.node = node;
         this.dataDirectory = dataDirectory;
         this.ownsDataDirectory = ownsDataDirectory;
+        this.storeUri = storeUri;
+        this.databaseName = databaseName;
+        this.ownsDatabase = ownsDatabase;
     }
 
     /** A standalone node with the demo clinic. */
@@ -44,6 +58,14 @@ public final class TestNode implements AutoCloseable {
         settings.put("HEARTH_HTTP_HOST", "127.0.0.1");
         settings.put("HEARTH_CLUSTER_ENABLED", "false");
         settings.putAll(overrides);
+        String realMongo = System.getenv(REAL_MONGO_ENV);
+        boolean ownsDatabase = false;
+        if (realMongo != null && !realMongo.isBlank() && !settings.containsKey("MONGO_URI")) {
+            settings.put("MONGO_URI", realMongo);
+            settings.put("HEARTH_MONGO_DATABASE", "hearth_test_" + java.util.UUID.randomUUID().toString().replace("-", ""));
+            settings.putIfAbsent("HEARTH_DEMO_SEED", "true");
+            ownsDatabase = true;
+        }
         boolean owns = !settings.containsKey("HEARTH_DATA_DIR");
         Path data;
         try {
@@ -52,8 +74,10 @@ public final class TestNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         settings.put("HEARTH_DATA_DIR", data.toString());
-        HearthNode node = HearthNode.start(NodeConfig.from(Settings.of(settings)));
-        return new TestNode(node, data, owns);
+        NodeConfig config = NodeConfig.from(Settings.of(settings));
+        HearthNode node = HearthNode.start(config);
+        String uri = node.embeddedStoreUri().orElse(config.store().mongoUri().orElse(null));
+        return new TestNode(node, data, owns, uri, config.store().database(), ownsDatabase);
     }
 
     public String baseUrl() {
@@ -72,13 +96,28 @@ public final class TestNode implements AutoCloseable {
         return dataDirectory;
     }
 
-    /** The embedded store's URI, so a test (or a second node) can reach the same data. */
+    /** The store's URI, so a test (or a second node) can reach the same data. */
     public String storeUri() {
-        return node.embeddedStoreUri().orElseThrow(() -> new IllegalStateException("node runs on MONGO_URI"));
+        return storeUri;
+    }
+
+    /** The database this node uses in {@link #storeUri()}. */
+    public String databaseName() {
+        return databaseName;
+    }
+
+    /** Settings that point another node at this node's store (URI and database). */
+    public Map<String, String> storeSettings() {
+        return Map.of("MONGO_URI", storeUri, "HEARTH_MONGO_DATABASE", databaseName);
     }
 
     @Override
     public void close() {
+        if (ownsDatabase) {
+            try (var store = app.hearth.platform.store.Store.connect(storeUri, databaseName)) {
+                store.drop();
+            }
+        }
         node.close();
         if (ownsDataDirectory) {
             deleteRecursively(dataDirectory);

@@ -49,6 +49,11 @@ public final class Store implements AutoCloseable {
         database.runCommand(new Document("ping", 1));
     }
 
+    /** Drops the whole database: for test databases only. */
+    public void drop() {
+        database.drop();
+    }
+
     @Override
     public void close() {
         client.close();
