@@ -33,6 +33,10 @@ public final class RefreshTokens {
     public void ensureIndexes() {
         tokens.createIndex(Indexes.ascending("familyId"));
         tokens.createIndex(Indexes.ascending("personId"));
+        // A real MongoDB deletes a token a day after it expired (reuse detection needs spent tokens
+        // for their lifetime only); the embedded store ignores TTL indexes.
+        tokens.createIndex(Indexes.ascending("expiresAt"),
+                new com.mongodb.client.model.IndexOptions().expireAfter(1L, java.util.concurrent.TimeUnit.DAYS));
     }
 
     /** @return the secret to hand to the client */

@@ -28,6 +28,10 @@ public final class SetPasswordTickets {
 
     public void ensureIndexes() {
         tickets.createIndex(Indexes.ascending("personId"));
+        // Kept a week past expiry so a late click still hears "expired" rather than "not valid";
+        // a real MongoDB then deletes it (the embedded store ignores TTL indexes).
+        tickets.createIndex(Indexes.ascending("expiresAt"),
+                new com.mongodb.client.model.IndexOptions().expireAfter(7L, java.util.concurrent.TimeUnit.DAYS));
     }
 
     /** Issues a fresh ticket and retires the person's earlier unused ones; returns the secret. */
