@@ -1,0 +1,109 @@
+// Talks to the Hearth REST API. The access token lives in memory only; the refresh token in
+// sessionStorage (this tab's session), rotated on every use. Tokens are never logged.
+
+const REFRESH_KEY = 'hearth.refresh';
+
+let accessToken = null;
+let person = null;
+let refreshTimer = null;
+let refreshing = null;
+
+/** An error answer of the API, carrying its problem+json document. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+  get slug() {
+    const type = this.problem.type || '';
+    return type.substring(type.lastIndexOf('/') + 1);
+  }
+}
+
+export function currentPerson() {
+  return person;
+}
+
+function adopt(pair) {
+  accessToken = pair.accessToken;
+  person = pair.person;
+  sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
+  clearTimeout(refreshTimer);
+  // Renew a minute before the access token runs out (never less than 10 s from now).
+  const delayMs = Math.max(10, pair.expiresIn - 60) * 1000;
+  refreshTimer = setTimeout(() => refresh().catch(() => forget()), delayMs);
+}
+
+function forget() {
+  accessToken = null;
+  person = null;
+  clearTimeout(refreshTimer);
+  sessionStorage.removeItem(REFRESH_KEY);
+}
+
+async function send(method, path, body, token) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, { title: 'Hearth cannot be reached', detail: 'Check your connection and try again.' });
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  if (!response.ok) throw new ApiError(response.status, json || { title: `Request failed (${response.status})` });
+  return json;
+}
+
+export async function login(email, password) {
+  adopt(await send('POST', '/api/auth/login', { email, password }));
+  return person;
+}
+
+/** Exchanges the stored refresh token for a new pair; one exchange at a time. */
+export function refresh() {
+  if (!refreshing) {
+    const token = sessionStorage.getItem(REFRESH_KEY);
+    if (!token) return Promise.reject(new ApiError(401, { title: 'Please sign in' }));
+    refreshing = send('POST', '/api/auth/refresh', { refreshToken: token })
+      .then((pair) => { adopt(pair); return person; })
+      .catch((e) => { forget(); throw e; })
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+/** Restores a session after a reload of the tab, if there is one. */
+export async function resume() {
+  if (person) return person;
+  if (!sessionStorage.getItem(REFRESH_KEY)) return null;
+  try { return await refresh(); } catch (e) { return null; }
+}
+
+export async function logout() {
+  const token = sessionStorage.getItem(REFRESH_KEY);
+  forget();
+  if (token) {
+    try { await send('POST', '/api/auth/logout', { refreshToken: token }); } catch (e) { /* signed out locally anyway */ }
+  }
+}
+
+/** An authenticated call; on 401 it refreshes once and retries once. */
+export async function api(method, path, body) {
+  try {
+    return await send(method, path, body, accessToken);
+  } catch (e) {
+    if (e.status !== 401 || !sessionStorage.getItem(REFRESH_KEY)) throw e;
+    await refresh();
+    return send(method, path, body, accessToken);
+  }
+}
+
+export function publicCall(method, path, body) {
+  return send(method, path, body);
+}
