@@ -54,7 +54,10 @@ public final class TestNode implements AutoCloseable {
      */
     public static TestNode start(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("HEARTH_HTTP_PORT", "0");
+        // A concrete port, so links and the token issuer name the address the test really uses.
+        int port = freePort();
+        settings.put("HEARTH_HTTP_PORT", Integer.toString(port));
+        settings.put("HEARTH_PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
         settings.put("HEARTH_HTTP_HOST", "127.0.0.1");
         settings.put("HEARTH_CLUSTER_ENABLED", "false");
         settings.putAll(overrides);
@@ -121,6 +124,15 @@ public final class TestNode implements AutoCloseable {
         node.close();
         if (ownsDataDirectory) {
             deleteRecursively(dataDirectory);
+        }
+    }
+
+    /** A currently free loopback port (for HTTP or Hazelcast). */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
