@@ -36,7 +36,9 @@ class ClusterTest {
         int portA = freePort();
         int portB = freePort();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+        // Nodes behind one balancer share the issuer (normally via one public base URL) and the key pair.
         nodeA = TestNode.start(Map.of(
+                "HEARTH_JWT_ISSUER", "https://hearth.test",
                 "HEARTH_CLUSTER_ENABLED", "true",
                 "HEARTH_CLUSTER_NAME", "cluster-test-" + portA,
                 "HEARTH_CLUSTER_PORT", Integer.toString(portA),
@@ -44,6 +46,7 @@ class ClusterTest {
         String keys = nodeA.dataDirectory().resolve("keys").toString();
         Map<String, String> settingsB = new java.util.HashMap<>(nodeA.storeSettings());
         settingsB.putAll(Map.of(
+                "HEARTH_JWT_ISSUER", "https://hearth.test",
                 "HEARTH_CLUSTER_ENABLED", "true",
                 "HEARTH_CLUSTER_NAME", "cluster-test-" + portA,
                 "HEARTH_CLUSTER_PORT", Integer.toString(portB),
