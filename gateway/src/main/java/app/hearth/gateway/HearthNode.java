@@ -126,7 +126,8 @@ public final class HearthNode implements AutoCloseable {
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
-                    config.http().maxBodyBytes(), config.http().publicBaseUrl().startsWith("https://"));
+                    config.http().maxBodyBytes(), config.http().publicBaseUrl().startsWith("https://"),
+                    config.http().trustForwarded());
 
             int port = config.http().port();
             if (port == 0) {

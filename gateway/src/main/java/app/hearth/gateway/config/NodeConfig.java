@@ -29,9 +29,10 @@ public record NodeConfig(
     public enum Mode { DEVELOPMENT, PRODUCTION }
 
     /**
-     * @param maxBodyBytes requests with a larger body get 413 before anything reads them
+     * @param maxBodyBytes   requests with a larger body get 413 before anything reads them
+     * @param trustForwarded take the client's address from X-Forwarded-For (only behind a proxy that sets it)
      */
-    public record Http(String host, int port, String publicBaseUrl, long maxBodyBytes) {
+    public record Http(String host, int port, String publicBaseUrl, long maxBodyBytes, boolean trustForwarded) {
     }
 
     /** @param mongoUri empty for the embedded default; {@code embeddedPort} 0 picks a free port */
@@ -76,7 +77,8 @@ public record NodeConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("HEARTH_PUBLIC_BASE_URL must be an absolute URL such as https://clinic.example");
         }
-        Http http = new Http(host, port, publicBaseUrl, s.getInt("HEARTH_MAX_BODY_BYTES", 64 * 1024));
+        Http http = new Http(host, port, publicBaseUrl, s.getInt("HEARTH_MAX_BODY_BYTES", 64 * 1024),
+                s.getBoolean("HEARTH_TRUST_FORWARDED", false));
 
         Optional<String> mongoUri = s.get("MONGO_URI");
         StoreSettings store = new StoreSettings(mongoUri, s.get("HEARTH_MONGO_DATABASE", "hearth"),

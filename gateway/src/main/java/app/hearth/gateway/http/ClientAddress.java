@@ -10,9 +10,9 @@ public final class ClientAddress {
     }
 
     /**
-     * The address of the connection. Behind the TLS proxy of infra/ this is the proxy; the router is
-     * told to trust X-Forwarded-For only when HEARTH_TRUST_FORWARDED is on, and then Vert.x puts the
-     * client's address here.
+     * The address of the connection. Behind the TLS proxy of infra/ that is the proxy, unless
+     * HEARTH_TRUST_FORWARDED is on: then the router honours X-Forwarded-For and this is the client.
+     * Never turn that on without a proxy that overwrites the header, or clients choose their address.
      */
     public static String of(RoutingContext ctx) {
         SocketAddress remote = ctx.request().remoteAddress();

@@ -58,6 +58,10 @@ public final class HttpVerticle extends VerticleBase {
         new AuditApi(services.audit()).mount(builder);
 
         Router router = builder.createRouter();
+        if (services.trustForwarded()) {
+            // Behind the TLS proxy the connection comes from the proxy; the client is in X-Forwarded-For.
+            router.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
+        }
         router.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/api/openapi.yaml").handler(ctx -> ctx.response()

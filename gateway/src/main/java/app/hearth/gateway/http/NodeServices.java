@@ -17,5 +17,6 @@ public record NodeServices(
         OpenAPIContract contract,
         Buffer contractYaml,
         long maxBodyBytes,
-        boolean httpsOnly) {
+        boolean httpsOnly,
+        boolean trustForwarded) {
 }
