@@ -52,7 +52,7 @@ class PackagedJarTest {
     @DisplayName("starts on the embedded default, prints one ready line, and keeps data and keys across a restart")
     void startsAndKeepsDataAcrossRestart() throws Exception {
         // given a first start on an empty data directory
-        int httpPort = freePort();
+        int httpPort = TestNode.freePort();
         Running first = start(httpPort);
         assertTrue(first.readyLine.contains("http://localhost:" + httpPort), first.readyLine);
         assertTrue(first.readyLine.contains("admin@demo.hearth") && first.readyLine.contains("hearth-demo"),
@@ -81,7 +81,7 @@ class PackagedJarTest {
     @Test
     @DisplayName("production mode refuses to start on demo defaults and says what is missing")
     void productionRefusesDemoDefaults() throws Exception {
-        ProcessBuilder builder = command(freePort());
+        ProcessBuilder builder = command(TestNode.freePort());
         builder.environment().put("HEARTH_MODE", "production");
         builder.redirectErrorStream(true);
         Process process = builder.start();
@@ -131,14 +131,9 @@ class PackagedJarTest {
         env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
         env.put("HEARTH_DATA_DIR", dataDirectory.toString());
         env.put("HEARTH_HTTP_PORT", Integer.toString(httpPort));
-        int clusterPort = freePort();
+        int clusterPort = TestNode.freePort();
         env.put("HEARTH_CLUSTER_PORT", Integer.toString(clusterPort));
         return builder;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

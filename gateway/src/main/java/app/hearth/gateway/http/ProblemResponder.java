@@ -42,6 +42,13 @@ public final class ProblemResponder {
             sendValidation(ctx, invalid);
         } else if (failure instanceof HttpException http) {
             sendStatus(ctx, http.getStatusCode());
+        } else if (failure instanceof com.mongodb.MongoTimeoutException
+                || failure instanceof com.mongodb.MongoSocketException) {
+            // The store is unreachable: a temporary condition, not a bug; readiness reports it too.
+            LOG.warn("Store unavailable on {} {}: {}", ctx.request().method(), ctx.currentRoute() == null ? "?"
+                    : ctx.currentRoute().getPath(), failure.getClass().getSimpleName());
+            ctx.response().putHeader("Retry-After", "5");
+            send(ctx, CommonProblems.UNAVAILABLE, "The clinic's records cannot be reached right now; try again shortly", null);
         } else if (failure == null) {
             sendStatus(ctx, ctx.statusCode());
         } else {

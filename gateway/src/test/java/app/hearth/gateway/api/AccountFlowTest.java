@@ -6,34 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.gateway.testing.ApiClient;
-import app.hearth.gateway.testing.TestNode;
+import app.hearth.gateway.testing.DemoNodeTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Accounts: sign-in, set-password links, refresh rotation, sign-out, limits, audit")
-class AccountFlowTest {
+class AccountFlowTest extends DemoNodeTest {
 
-    static TestNode node;
-    static ApiClient api;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     /** Adds a patient and returns {personId, ticket}. */
     static String[] invite(String email) {

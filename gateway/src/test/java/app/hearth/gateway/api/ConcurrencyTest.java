@@ -3,7 +3,7 @@ package app.hearth.gateway.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.hearth.gateway.testing.ApiClient;
-import app.hearth.gateway.testing.TestNode;
+import app.hearth.gateway.testing.DemoNodeTest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,29 +15,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Double submits race safely")
-class ConcurrencyTest {
+class ConcurrencyTest extends DemoNodeTest {
 
-    static TestNode node;
-    static ApiClient api;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     static Map<Integer, Long> fire(int times, Callable<ApiClient.Reply> request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(times);

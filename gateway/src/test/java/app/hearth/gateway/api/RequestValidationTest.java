@@ -4,35 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.gateway.testing.ApiClient;
-import app.hearth.gateway.testing.TestNode;
+import app.hearth.gateway.testing.DemoNodeTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Bad requests get clear problem+json errors and change nothing")
-class RequestValidationTest {
+class RequestValidationTest extends DemoNodeTest {
 
-    static TestNode node;
-    static ApiClient api;
-    static String admin;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     static JsonObject patient(String email) {
         return new JsonObject().put("role", "patient").put("displayName", "Val Idation").put("email", email);

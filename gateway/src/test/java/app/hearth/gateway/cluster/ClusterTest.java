@@ -33,8 +33,8 @@ class ClusterTest {
 
     @BeforeAll
     static void startTwoNodes() throws IOException {
-        int portA = freePort();
-        int portB = freePort();
+        int portA = TestNode.freePort();
+        int portB = TestNode.freePort();
         String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
         // Nodes behind one balancer share the issuer (normally via one public base URL) and the key pair.
         nodeA = TestNode.start(Map.of(
@@ -111,9 +111,4 @@ class ClusterTest {
         assertEquals("Cluster Patient", fromB.json().getString("displayName"));
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
