@@ -45,15 +45,14 @@ public final class ProblemResponder {
         } else if (failure instanceof com.mongodb.MongoTimeoutException
                 || failure instanceof com.mongodb.MongoSocketException) {
             // The store is unreachable: a temporary condition, not a bug; readiness reports it too.
-            LOG.warn("Store unavailable on {} {}: {}", ctx.request().method(), ctx.currentRoute() == null ? "?"
-                    : ctx.currentRoute().getPath(), failure.getClass().getSimpleName());
+            LOG.warn("Store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(),
+                    failure.getClass().getSimpleName());
             ctx.response().putHeader("Retry-After", "5");
             send(ctx, CommonProblems.UNAVAILABLE, "The clinic's records cannot be reached right now; try again shortly", null);
         } else if (failure == null) {
             sendStatus(ctx, ctx.statusCode());
         } else {
-            LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.currentRoute() == null ? "?"
-                    : ctx.currentRoute().getPath(), failure);
+            LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
             send(ctx, CommonProblems.INTERNAL, null, null);
         }
     }
