@@ -10,6 +10,9 @@ import app.hearth.booking.demo.DemoClinic;
 import app.hearth.booking.people.PeopleEvents;
 import app.hearth.booking.people.PeopleService;
 import app.hearth.booking.people.PersonRepository;
+import app.hearth.booking.schedule.BookingService;
+import app.hearth.booking.schedule.ScheduleStore;
+import app.hearth.booking.schedule.TimeClaims;
 import app.hearth.gateway.auth.AccessTokens;
 import app.hearth.gateway.cluster.ClusterFactory;
 import app.hearth.gateway.config.NodeConfig;
@@ -95,11 +98,15 @@ public final class HearthNode implements AutoCloseable {
             RefreshTokens refreshTokens = new RefreshTokens(store);
             refreshTokens.ensureIndexes();
             CredentialRepository credentials = new CredentialRepository(store);
+            ScheduleStore schedule = new ScheduleStore(store);
+            schedule.ensureIndexes();
+            TimeClaims timeClaims = new TimeClaims(store);
+            timeClaims.ensureIndexes();
             PasswordHasher hasher = PasswordHasher.recommended();
             Clock clock = Clock.systemUTC();
 
             boolean seeded = config.demoSeed()
-                    && DemoClinic.seedIfAbsent(new ClinicRepository(store), people, credentials, hasher, clock);
+                    && DemoClinic.seedIfAbsent(new ClinicRepository(store), people, credentials, schedule, hasher, clock);
 
             Optional<HazelcastClusterManager> clusterManager = Optional.empty();
             vertx = await(ClusterFactory.create(config.cluster()));
@@ -120,11 +127,12 @@ public final class HearthNode implements AutoCloseable {
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
+            BookingService booking = new BookingService(schedule, timeClaims, people, audit, storeWork, clock);
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
                     config.jwt().accessTokenTtl());
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
-            NodeServices services = new NodeServices(accounts, peopleService, audit, tokens,
+            NodeServices services = new NodeServices(accounts, peopleService, booking, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded());
@@ -136,7 +144,10 @@ public final class HearthNode implements AutoCloseable {
             int listenPort = port;
             await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort),
                     new DeploymentOptions().setInstances(Math.max(1, CpuCoreSensor.availableProcessors()))));
-            vertx.setPeriodic(60_000, id -> accounts.evictIdleLimits());
+            vertx.setPeriodic(60_000, id -> {
+                accounts.evictIdleLimits();
+                booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
+            });
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));

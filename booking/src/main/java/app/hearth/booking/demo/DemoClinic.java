@@ -12,6 +12,12 @@ import app.hearth.platform.security.PasswordHasher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import app.hearth.booking.schedule.Availability;
+import app.hearth.booking.schedule.ScheduleStore;
+import app.hearth.booking.schedule.WeeklyHours;
 
 /**
  * The demo clinic of the embedded default: one admin, two therapists, four patients, all with the
@@ -32,7 +38,7 @@ public final class DemoClinic {
 
     /** @return true when this call seeded the clinic, false when the store already had it */
     public static boolean seedIfAbsent(ClinicRepository clinics, PersonRepository people, CredentialRepository credentials,
-                                       PasswordHasher hasher, Clock clock) {
+                                       ScheduleStore schedule, PasswordHasher hasher, Clock clock) {
         if (!clinics.insertIfAbsent(new Clinic(CLINIC_ID, "Demo Clinic", "America/New_York"))) {
             return false;
         }
@@ -54,6 +60,15 @@ public final class DemoClinic {
         for (Person p : staffAndPatients) {
             people.insert(p, "demo-seed");
             credentials.setPasswordHash(p.id(), hasher.hash(PASSWORD), now);
+        }
+        // Weekday office hours in each therapist's own zone, so slots can be booked at once.
+        for (Person p : staffAndPatients) {
+            if (p.role() == Role.THERAPIST) {
+                List<WeeklyHours> weekdays = java.util.stream.Stream.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY,
+                        DayOfWeek.THURSDAY, DayOfWeek.FRIDAY).map(d -> new WeeklyHours(d, LocalTime.of(9, 0), LocalTime.of(17, 0))).toList();
+                schedule.saveAvailability(CLINIC_ID, new Availability(p.id(), p.timeZone(), weekdays, List.of(), Duration.ZERO,
+                        Duration.ZERO, Duration.ofHours(24), Duration.ofDays(90)));
+            }
         }
         return true;
     }

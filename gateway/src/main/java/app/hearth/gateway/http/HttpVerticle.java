@@ -56,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
         new AuthApi(services.accounts(), services.tokens()).mount(builder);
         new PeopleApi(services.people()).mount(builder);
         new AuditApi(services.audit()).mount(builder);
+        new app.hearth.gateway.api.BookingApi(services.booking()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {

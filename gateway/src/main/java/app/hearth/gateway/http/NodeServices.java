@@ -11,6 +11,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 public record NodeServices(
         AccountService accounts,
         PeopleService people,
+        app.hearth.booking.schedule.BookingService booking,
         AuditLog audit,
         AccessTokens tokens,
         Readiness readiness,

@@ -50,6 +50,11 @@ public final class ApiClient {
         return send(builder.build());
     }
 
+    public Reply put(String path, String accessToken, JsonObject body) {
+        return send(request(path, accessToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    }
+
     public Reply postJson(String path, String accessToken, JsonObject body) {
         return post(path, accessToken, "application/json", body.encode());
     }

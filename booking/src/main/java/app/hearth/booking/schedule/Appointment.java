@@ -1,0 +1,47 @@
+package app.hearth.booking.schedule;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One booked time. 1:1 appointments have one therapist and one patient; circles have one or two
+ * facilitators and seats. Dosing has a location in the clinic and never a room; every remote
+ * appointment has a room id for its live room.
+ */
+public record Appointment(
+        String id,
+        String clinicId,
+        AppointmentType type,
+        Status status,
+        Instant start,
+        Instant end,
+        List<String> therapistIds,
+        String patientId,
+        String location,
+        String roomId,
+        String dosingAppointmentId,
+        int capacity,
+        List<Attendee> attendees,
+        List<HistoryEntry> history) {
+
+    public enum Status { BOOKED, CANCELLED }
+
+    /** A circle participant in join order; waitlisted ones are promoted first-come first-served. */
+    public record Attendee(String patientId, AttendeeState state, Instant joinedAt) {
+    }
+
+    public enum AttendeeState { SEATED, WAITLISTED }
+
+    /** What happened to the appointment, by whom; identifiers only. */
+    public record HistoryEntry(Instant at, String actorId, String action, String detail) {
+    }
+
+    public TimeRange range() {
+        return new TimeRange(start, end);
+    }
+
+    public boolean involves(String personId) {
+        return therapistIds.contains(personId) || personId.equals(patientId)
+                || attendees.stream().anyMatch(a -> a.patientId().equals(personId));
+    }
+}

@@ -1,0 +1,422 @@
+package app.hearth.booking.schedule;
+
+import app.hearth.booking.people.Person;
+import app.hearth.booking.people.PersonRepository;
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.access.Role;
+import app.hearth.platform.audit.AuditEntry;
+import app.hearth.platform.audit.AuditEntry.Outcome;
+import app.hearth.platform.audit.AuditLog;
+import app.hearth.platform.problem.CommonProblems;
+import app.hearth.platform.security.OpaqueTokens;
+import app.hearth.platform.store.Blocking;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Booking around the in-clinic dose: availability, slots, 1:1 appointments, circles with waitlists,
+ * cancellation. Clinical rules are enforced here, not in the client:
+ * dosing is in-clinic only; an integration follows its dosing within the clinic's window; a
+ * preparation ends before the dosing it prepares; nobody is ever double-booked ({@link TimeClaims}).
+ */
+public final class BookingService {
+
+    private final ScheduleStore schedule;
+    private final TimeClaims claims;
+    private final PersonRepository people;
+    private final AuditLog audit;
+    private final Blocking store;
+    private final Clock clock;
+
+    public BookingService(ScheduleStore schedule, TimeClaims claims, PersonRepository people, AuditLog audit, Blocking store,
+                          Clock clock) {
+        this.schedule = schedule;
+        this.claims = claims;
+        this.people = people;
+        this.audit = audit;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ policy and availability
+
+    public Future<BookingPolicy> policy(Actor actor) {
+        return store.run(() -> schedule.policy(actor.clinicId()));
+    }
+
+    public Future<BookingPolicy> updatePolicy(Actor actor, BookingPolicy policy) {
+        requireAdmin(actor, "Only clinic admins change booking rules");
+        return store.run(() -> {
+            schedule.savePolicy(actor.clinicId(), policy);
+            return policy;
+        }).compose(p -> audit(actor, "booking-policy.update", "clinic", actor.clinicId()).map(p));
+    }
+
+    public Future<Availability> availability(Actor actor, String therapistId) {
+        return store.run(() -> {
+            Person therapist = therapist(actor.clinicId(), therapistId);
+            return schedule.availability(actor.clinicId(), therapistId)
+                    .orElse(Availability.empty(therapistId, therapist.timeZone() == null ? "UTC" : therapist.timeZone()));
+        });
+    }
+
+    /** Admins edit anyone's availability; therapists their own. */
+    public Future<Availability> setAvailability(Actor actor, Availability availability) {
+        if (!(actor.is(Role.ADMIN) || (actor.is(Role.THERAPIST) && actor.personId().equals(availability.therapistId())))) {
+            return Future.failedFuture(CommonProblems.FORBIDDEN.exception("Only admins and the therapist themselves edit availability"));
+        }
+        return store.run(() -> {
+            therapist(actor.clinicId(), availability.therapistId());
+            schedule.saveAvailability(actor.clinicId(), availability);
+            return availability;
+        }).compose(a -> audit(actor, "availability.update", "person", a.therapistId()).map(a));
+    }
+
+    public Future<List<Instant>> slots(Actor actor, String therapistId, AppointmentType type, Instant from, Instant to) {
+        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(62)) > 0) {
+            return Future.failedFuture(CommonProblems.INVALID_REQUEST.exception("Ask for a range of up to 62 days, 'to' after 'from'", "to"));
+        }
+        return store.run(() -> {
+            therapist(actor.clinicId(), therapistId);
+            BookingPolicy policy = schedule.policy(actor.clinicId());
+            Availability availability = effective(schedule.availability(actor.clinicId(), therapistId)
+                    .orElse(Availability.empty(therapistId, "UTC")), policy.rules(type));
+            List<TimeRange> busy = busyRanges(actor.clinicId(), therapistId, from, to, policy);
+            return SlotCalculator.slots(availability, policy.rules(type).duration(), busy, from, to, clock.instant());
+        });
+    }
+
+    // ------------------------------------------------------------------ booking
+
+    public Future<Appointment> book(Actor actor, BookingRequest request) {
+        return store.run(() -> bookBlocking(actor, request))
+                .compose(a -> audit(actor, "appointment.create", "appointment", a.id()).map(a));
+    }
+
+    private Appointment bookBlocking(Actor actor, BookingRequest request) {
+        BookingPolicy policy = schedule.policy(actor.clinicId());
+        boolean selfBooking = actor.is(Role.PATIENT) && policy.patientsMayBook() && actor.personId().equals(request.patientId())
+                && (request.type() == AppointmentType.PREPARATION || request.type() == AppointmentType.INTEGRATION);
+        if (!actor.is(Role.ADMIN) && !selfBooking) {
+            throw CommonProblems.FORBIDDEN.exception("Only clinic admins book appointments"
+                    + (actor.is(Role.PATIENT) ? " (your clinic does not let patients book themselves)" : ""));
+        }
+        AppointmentType type = request.type();
+        checkMode(type, request.mode());
+        if (request.start() == null) {
+            throw CommonProblems.INVALID_REQUEST.exception("Give a start time", "start");
+        }
+        if (!TimeClaims.onMark(request.start())) {
+            throw ScheduleProblems.MISALIGNED_TIME.exception(null, "start");
+        }
+        BookingPolicy.TypeRules rules = policy.rules(type);
+        TimeRange range = new TimeRange(request.start(), request.start().plus(rules.duration()));
+
+        List<String> therapistIds = request.therapistIds();
+        int maxTherapists = type == AppointmentType.CIRCLE ? 2 : 1;
+        if (therapistIds.isEmpty() || therapistIds.size() > maxTherapists || Set.copyOf(therapistIds).size() != therapistIds.size()) {
+            throw CommonProblems.INVALID_REQUEST.exception(type == AppointmentType.CIRCLE
+                    ? "A circle has one or two facilitators" : "Name one therapist", "therapistIds");
+        }
+        for (String therapistId : therapistIds) {
+            therapist(actor.clinicId(), therapistId);
+        }
+        String patientId = null;
+        if (type != AppointmentType.CIRCLE) {
+            patientId = request.patientId();
+            Person patient = people.findInClinic(actor.clinicId(), Objects.requireNonNullElse(patientId, ""))
+                    .filter(Person::isPatient)
+                    .orElseThrow(() -> ScheduleProblems.NOT_A_PATIENT_OF_CLINIC.exception(null, "patientId"));
+            patientId = patient.id();
+        }
+        if (type == AppointmentType.DOSING && (request.location() == null || request.location().isBlank())) {
+            throw CommonProblems.INVALID_REQUEST.exception("Say where in the clinic the dosing takes place", "location");
+        }
+        checkCourse(actor.clinicId(), type, patientId, request.dosingAppointmentId(), range, policy);
+
+        Instant now = clock.instant();
+        Map<String, TimeRange> claimed = new LinkedHashMap<>();
+        for (String therapistId : therapistIds) {
+            Availability availability = effective(schedule.availability(actor.clinicId(), therapistId)
+                    .orElse(Availability.empty(therapistId, "UTC")), rules);
+            checkBookable(availability, range, now);
+            claimed.put(therapistId, range.widen(availability.bufferBefore(), availability.bufferAfter()));
+        }
+        if (patientId != null) {
+            claimed.put(patientId, range);
+        }
+        int capacity = 0;
+        if (type == AppointmentType.CIRCLE) {
+            capacity = request.capacity() == null ? policy.defaultCircleCapacity() : request.capacity();
+            if (capacity < 2 || capacity > 50) {
+                throw CommonProblems.INVALID_REQUEST.exception("A circle seats 2 to 50 people", "capacity");
+            }
+        }
+        String id = OpaqueTokens.newId();
+        Set<String> busy = claims.claim(id, actor.clinicId(), claimed, now);
+        if (!busy.isEmpty()) {
+            boolean therapistBusy = busy.stream().anyMatch(therapistIds::contains);
+            throw (therapistBusy ? ScheduleProblems.THERAPIST_BUSY : ScheduleProblems.PATIENT_BUSY).exception(
+                    therapistBusy ? "The therapist has another appointment (or its buffer) at that time"
+                            : "The patient has another appointment at that time", "start");
+        }
+        Appointment appointment = new Appointment(id, actor.clinicId(), type, Appointment.Status.BOOKED, range.start(), range.end(),
+                therapistIds, patientId, type == AppointmentType.DOSING ? request.location().strip() : null,
+                type.remote() ? OpaqueTokens.newId() : null, request.dosingAppointmentId(), capacity, List.of(),
+                List.of(new Appointment.HistoryEntry(now, actor.personId(), "appointment.booked", null)));
+        try {
+            schedule.insert(appointment);
+        } catch (RuntimeException e) {
+            claims.release(id);
+            throw e;
+        }
+        return appointment;
+    }
+
+    // ------------------------------------------------------------------ circles
+
+    public Future<Appointment> joinCircle(Actor actor, String circleId, String patientId) {
+        return store.run(() -> {
+            BookingPolicy policy = schedule.policy(actor.clinicId());
+            boolean self = actor.is(Role.PATIENT) && policy.patientsMayBook() && actor.personId().equals(patientId);
+            if (!actor.is(Role.ADMIN) && !self) {
+                throw CommonProblems.FORBIDDEN.exception("Only clinic admins seat patients in circles");
+            }
+            Appointment circle = circle(actor.clinicId(), circleId);
+            people.findInClinic(actor.clinicId(), patientId).filter(Person::isPatient)
+                    .orElseThrow(() -> ScheduleProblems.NOT_A_PATIENT_OF_CLINIC.exception(null, "patientId"));
+            if (circle.involves(patientId)) {
+                throw ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
+            }
+            Instant now = clock.instant();
+            // A waitlisted patient's time is held too, so promotion never runs into a conflict.
+            Set<String> busy = claims.claim(circleId, actor.clinicId(), Map.of(patientId, circle.range()), now);
+            if (!busy.isEmpty()) {
+                if (claims.heldBy(circleId, patientId)) {
+                    throw ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
+                }
+                throw ScheduleProblems.PATIENT_BUSY.exception("The patient has another appointment at that time", "patientId");
+            }
+            return schedule.join(actor.clinicId(), circleId, circle.capacity(),
+                            new Appointment.Attendee(patientId, Appointment.AttendeeState.SEATED, now),
+                            new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId))
+                    .orElseThrow(() -> ScheduleProblems.ALREADY_SEATED.exception(null, "patientId"));
+        }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));
+    }
+
+    /** Frees a seat (or waitlist place); the first waitlisted patient moves in at once. */
+    public Future<Appointment> leaveCircle(Actor actor, String circleId, String patientId, String reason) {
+        return store.run(() -> {
+            boolean self = actor.is(Role.PATIENT) && actor.personId().equals(patientId);
+            if (!actor.is(Role.ADMIN) && !self) {
+                throw CommonProblems.FORBIDDEN.exception("Only clinic admins and the patient themselves free a seat");
+            }
+            Appointment circle = circle(actor.clinicId(), circleId);
+            Instant now = clock.instant();
+            if (self) {
+                checkPatientCutoff(circle, now);
+            }
+            schedule.leave(actor.clinicId(), circleId, patientId, new Appointment.HistoryEntry(now, actor.personId(), "circle.left",
+                            patientId + (reason == null ? "" : ": " + reason)))
+                    .orElseThrow(() -> ScheduleProblems.NOT_SEATED.exception(null, "patientId"));
+            claims.release(circleId, patientId);
+            schedule.promoteFirstWaitlisted(actor.clinicId(), circleId, circle.capacity(), now, actor.personId())
+                    .ifPresent(promoted -> audit.record(new AuditEntry(null, now, actor.personId(), actor.role().wire(),
+                            actor.clinicId(), "circle.promoted-from-waitlist", "person", promoted, Outcome.SUCCESS,
+                            actor.sourceAddress())));
+            return schedule.find(actor.clinicId(), circleId).orElseThrow();
+        }).compose(circle -> audit(actor, "circle.leave", "appointment", circleId).map(circle));
+    }
+
+    // ------------------------------------------------------------------ cancel and read
+
+    /**
+     * Cancels an appointment. Patients may cancel their own 1:1 appointments until the clinic's
+     * cutoff; admins may cancel any, and must say why when it is past the cutoff.
+     */
+    public Future<Appointment> cancel(Actor actor, String id, String reason) {
+        return store.run(() -> {
+            Appointment appointment = schedule.find(actor.clinicId(), id)
+                    .filter(a -> actor.is(Role.ADMIN) || a.involves(actor.personId()))
+                    .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
+            Instant now = clock.instant();
+            if (appointment.status() == Appointment.Status.CANCELLED) {
+                throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
+            }
+            BookingPolicy policy = schedule.policy(actor.clinicId());
+            boolean late = now.plus(policy.patientCancellationCutoff()).isAfter(appointment.start());
+            if (actor.is(Role.PATIENT)) {
+                if (appointment.type() == AppointmentType.CIRCLE) {
+                    throw CommonProblems.FORBIDDEN.exception("Give up your circle seat instead of cancelling the circle");
+                }
+                checkPatientCutoff(appointment, now);
+            } else if (!actor.is(Role.ADMIN)) {
+                throw CommonProblems.FORBIDDEN.exception("Ask a clinic admin to cancel");
+            } else if (late && (reason == null || reason.isBlank())) {
+                throw ScheduleProblems.REASON_REQUIRED.exception("Cancelling this close to the start needs a reason", "reason");
+            }
+            Appointment before = schedule.cancel(actor.clinicId(), id, new Appointment.HistoryEntry(now, actor.personId(),
+                            late ? "appointment.cancelled-late" : "appointment.cancelled", reason))
+                    .orElseThrow(() -> ScheduleProblems.ALREADY_CANCELLED.exception(null));
+            claims.release(before.id());
+            return schedule.find(actor.clinicId(), id).orElseThrow();
+        }).compose(a -> audit(actor, "appointment.cancel", "appointment", id).map(a));
+    }
+
+    public Future<Appointment> get(Actor actor, String id) {
+        return store.run(() -> schedule.find(actor.clinicId(), id)
+                        .filter(a -> actor.is(Role.ADMIN) || a.involves(actor.personId()))
+                        .map(a -> visibleTo(actor, a))
+                        .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null)))
+                .compose(a -> audit(actor, "appointment.read", "appointment", a.id()).map(a));
+    }
+
+    /** Admins see the clinic (optionally one therapist or patient); therapists and patients their own. */
+    public Future<List<Appointment>> list(Actor actor, Instant from, Instant to, String therapistId, String patientId) {
+        if (!to.isAfter(from) || Duration.between(from, to).compareTo(Duration.ofDays(62)) > 0) {
+            return Future.failedFuture(CommonProblems.INVALID_REQUEST.exception("Ask for a range of up to 62 days, 'to' after 'from'", "to"));
+        }
+        String therapist = actor.is(Role.THERAPIST) ? actor.personId() : actor.is(Role.ADMIN) ? therapistId : null;
+        String patient = actor.is(Role.PATIENT) ? actor.personId() : actor.is(Role.ADMIN) ? patientId : null;
+        return store.run(() -> schedule.between(actor.clinicId(), from, to, therapist, patient, true).stream()
+                        .map(a -> visibleTo(actor, a)).toList())
+                .compose(list -> audit.recordAll(list.stream().map(a -> AuditEntry.of(actor, clock.instant(), "appointment.read",
+                        "appointment", a.id(), Outcome.SUCCESS)).toList()).map(list));
+    }
+
+    /** Releases time held by bookings that never completed (a node died halfway); the node calls it periodically. */
+    public Future<Integer> releaseOrphanClaims() {
+        return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), clock.instant(), Duration.ofMinutes(2)));
+    }
+
+    // ------------------------------------------------------------------ rules
+
+    private static void checkMode(AppointmentType type, String mode) {
+        if (mode == null) {
+            return;
+        }
+        boolean remote = "remote".equals(mode);
+        if (type == AppointmentType.DOSING && remote) {
+            throw ScheduleProblems.DOSING_IN_CLINIC_ONLY.exception(
+                    "Dosing is supervised in the clinic; it never gets a video room or a join link", "mode");
+        }
+        if (type.remote() && !remote) {
+            throw CommonProblems.INVALID_REQUEST.exception(type.wire() + " appointments are remote", "mode");
+        }
+    }
+
+    private void checkCourse(String clinicId, AppointmentType type, String patientId, String dosingId, TimeRange range,
+                             BookingPolicy policy) {
+        if (type != AppointmentType.INTEGRATION && type != AppointmentType.PREPARATION) {
+            return;
+        }
+        if (dosingId == null) {
+            if (type == AppointmentType.INTEGRATION) {
+                throw ScheduleProblems.DOSING_NOT_FOUND.exception("An integration names the dosing it follows", "dosingAppointmentId");
+            }
+            return;
+        }
+        Appointment dosing = schedule.find(clinicId, dosingId)
+                .filter(d -> d.type() == AppointmentType.DOSING && d.status() == Appointment.Status.BOOKED
+                        && Objects.equals(d.patientId(), patientId))
+                .orElseThrow(() -> ScheduleProblems.DOSING_NOT_FOUND.exception(null, "dosingAppointmentId"));
+        if (type == AppointmentType.PREPARATION && range.end().isAfter(dosing.start())) {
+            throw ScheduleProblems.PREPARATION_AFTER_DOSING.exception("The dosing starts at " + dosing.start(), "start");
+        }
+        if (type == AppointmentType.INTEGRATION) {
+            Instant earliest = dosing.end().plus(Duration.ofDays(policy.integrationWindowMinDays()));
+            Instant latest = dosing.end().plus(Duration.ofDays(policy.integrationWindowMaxDays()));
+            if (range.start().isBefore(earliest) || range.start().isAfter(latest)) {
+                throw ScheduleProblems.INTEGRATION_OUTSIDE_WINDOW.exception("Start between " + earliest + " and " + latest
+                        + " (" + policy.integrationWindowMinDays() + "–" + policy.integrationWindowMaxDays() + " days after the dosing)", "start");
+            }
+        }
+    }
+
+    private static void checkBookable(Availability availability, TimeRange range, Instant now) {
+        if (range.start().isBefore(now.plus(availability.minimumNotice()))) {
+            throw ScheduleProblems.INSIDE_MINIMUM_NOTICE.exception("Book at least " + availability.minimumNotice().toHours()
+                    + " hours ahead", "start");
+        }
+        if (range.start().isAfter(now.plus(availability.horizon()))) {
+            throw ScheduleProblems.BEYOND_HORIZON.exception("Book at most " + availability.horizon().toDays() + " days ahead", "start");
+        }
+        if (!SlotCalculator.withinAvailability(availability, range)) {
+            throw ScheduleProblems.OUTSIDE_AVAILABILITY.exception("The therapist's hours do not cover that time", "start");
+        }
+    }
+
+    private void checkPatientCutoff(Appointment appointment, Instant now) {
+        BookingPolicy policy = schedule.policy(appointment.clinicId());
+        if (now.plus(policy.patientCancellationCutoff()).isAfter(appointment.start())) {
+            throw ScheduleProblems.CANCELLATION_TOO_LATE.exception("Cancel at least " + policy.patientCancellationCutoff().toHours()
+                    + " hours ahead; please call your clinic", null);
+        }
+    }
+
+    /** The therapist's buffers, or the type's default buffers where those are larger. */
+    private static Availability effective(Availability a, BookingPolicy.TypeRules rules) {
+        return new Availability(a.therapistId(), a.timeZone(), a.weekly(), a.exceptions(),
+                max(a.bufferBefore(), rules.bufferBefore()), max(a.bufferAfter(), rules.bufferAfter()), a.minimumNotice(), a.horizon());
+    }
+
+    private List<TimeRange> busyRanges(String clinicId, String therapistId, Instant from, Instant to, BookingPolicy policy) {
+        List<TimeRange> busy = new ArrayList<>();
+        Availability base = schedule.availability(clinicId, therapistId).orElse(Availability.empty(therapistId, "UTC"));
+        for (Appointment a : schedule.between(clinicId, from.minus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)), therapistId, null, false)) {
+            Availability e = effective(base, policy.rules(a.type()));
+            busy.add(a.range().widen(e.bufferBefore(), e.bufferAfter()));
+        }
+        return busy;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private Person therapist(String clinicId, String therapistId) {
+        return people.findInClinic(clinicId, Objects.requireNonNullElse(therapistId, ""))
+                .filter(p -> p.role() == Role.THERAPIST)
+                .orElseThrow(() -> ScheduleProblems.NOT_A_THERAPIST_OF_CLINIC.exception(null, "therapistId"));
+    }
+
+    private Appointment circle(String clinicId, String circleId) {
+        Appointment circle = schedule.find(clinicId, circleId)
+                .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
+        if (circle.type() != AppointmentType.CIRCLE) {
+            throw ScheduleProblems.NOT_A_CIRCLE.exception(null);
+        }
+        if (circle.status() != Appointment.Status.BOOKED) {
+            throw ScheduleProblems.ALREADY_CANCELLED.exception("The circle was cancelled");
+        }
+        return circle;
+    }
+
+    /** Patients see their own seat in a circle, never the other attendees. */
+    private static Appointment visibleTo(Actor actor, Appointment a) {
+        if (!actor.is(Role.PATIENT) || a.type() != AppointmentType.CIRCLE) {
+            return a;
+        }
+        return new Appointment(a.id(), a.clinicId(), a.type(), a.status(), a.start(), a.end(), a.therapistIds(), null, a.location(),
+                a.roomId(), null, a.capacity(), a.attendees().stream().filter(x -> x.patientId().equals(actor.personId())).toList(),
+                List.of());
+    }
+
+    private static void requireAdmin(Actor actor, String message) {
+        if (!actor.is(Role.ADMIN)) {
+            throw CommonProblems.FORBIDDEN.exception(message);
+        }
+    }
+
+    private Future<Void> audit(Actor actor, String action, String resourceType, String resourceId) {
+        return audit.record(AuditEntry.of(actor, clock.instant(), action, resourceType, resourceId, Outcome.SUCCESS));
+    }
+}

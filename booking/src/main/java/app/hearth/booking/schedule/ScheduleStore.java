@@ -1,0 +1,166 @@
+package app.hearth.booking.schedule;
+
+import app.hearth.platform.store.Store;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Booking policies, availabilities and appointments in MongoDB (synchronous; services call it on a
+ * worker). Every query is scoped by clinic. Status changes are conditional single-document updates,
+ * so two people cancelling at once cannot both succeed.
+ */
+public final class ScheduleStore {
+
+    public static final String POLICIES = "booking_policies";
+    public static final String AVAILABILITY = "availability";
+    public static final String APPOINTMENTS = "appointments";
+
+    private final MongoCollection<Document> policies;
+    private final MongoCollection<Document> availability;
+    private final MongoCollection<Document> appointments;
+
+    public ScheduleStore(Store store) {
+        this.policies = store.collection(POLICIES);
+        this.availability = store.collection(AVAILABILITY);
+        this.appointments = store.collection(APPOINTMENTS);
+    }
+
+    public void ensureIndexes() {
+        appointments.createIndex(Indexes.ascending("clinicId", "start"));
+        appointments.createIndex(Indexes.ascending("therapistIds", "start"));
+        appointments.createIndex(Indexes.ascending("patientId", "start"));
+        appointments.createIndex(Indexes.ascending("attendees.patientId"));
+    }
+
+    MongoCollection<Document> appointmentCollection() {
+        return appointments;
+    }
+
+    public BookingPolicy policy(String clinicId) {
+        return Optional.ofNullable(policies.find(Filters.eq("_id", clinicId)).first()).map(ScheduleDocuments::policy)
+                .orElse(BookingPolicy.defaults());
+    }
+
+    public void savePolicy(String clinicId, BookingPolicy policy) {
+        policies.replaceOne(Filters.eq("_id", clinicId), ScheduleDocuments.policy(clinicId, policy), new ReplaceOptions().upsert(true));
+    }
+
+    public Optional<Availability> availability(String clinicId, String therapistId) {
+        return Optional.ofNullable(availability.find(Filters.and(Filters.eq("_id", therapistId), Filters.eq("clinicId", clinicId)))
+                .first()).map(ScheduleDocuments::availability);
+    }
+
+    public void saveAvailability(String clinicId, Availability value) {
+        availability.replaceOne(Filters.eq("_id", value.therapistId()), ScheduleDocuments.availability(clinicId, value),
+                new ReplaceOptions().upsert(true));
+    }
+
+    public void insert(Appointment appointment) {
+        appointments.insertOne(ScheduleDocuments.appointment(appointment));
+    }
+
+    public Optional<Appointment> find(String clinicId, String id) {
+        return Optional.ofNullable(appointments.find(Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId))).first())
+                .map(ScheduleDocuments::appointment);
+    }
+
+    /** Booked appointments of a clinic overlapping [from, to), optionally of one person, by start time. */
+    public List<Appointment> between(String clinicId, Instant from, Instant to, String therapistId, String patientId,
+                                     boolean includeCancelled) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("clinicId", clinicId),
+                Filters.lt("start", Date.from(to)), Filters.gt("end", Date.from(from))));
+        if (!includeCancelled) {
+            filters.add(Filters.eq("status", "booked"));
+        }
+        if (therapistId != null) {
+            filters.add(Filters.eq("therapistIds", therapistId));
+        }
+        if (patientId != null) {
+            filters.add(Filters.or(Filters.eq("patientId", patientId), Filters.eq("attendees.patientId", patientId)));
+        }
+        List<Appointment> result = new ArrayList<>();
+        appointments.find(Filters.and(filters)).sort(Sorts.ascending("start")).forEach(d -> result.add(ScheduleDocuments.appointment(d)));
+        return result;
+    }
+
+    /** Booked → cancelled, once. @return the appointment before the change, or empty if it was not booked */
+    public Optional<Appointment> cancel(String clinicId, String id, Appointment.HistoryEntry entry) {
+        return Optional.ofNullable(appointments.findOneAndUpdate(
+                Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked")),
+                Updates.combine(Updates.set("status", "cancelled"), Updates.push("history", ScheduleDocuments.history(entry)))))
+                .map(ScheduleDocuments::appointment);
+    }
+
+    /**
+     * Adds a patient to a circle: a seat if one is free, else the end of the waitlist.
+     *
+     * @return the circle after the change, or empty when the patient is already in it or it is not booked
+     */
+    public Optional<Appointment> join(String clinicId, String circleId, int capacity, Appointment.Attendee seated,
+                                      Appointment.HistoryEntry entry) {
+        Bson notIn = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
+                Filters.ne("attendees.patientId", seated.patientId()));
+        FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+        Document result = appointments.findOneAndUpdate(Filters.and(notIn, Filters.lt("seatCount", capacity)),
+                Updates.combine(Updates.push("attendees", ScheduleDocuments.attendee(seated)), Updates.inc("seatCount", 1),
+                        Updates.push("history", ScheduleDocuments.history(entry))), after);
+        if (result == null) {
+            Appointment.Attendee waiting = new Appointment.Attendee(seated.patientId(), Appointment.AttendeeState.WAITLISTED,
+                    seated.joinedAt());
+            result = appointments.findOneAndUpdate(notIn, Updates.combine(
+                    Updates.push("attendees", ScheduleDocuments.attendee(waiting)),
+                    Updates.push("history", ScheduleDocuments.history(new Appointment.HistoryEntry(entry.at(), entry.actorId(),
+                            "circle.waitlisted", entry.detail())))), after);
+        }
+        return Optional.ofNullable(result).map(ScheduleDocuments::appointment);
+    }
+
+    /** Removes a patient's seat or waitlist place. @return the circle before the change, or empty if they had none */
+    public Optional<Appointment> leave(String clinicId, String circleId, String patientId, Appointment.HistoryEntry entry) {
+        Bson circle = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId));
+        Document before = appointments.findOneAndUpdate(
+                Filters.and(circle, Filters.elemMatch("attendees", Filters.and(Filters.eq("patientId", patientId), Filters.eq("state", "seated")))),
+                Updates.combine(Updates.pull("attendees", new Document("patientId", patientId)), Updates.inc("seatCount", -1),
+                        Updates.push("history", ScheduleDocuments.history(entry))));
+        if (before == null) {
+            before = appointments.findOneAndUpdate(
+                    Filters.and(circle, Filters.elemMatch("attendees", Filters.and(Filters.eq("patientId", patientId), Filters.eq("state", "waitlisted")))),
+                    Updates.combine(Updates.pull("attendees", new Document("patientId", patientId)),
+                            Updates.push("history", ScheduleDocuments.history(entry))));
+        }
+        return Optional.ofNullable(before).map(ScheduleDocuments::appointment);
+    }
+
+    /**
+     * Seats the first waitlisted patient if a seat is free, in one conditional update (the positional
+     * operator picks the first waitlisted element in join order).
+     *
+     * @return who was promoted, or empty
+     */
+    public Optional<String> promoteFirstWaitlisted(String clinicId, String circleId, int capacity, Instant at, String actorId) {
+        Document before = appointments.findOneAndUpdate(
+                Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
+                        Filters.lt("seatCount", capacity), Filters.eq("attendees.state", "waitlisted")),
+                Updates.combine(Updates.set("attendees.$.state", "seated"), Updates.inc("seatCount", 1),
+                        Updates.push("history", ScheduleDocuments.history(new Appointment.HistoryEntry(at, actorId,
+                                "circle.promoted-from-waitlist", null)))));
+        if (before == null) {
+            return Optional.empty();
+        }
+        return ScheduleDocuments.appointment(before).attendees().stream()
+                .filter(a -> a.state() == Appointment.AttendeeState.WAITLISTED).findFirst().map(Appointment.Attendee::patientId);
+    }
+}
