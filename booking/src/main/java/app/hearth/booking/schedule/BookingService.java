@@ -97,11 +97,11 @@ public final class BookingService {
     // ------------------------------------------------------------------ booking
 
     public Future<Appointment> book(Actor actor, BookingRequest request) {
-        return store.run(() -> bookBlocking(actor, request))
+        return store.run(() -> bookBlocking(actor, request, null))
                 .compose(a -> audit(actor, "appointment.create", "appointment", a.id()).map(a));
     }
 
-    private Appointment bookBlocking(Actor actor, BookingRequest request) {
+    private Appointment bookBlocking(Actor actor, BookingRequest request, Appointment replacing) {
         BookingPolicy policy = schedule.policy(actor.clinicId());
         boolean selfBooking = actor.is(Role.PATIENT) && policy.patientsMayBook() && actor.personId().equals(request.patientId())
                 && (request.type() == AppointmentType.PREPARATION || request.type() == AppointmentType.INTEGRATION);
@@ -161,7 +161,7 @@ public final class BookingService {
             }
         }
         String id = OpaqueTokens.newId();
-        Set<String> busy = claims.claim(id, actor.clinicId(), claimed, now);
+        Set<String> busy = claims.claim(id, actor.clinicId(), claimed, now, replacing == null ? null : replacing.id());
         if (!busy.isEmpty()) {
             boolean therapistBusy = busy.stream().anyMatch(therapistIds::contains);
             throw (therapistBusy ? ScheduleProblems.THERAPIST_BUSY : ScheduleProblems.PATIENT_BUSY).exception(
@@ -171,7 +171,8 @@ public final class BookingService {
         Appointment appointment = new Appointment(id, actor.clinicId(), type, Appointment.Status.BOOKED, range.start(), range.end(),
                 therapistIds, patientId, type == AppointmentType.DOSING ? request.location().strip() : null,
                 type.remote() ? OpaqueTokens.newId() : null, request.dosingAppointmentId(), capacity, List.of(),
-                List.of(new Appointment.HistoryEntry(now, actor.personId(), "appointment.booked", null)));
+                List.of(replacing == null ? new Appointment.HistoryEntry(now, actor.personId(), "appointment.booked", null)
+                        : new Appointment.HistoryEntry(now, actor.personId(), "appointment.rescheduled-from", replacing.id())));
         try {
             schedule.insert(appointment);
         } catch (RuntimeException e) {
@@ -179,6 +180,39 @@ public final class BookingService {
             throw e;
         }
         return appointment;
+    }
+
+    /**
+     * Moves a 1:1 appointment to a new start: the new one is booked first (taking over the old
+     * one's time where they overlap), then the old one is cancelled with a link to the new. If the
+     * new time cannot be booked, the old appointment stays exactly as it was.
+     */
+    public Future<Appointment> reschedule(Actor actor, String id, Instant newStart, String reason) {
+        return store.run(() -> {
+            Appointment old = schedule.find(actor.clinicId(), id)
+                    .filter(a -> actor.is(Role.ADMIN) || a.involves(actor.personId()))
+                    .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
+            if (old.status() != Appointment.Status.BOOKED) {
+                throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
+            }
+            if (old.type() == AppointmentType.CIRCLE) {
+                throw CommonProblems.INVALID_REQUEST.exception("Circles are cancelled and created anew, not moved", null);
+            }
+            Instant now = clock.instant();
+            BookingPolicy policy = schedule.policy(actor.clinicId());
+            boolean late = now.plus(policy.patientCancellationCutoff()).isAfter(old.start());
+            if (actor.is(Role.PATIENT)) {
+                checkPatientCutoff(old, now);
+            } else if (actor.is(Role.ADMIN) && late && (reason == null || reason.isBlank())) {
+                throw ScheduleProblems.REASON_REQUIRED.exception("Moving an appointment this close to its start needs a reason", "reason");
+            }
+            Appointment moved = bookBlocking(actor, new BookingRequest(old.type(), old.therapistIds(), old.patientId(), newStart,
+                    null, old.location(), old.dosingAppointmentId(), null), old);
+            schedule.cancel(actor.clinicId(), old.id(), new Appointment.HistoryEntry(now, actor.personId(),
+                    "appointment.rescheduled-to", moved.id() + (reason == null || reason.isBlank() ? "" : ": " + reason)));
+            claims.release(old.id());
+            return moved;
+        }).compose(a -> audit(actor, "appointment.reschedule", "appointment", id).map(a));
     }
 
     // ------------------------------------------------------------------ circles

@@ -1,11 +1,9 @@
 package app.hearth.booking.schedule;
 
 import app.hearth.platform.store.Store;
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +19,8 @@ import org.bson.Document;
  * collection's primary key, so two bookings can never hold the same person at the same mark —
  * whatever the number of nodes and without multi-document transactions.
  *
- * <p>Claims are written in one global order (sorted ids), so among identical concurrent bookings
- * the first claim decides and exactly one wins. A booking that loses releases what it claimed; a
+ * <p>Claims are written one by one in a global order (sorted ids), so among identical concurrent
+ * bookings the first claim decides and exactly one wins. A booking that loses releases what it claimed; a
  * node that dies halfway leaves claims whose appointment never appeared, which
  * {@link #releaseOrphans} removes.
  */
@@ -62,24 +60,49 @@ public final class TimeClaims {
      * @return the person ids whose time was already taken (empty on success)
      */
     public Set<String> claim(String appointmentId, String clinicId, java.util.Map<String, TimeRange> ranges, Instant now) {
+        return claim(appointmentId, clinicId, ranges, now, null);
+    }
+
+    /**
+     * Claims all marks for the appointment, or none. With {@code replacing} (a reschedule), marks the
+     * old appointment holds are taken over instead of conflicting, and handed back if the claim fails.
+     */
+    public Set<String> claim(String appointmentId, String clinicId, java.util.Map<String, TimeRange> ranges, Instant now,
+                             String replacing) {
         TreeSet<String> ids = new TreeSet<>();
         ranges.forEach((person, range) -> ids.addAll(idsFor(person, range)));
-        List<Document> docs = ids.stream().map(id -> new Document("_id", id).append("appointmentId", appointmentId)
-                .append("personId", id.substring(0, id.indexOf('|'))).append("clinicId", clinicId)
-                .append("at", Date.from(now))).toList();
-        try {
-            claims.insertMany(docs, new InsertManyOptions().ordered(true));
-            return Set.of();
-        } catch (MongoBulkWriteException e) {
-            claims.deleteMany(Filters.eq("appointmentId", appointmentId));
-            Set<String> busy = new TreeSet<>();
-            claims.find(Filters.and(Filters.in("_id", ids), Filters.ne("appointmentId", appointmentId)))
-                    .forEach(d -> busy.add(d.getString("personId")));
-            if (busy.isEmpty()) {
-                // the holder released in between: report the person of the first contested mark
-                busy.add(docs.get(e.getWriteErrors().get(0).getIndex()).getString("personId"));
+        for (String id : ids) {
+            String personId = id.substring(0, id.indexOf('|'));
+            try {
+                claims.insertOne(new Document("_id", id).append("appointmentId", appointmentId).append("personId", personId)
+                        .append("clinicId", clinicId).append("at", Date.from(now)));
+            } catch (com.mongodb.MongoWriteException e) {
+                if (!app.hearth.platform.store.Documents.isDuplicateKey(e)) {
+                    undo(appointmentId, replacing);
+                    throw e;
+                }
+                if (replacing != null && claims.findOneAndUpdate(
+                        Filters.and(Filters.eq("_id", id), Filters.eq("appointmentId", replacing)),
+                        com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("appointmentId", appointmentId),
+                                com.mongodb.client.model.Updates.set("transferredFrom", replacing),
+                                com.mongodb.client.model.Updates.set("at", Date.from(now))))
+                        != null) {
+                    continue;
+                }
+                undo(appointmentId, replacing);
+                return Set.of(personId);
             }
-            return busy;
+        }
+        return Set.of();
+    }
+
+    /** Gives back what a failed claim took: its own marks are deleted, taken-over marks return. */
+    private void undo(String appointmentId, String replacing) {
+        claims.deleteMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom", false)));
+        if (replacing != null) {
+            claims.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("transferredFrom", replacing)),
+                    com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("appointmentId", replacing),
+                            com.mongodb.client.model.Updates.unset("transferredFrom")));
         }
     }
 
@@ -109,6 +132,11 @@ public final class TimeClaims {
         for (var entry : stale.entrySet()) {
             Document found = appointments.find(Filters.eq("_id", entry.getKey())).first();
             Appointment appointment = found == null ? null : ScheduleDocuments.appointment(found);
+            if (appointment == null) {
+                // a reschedule that died halfway: marks taken over from the old appointment go back to it
+                claims.updateMany(Filters.and(Filters.eq("appointmentId", entry.getKey()), Filters.exists("transferredFrom")),
+                        new Document("$rename", new Document("transferredFrom", "appointmentId")));
+            }
             for (String person : entry.getValue()) {
                 if (appointment == null || appointment.status() == Appointment.Status.CANCELLED || !appointment.involves(person)) {
                     released += (int) claims.deleteMany(Filters.and(Filters.eq("appointmentId", entry.getKey()),

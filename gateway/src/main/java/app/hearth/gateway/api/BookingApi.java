@@ -56,6 +56,10 @@ public final class BookingApi {
                 booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 200, BookingApi::appointmentJson));
         builder.getRoute("cancelAppointment").addHandler(ctx -> Replies.reply(ctx, booking.cancel(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("reason")), 200, BookingApi::appointmentJson));
+        builder.getRoute("rescheduleAppointment").addHandler(ctx -> Replies.reply(ctx,
+                parse(() -> parseInstant(Replies.body(ctx).getString("start"), "start")).compose(start -> booking.reschedule(
+                        Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"), start, Replies.body(ctx).getString("reason"))),
+                200, BookingApi::appointmentJson));
         builder.getRoute("joinCircle").addHandler(ctx -> Replies.reply(ctx, booking.joinCircle(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("patientId")), 200, BookingApi::appointmentJson));
         builder.getRoute("leaveCircle").addHandler(ctx -> Replies.reply(ctx, booking.leaveCircle(Authenticate.actor(ctx),
@@ -80,21 +84,19 @@ public final class BookingApi {
     }
 
     private static Instant instant(RoutingContext ctx, String name) {
-        String value = Replies.query(ctx, name);
+        return parseInstant(Replies.query(ctx, name), name);
+    }
+
+    static Instant parseInstant(String value, String field) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException | NullPointerException e) {
-            throw CommonProblems.INVALID_REQUEST.exception(name + " must be a date-time such as 2026-11-22T10:00:00Z", name);
+            throw CommonProblems.INVALID_REQUEST.exception(field + " must be a date-time with a zone, e.g. 2026-12-01T15:00:00Z", field);
         }
     }
 
     static BookingRequest request(JsonObject body) {
-        Instant start;
-        try {
-            start = Instant.parse(body.getString("start"));
-        } catch (DateTimeParseException e) {
-            throw CommonProblems.INVALID_REQUEST.exception("start must be a date-time with a zone, e.g. 2026-12-01T15:00:00Z", "start");
-        }
+        Instant start = parseInstant(body.getString("start"), "start");
         List<String> therapists = body.getJsonArray("therapistIds").stream().map(Object::toString).toList();
         return new BookingRequest(AppointmentType.fromWire(body.getString("type")).orElseThrow(), therapists,
                 body.getString("patientId"), start, body.getString("mode"), body.getString("location"),

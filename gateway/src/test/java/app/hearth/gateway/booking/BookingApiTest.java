@@ -197,6 +197,31 @@ class BookingApiTest extends DemoNodeTest {
     }
 
     @Test
+    @DisplayName("rescheduling moves an appointment, even onto overlapping time of its own; a conflict leaves the original intact")
+    void reschedule() {
+        Instant start = at(3, DayOfWeek.WEDNESDAY, "10:00");
+        String id = book(appointment("preparation", "demo-therapist-1", "demo-patient-1", start)).json().getString("id");
+        // 30 minutes later overlaps the appointment's own time: it is taken over, not a conflict
+        ApiClient.Reply moved = api.postJson("/api/appointments/" + id + "/reschedule", admin,
+                new JsonObject().put("start", start.plusSeconds(1800).toString()));
+        assertEquals(200, moved.status(), moved.body());
+        String movedId = moved.json().getString("id");
+        assertEquals("appointment.rescheduled-from", moved.json().getJsonArray("history").getJsonObject(0).getString("action"));
+        JsonObject old = api.get("/api/appointments/" + id, admin).json();
+        assertEquals("cancelled", old.getString("status"));
+
+        // the old 10:00 slot is free again for someone else; the moved time is not
+        assertEquals(201, book(appointment("preparation", "demo-therapist-1", "demo-patient-2", start.minusSeconds(3600))).status());
+        assertProblem(book(appointment("preparation", "demo-therapist-1", "demo-patient-2", start.plusSeconds(1800))), 409, "therapist-busy");
+
+        // moving onto a conflict fails and changes nothing
+        assertProblem(api.postJson("/api/appointments/" + movedId + "/reschedule", admin,
+                new JsonObject().put("start", start.minusSeconds(3600).toString())), 409, "therapist-busy");
+        assertEquals("booked", api.get("/api/appointments/" + movedId, admin).json().getString("status"));
+        assertProblem(book(appointment("preparation", "demo-therapist-1", "demo-patient-3", start.plusSeconds(1800))), 409, "therapist-busy");
+    }
+
+    @Test
     @DisplayName("a full circle waitlists in order; a freed seat goes to the first waitlisted patient; patients see only their own seat")
     void circleWaitlist() {
         Instant start = at(2, DayOfWeek.MONDAY, "14:00");
