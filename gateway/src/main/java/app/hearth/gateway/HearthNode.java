@@ -11,6 +11,7 @@ import app.hearth.booking.people.PeopleEvents;
 import app.hearth.booking.people.PeopleService;
 import app.hearth.booking.people.PersonRepository;
 import app.hearth.booking.schedule.BookingService;
+import app.hearth.booking.schedule.JoinTickets;
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.booking.schedule.TimeClaims;
 import app.hearth.gateway.auth.AccessTokens;
@@ -102,6 +103,8 @@ public final class HearthNode implements AutoCloseable {
             schedule.ensureIndexes();
             TimeClaims timeClaims = new TimeClaims(store);
             timeClaims.ensureIndexes();
+            JoinTickets joinTickets = new JoinTickets(store);
+            joinTickets.ensureIndexes();
             PasswordHasher hasher = PasswordHasher.recommended();
             Clock clock = Clock.systemUTC();
 
@@ -127,7 +130,7 @@ public final class HearthNode implements AutoCloseable {
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
-            BookingService booking = new BookingService(schedule, timeClaims, people, audit, storeWork, clock);
+            BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock);
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
                     config.jwt().accessTokenTtl());
             ApiContract apiContract = ApiContract.load();

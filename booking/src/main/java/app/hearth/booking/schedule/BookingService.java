@@ -31,15 +31,17 @@ public final class BookingService {
 
     private final ScheduleStore schedule;
     private final TimeClaims claims;
+    private final JoinTickets joinTickets;
     private final PersonRepository people;
     private final AuditLog audit;
     private final Blocking store;
     private final Clock clock;
 
-    public BookingService(ScheduleStore schedule, TimeClaims claims, PersonRepository people, AuditLog audit, Blocking store,
-                          Clock clock) {
+    public BookingService(ScheduleStore schedule, TimeClaims claims, JoinTickets joinTickets, PersonRepository people,
+                          AuditLog audit, Blocking store, Clock clock) {
         this.schedule = schedule;
         this.claims = claims;
+        this.joinTickets = joinTickets;
         this.people = people;
         this.audit = audit;
         this.store = store;
@@ -213,6 +215,44 @@ public final class BookingService {
             claims.release(old.id());
             return moved;
         }).compose(a -> audit(actor, "appointment.reschedule", "appointment", id).map(a));
+    }
+
+    /** A join ticket and when it stops working. */
+    public record JoinTicket(String ticket, String roomId, Instant expiresAt) {
+    }
+
+    /** How long a join ticket works: long enough to open the link, too short to share it. */
+    public static final Duration JOIN_TICKET_TTL = Duration.ofMinutes(2);
+
+    /**
+     * A single-use ticket into the appointment's room, for its therapists, its patient or a seated
+     * circle member, from when the room opens (the clinic's lead time) until the appointment ends.
+     */
+    public Future<JoinTicket> issueJoinTicket(Actor actor, String appointmentId) {
+        return store.run(() -> {
+            Appointment a = schedule.find(actor.clinicId(), appointmentId)
+                    .filter(x -> x.therapistIds().contains(actor.personId()) || actor.personId().equals(x.patientId())
+                            || x.attendees().stream().anyMatch(s -> s.patientId().equals(actor.personId())
+                            && s.state() == Appointment.AttendeeState.SEATED))
+                    .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
+            if (a.roomId() == null) {
+                throw ScheduleProblems.NO_VIDEO_ROOM.exception("Dosing happens in the clinic; there is nothing to join online");
+            }
+            if (a.status() != Appointment.Status.BOOKED) {
+                throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
+            }
+            Instant now = clock.instant();
+            Instant opens = a.start().minus(schedule.policy(actor.clinicId()).roomOpensBefore());
+            if (now.isBefore(opens)) {
+                throw ScheduleProblems.ROOM_NOT_OPEN.exception("The room opens at " + opens, null);
+            }
+            if (!now.isBefore(a.end())) {
+                throw ScheduleProblems.ROOM_CLOSED.exception(null);
+            }
+            Instant expires = now.plus(JOIN_TICKET_TTL);
+            String secret = joinTickets.issue(new JoinTickets.Grant(a.clinicId(), a.id(), a.roomId(), actor.personId()), now, expires);
+            return new JoinTicket(secret, a.roomId(), expires);
+        }).compose(t -> audit(actor, "appointment.join-ticket", "appointment", appointmentId).map(t));
     }
 
     // ------------------------------------------------------------------ circles

@@ -28,5 +28,8 @@ public final class ScheduleProblems {
     public static final ProblemType NOT_A_CIRCLE = new ProblemType("not-a-circle", 409, "Seats belong to group circles only");
     public static final ProblemType ALREADY_SEATED = new ProblemType("already-seated", 409, "The patient already has a seat or a waitlist place");
     public static final ProblemType NOT_SEATED = new ProblemType("not-seated", 404, "The patient has no seat or waitlist place in this circle");
+    public static final ProblemType ROOM_NOT_OPEN = new ProblemType("room-not-open", 409, "The room is not open yet");
+    public static final ProblemType ROOM_CLOSED = new ProblemType("room-closed", 409, "The appointment is over");
+    public static final ProblemType NO_VIDEO_ROOM = new ProblemType("no-video-room", 409, "This appointment has no video room");
     public static final ProblemType MISALIGNED_TIME = new ProblemType("misaligned-time", 400, "Times must fall on 5-minute marks");
 }

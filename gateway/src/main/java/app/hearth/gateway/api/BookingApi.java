@@ -60,6 +60,10 @@ public final class BookingApi {
                 parse(() -> parseInstant(Replies.body(ctx).getString("start"), "start")).compose(start -> booking.reschedule(
                         Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"), start, Replies.body(ctx).getString("reason"))),
                 200, BookingApi::appointmentJson));
+        builder.getRoute("issueJoinTicket").addHandler(ctx -> Replies.reply(ctx,
+                booking.issueJoinTicket(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 201,
+                t -> new JsonObject().put("ticket", t.ticket()).put("roomId", t.roomId()).put("expiresAt", t.expiresAt().toString())
+                        .put("url", "/#/room/" + t.roomId() + "/" + t.ticket())));
         builder.getRoute("joinCircle").addHandler(ctx -> Replies.reply(ctx, booking.joinCircle(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("patientId")), 200, BookingApi::appointmentJson));
         builder.getRoute("leaveCircle").addHandler(ctx -> Replies.reply(ctx, booking.leaveCircle(Authenticate.actor(ctx),

@@ -222,6 +222,44 @@ class BookingApiTest extends DemoNodeTest {
     }
 
     @Test
+    @DisplayName("join tickets: single-use links made on demand, only in the room's window, never for dosing or outsiders")
+    void joinTickets() {
+        // a therapist whose day is around noon right now, bookable without notice, so a room can be open in this test
+        String therapistId = api.postJson("/api/people", admin, new JsonObject().put("role", "therapist")
+                .put("displayName", "Dr. Now").put("email", "dr.now@example.org")).json().getJsonObject("person").getString("id");
+        int offset = Math.max(-12, Math.min(14, 12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()));
+        String zone = offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+        JsonArray everyDay = new JsonArray();
+        for (DayOfWeek day : DayOfWeek.values()) {
+            everyDay.add(new JsonObject().put("day", day.name()).put("start", "00:00").put("end", "23:55"));
+        }
+        assertEquals(200, api.put("/api/therapists/" + therapistId + "/availability", admin, new JsonObject().put("timeZone", zone)
+                .put("weekly", everyDay).put("minimumNoticeHours", 0).put("horizonDays", 30)).status());
+        long mark = 300;
+        Instant soon = Instant.ofEpochSecond((Instant.now().getEpochSecond() / mark + 2) * mark);
+        ApiClient.Reply booked = book(appointment("preparation", therapistId, "demo-patient-3", soon));
+        assertEquals(201, booked.status(), booked.body());
+        String id = booked.json().getString("id");
+
+        String patient = api.accessToken("patient3@demo.hearth", "hearth-demo");
+        ApiClient.Reply ticket = api.post("/api/appointments/" + id + "/join-ticket", patient, null, "");
+        assertEquals(201, ticket.status(), ticket.body());
+        assertEquals(booked.json().getString("roomId"), ticket.json().getString("roomId"));
+        assertTrue(ticket.json().getString("url").endsWith("/" + ticket.json().getString("ticket")), "the ticket rides in the fragment");
+        assertTrue(Instant.parse(ticket.json().getString("expiresAt")).isBefore(Instant.now().plusSeconds(180)), "short-lived");
+        assertEquals(201, api.post("/api/appointments/" + id + "/join-ticket", patient, null, "").status(), "a new one on demand");
+
+        String outsider = api.accessToken("patient4@demo.hearth", "hearth-demo");
+        assertProblem(api.post("/api/appointments/" + id + "/join-ticket", outsider, null, ""), 404, "appointment-not-found");
+        String later = book(appointment("preparation", therapistId, "demo-patient-3", soon.plus(java.time.Duration.ofDays(2))))
+                .json().getString("id");
+        assertProblem(api.post("/api/appointments/" + later + "/join-ticket", patient, null, ""), 409, "room-not-open");
+        String dosing = book(appointment("dosing", therapistId, "demo-patient-4", soon.plus(java.time.Duration.ofHours(3)))
+                .put("location", "Room 1")).json().getString("id");
+        assertProblem(api.post("/api/appointments/" + dosing + "/join-ticket", outsider, null, ""), 409, "no-video-room");
+    }
+
+    @Test
     @DisplayName("a full circle waitlists in order; a freed seat goes to the first waitlisted patient; patients see only their own seat")
     void circleWaitlist() {
         Instant start = at(2, DayOfWeek.MONDAY, "14:00");
