@@ -11,6 +11,7 @@ import app.hearth.booking.people.PeopleEvents;
 import app.hearth.booking.people.PeopleService;
 import app.hearth.booking.people.PersonRepository;
 import app.hearth.booking.schedule.BookingService;
+import app.hearth.booking.calendar.CalendarFeeds;
 import app.hearth.booking.schedule.JoinTickets;
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.booking.schedule.TimeClaims;
@@ -131,13 +132,15 @@ public final class HearthNode implements AutoCloseable {
                     .put("change", "created"));
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
             BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock);
+            CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
+            calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
                     config.jwt().accessTokenTtl());
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
-            NodeServices services = new NodeServices(accounts, peopleService, booking, audit, tokens,
+            NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
-                    config.http().maxBodyBytes(), config.http().publicBaseUrl().startsWith("https://"),
+                    config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded());
 
             int port = config.http().port();

@@ -46,7 +46,7 @@ public final class ApiContract {
             throw new UncheckedIOException(e);
         }
         Object parsed = new Yaml(new SafeConstructor(new LoaderOptions()))
-                .load(text.replace("application/problem+json:", "application/json:"));
+                .load(text.replace("application/problem+json:", "application/json:").replace("text/calendar:", "text/plain:"));
         return new ApiContract(Buffer.buffer(text), new JsonObject(Json.encode(parsed)));
     }
 

@@ -57,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
         new PeopleApi(services.people()).mount(builder);
         new AuditApi(services.audit()).mount(builder);
         new app.hearth.gateway.api.BookingApi(services.booking()).mount(builder);
+        new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {

@@ -12,12 +12,14 @@ public record NodeServices(
         AccountService accounts,
         PeopleService people,
         app.hearth.booking.schedule.BookingService booking,
+        app.hearth.booking.calendar.CalendarFeeds calendarFeeds,
         AuditLog audit,
         AccessTokens tokens,
         Readiness readiness,
         OpenAPIContract contract,
         Buffer contractYaml,
         long maxBodyBytes,
+        String publicBaseUrl,
         boolean httpsOnly,
         boolean trustForwarded) {
 }
