@@ -6,16 +6,20 @@ import { setPasswordView } from './views/set-password.js';
 import { peopleView, auditView } from './views/admin.js';
 import { therapistView } from './views/therapist.js';
 import { patientView } from './views/patient.js';
+import { calendarView } from './views/calendar.js';
+import { roomView } from './views/schedule.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const NAV = {
-  admin: [['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
+  admin: [['#/admin/calendar', 'Calendar'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
   therapist: [['#/therapist', 'Your patients']],
   patient: [['#/patient', 'Your profile']],
 };
 const ROUTES = [
   { pattern: /^#\/admin\/people$/, role: 'admin', view: peopleView, title: 'People' },
   { pattern: /^#\/admin\/audit$/, role: 'admin', view: auditView, title: 'Audit log' },
+  { pattern: /^#\/admin\/calendar$/, role: 'admin', view: calendarView, title: 'Calendar' },
+  { pattern: /^#\/room\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/, role: '*', view: roomView, title: 'Your session' },
   { pattern: /^#\/therapist$/, role: 'therapist', view: therapistView, title: 'Your patients' },
   { pattern: /^#\/patient$/, role: 'patient', view: patientView, title: 'Your profile' },
 ];
@@ -56,7 +60,7 @@ async function route() {
     if (person) { location.hash = homeOf(person); return; }
     return loginView(main, (signedIn) => { location.hash = homeOf(signedIn); });
   }
-  const match = ROUTES.find((r) => r.pattern.test(hash) && r.role === person.role);
+  const match = ROUTES.find((r) => r.pattern.test(hash) && (r.role === person.role || r.role === '*'));
   if (!match) { location.hash = homeOf(person); return; }
   renderHeader(person);
   document.title = `${match.title} · Hearth`;

@@ -1,13 +1,16 @@
 import { api } from '../api.js';
 import { h, problemAlert, render } from '../dom.js';
+import { scheduleSection } from './schedule.js';
 
-export async function patientView(main) {
+export async function patientView(main, person) {
   try {
     const me = await api('GET', '/api/me');
+    const upcoming = await scheduleSection(main, person);
     const contact = me.emergencyContact;
     render(main,
       h('h1', {}, 'Your profile'),
       h('p', { class: 'lead' }, `Hello, ${me.displayName}. This is what your care team has on file for you.`),
+      upcoming,
       h('section', { class: 'card', 'aria-label': 'Profile details' },
         h('dl', { class: 'profile' },
           h('dt', {}, 'Name'), h('dd', {}, me.displayName),

@@ -1,9 +1,11 @@
 import { api } from '../api.js';
 import { h, problemAlert, render } from '../dom.js';
+import { scheduleSection } from './schedule.js';
 
-export async function therapistView(main) {
+export async function therapistView(main, person) {
   try {
     const { items } = await api('GET', '/api/people?role=patient');
+    const schedule = await scheduleSection(main, person);
     const rows = items.map((p) => h('tr', {},
       h('td', { 'data-label': 'Name' }, p.displayName),
       h('td', { 'data-label': 'Email' }, p.email),
@@ -12,6 +14,8 @@ export async function therapistView(main) {
         ? `${p.emergencyContact.name}, ${p.emergencyContact.phone}` : '—')));
     render(main,
       h('h1', {}, 'Your patients'),
+      schedule,
+      h('h2', {}, 'Patients in your care'),
       items.length === 0
         ? h('p', {}, 'No patients are assigned to you yet.')
         : h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },

@@ -1,0 +1,145 @@
+package app.hearth.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import app.hearth.gateway.testing.TestNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The booking issue's new-user story in a real Chromium: the admin records a dosing, books a
+ * preparation before it and an integration after it, fills a circle until its waitlist starts,
+ * frees a seat and sees the first waitlisted patient move in; the patient sees their appointments.
+ */
+@DisplayName("Booking a KAP course in the browser")
+class BookingBrowserTest {
+
+    static TestNode node;
+    static BrowserSupport browsers;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start();
+        browsers = new BrowserSupport();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browsers != null) {
+            browsers.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    static Page.GetByLabelOptions exact() {
+        return new Page.GetByLabelOptions().setExact(true);
+    }
+
+    /** Fills the booking form up to the open times and picks the one starting with {@code time}. */
+    static void chooseSlot(Page page, String type, String patient, LocalDate date, String time) {
+        page.getByLabel("Appointment type", exact()).selectOption(type);
+        page.getByLabel("Therapist", exact()).selectOption(new SelectOption().setLabel("Dr. Maya Okafor"));
+        if (patient != null) {
+            page.getByLabel("Patient", exact()).selectOption(new SelectOption().setLabel(patient));
+        }
+        page.locator("#book-date").fill(date.toString());
+        Locator slot = page.locator("button.slot", new Page.LocatorOptions().setHasText(time));
+        assertThat(slot).isVisible();
+        slot.click();
+    }
+
+    static void book(Page page, String expected) {
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Book").setExact(true)).click();
+        assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Booked: " + expected))).isVisible();
+    }
+
+    @Test
+    @DisplayName("dosing, preparation, integration and a circle with a waitlist, booked by the admin and seen by the patient")
+    void bookACourse() {
+        ZoneId newYork = ZoneId.of("America/New_York");
+        LocalDate monday = LocalDate.now(newYork).plusWeeks(1).with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+        try (BrowserContext context = browsers.newContext(1280, 900)) {
+            Page admin = context.newPage();
+            try {
+                admin.navigate(node.baseUrl() + "/#/login");
+                admin.getByLabel("Email").fill("admin@demo.hearth");
+                admin.getByLabel("Password").fill("hearth-demo");
+                admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+                admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Calendar")).click();
+                assertThat(admin.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Calendar"))).isVisible();
+
+                // the dosing, in the clinic
+                chooseSlot(admin, "dosing", "Jordan Lee", monday, "09:30");
+                admin.getByLabel("Room in the clinic").fill("Treatment room 2");
+                book(admin, "Dosing (in clinic)");
+
+                // a preparation the Thursday before, linked to the dosing
+                chooseSlot(admin, "preparation", "Jordan Lee", monday.minusDays(4), "10:00");
+                Locator dosing = admin.getByLabel("Dosing it belongs to");
+                assertThat(dosing.locator("option")).hasCount(2);
+                dosing.selectOption(new SelectOption().setIndex(1));
+                book(admin, "Preparation");
+
+                // an integration the day after
+                chooseSlot(admin, "integration", "Jordan Lee", monday.plusDays(1), "10:00");
+                assertThat(dosing.locator("option")).hasCount(2);
+                dosing.selectOption(new SelectOption().setIndex(1));
+                book(admin, "Integration");
+
+                // a circle of two seats on Wednesday, filled past capacity
+                chooseSlot(admin, "circle", null, monday.plusDays(2), "02:00");
+                admin.getByLabel("Seats", exact()).fill("2");
+                book(admin, "Group circle");
+                Locator details = admin.locator("#appointment-details");
+                for (String patient : new String[] {"Jordan Lee", "Priya Shah", "Tomás García"}) {
+                    admin.getByLabel("Patient to seat").selectOption(new SelectOption().setLabel(patient));
+                    admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add to circle")).click();
+                    assertThat(details.getByText(patient + " — ")).isVisible();
+                }
+                assertThat(details.getByText("Tomás García — waitlisted")).isVisible();
+                assertThat(details.getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Seats 2 of 2"))).isVisible();
+
+                // one seat is freed: the first on the waitlist moves in
+                admin.getByLabel("Free the place of Jordan Lee").click();
+                assertThat(details.getByText("Tomás García — seated")).isVisible();
+                BrowserSupport.screenshot(admin, "admin-calendar");
+            } catch (RuntimeException | AssertionError e) {
+                BrowserSupport.screenshot(admin, "failure-booking-admin");
+                throw e;
+            }
+        }
+
+        try (BrowserContext context = browsers.newContext(360, 780)) {
+            Page patient = context.newPage();
+            try {
+                patient.navigate(node.baseUrl() + "/#/login");
+                patient.getByLabel("Email").fill("patient1@demo.hearth");
+                patient.getByLabel("Password").fill("hearth-demo");
+                patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+                assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Your upcoming appointments"))).isVisible();
+                assertThat(patient.getByText("Clinic visit")).isVisible();
+                assertThat(patient.getByText("Session with your care team")).hasCount(2);
+                assertThat(patient.getByText("At the clinic: Treatment room 2")).isVisible();
+                assertThat(patient.getByText("Times in America/New_York.")).isVisible();
+                assertThat(patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join")).first()).isDisabled();
+                BrowserSupport.screenshot(patient, "patient-upcoming-phone");
+            } catch (RuntimeException | AssertionError e) {
+                BrowserSupport.screenshot(patient, "failure-booking-patient");
+                throw e;
+            }
+        }
+    }
+}

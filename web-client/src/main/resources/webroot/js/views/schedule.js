@@ -1,0 +1,64 @@
+// Upcoming appointments for therapists and patients, with a Join button that wakes up when the
+// room opens. Times are shown in the viewer's zone, named.
+import { api } from '../api.js';
+import { h, problemAlert, render } from '../dom.js';
+import { timeRange } from './calendar.js';
+
+const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'short', day: 'numeric' });
+const ROOM_OPENS_MS = 10 * 60 * 1000; // the clinic default; the server decides
+const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session', dosing: 'Clinic visit' };
+const THERAPIST_TITLES = { preparation: 'Preparation', integration: 'Integration', circle: 'Integration circle', dosing: 'In-clinic dosing' };
+
+function joinButton(a, message) {
+  const opens = new Date(a.start).getTime() - ROOM_OPENS_MS;
+  const ends = new Date(a.end).getTime();
+  const button = h('button', { type: 'button' }, 'Join');
+  const refresh = () => {
+    const now = Date.now();
+    button.disabled = now < opens || now >= ends;
+    button.title = now < opens ? `Opens at ${new Date(opens).toLocaleTimeString()}` : '';
+  };
+  refresh();
+  const timer = setInterval(() => { if (!button.isConnected) clearInterval(timer); else refresh(); }, 15000);
+  button.addEventListener('click', async () => {
+    try {
+      const ticket = await api('POST', `/api/appointments/${a.id}/join-ticket`);
+      location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+    } catch (e) { render(message, problemAlert(e)); }
+  });
+  return h('div', { class: 'actions' }, button, h('span', { class: 'muted' }, 'Join opens 10 minutes before the start.'));
+}
+
+export async function upcomingList(person) {
+  const message = h('div');
+  const now = new Date();
+  const query = new URLSearchParams({ from: new Date(now.getTime() - 3 * 3600e3).toISOString(), to: new Date(now.getTime() + 60 * 864e5).toISOString() });
+  const { items } = await api('GET', `/api/appointments?${query}`);
+  const upcoming = items.filter((a) => a.status === 'booked' && new Date(a.end) > now);
+  const titles = person.role === 'patient' ? PATIENT_TITLES : THERAPIST_TITLES;
+  return h('section', { 'aria-labelledby': 'upcoming-title' },
+    h('h2', { id: 'upcoming-title' }, person.role === 'patient' ? 'Your upcoming appointments' : 'Today and the coming weeks'),
+    h('p', { class: 'muted' }, `Times in ${zone()}.`),
+    message,
+    upcoming.length === 0 ? h('p', {}, 'Nothing booked yet.') : h('ul', { class: 'upcoming' }, upcoming.map((a) => {
+      const waitlisted = (a.attendees || []).some((x) => x.patientId === person.id && x.state === 'waitlisted');
+      return h('li', { class: 'card' },
+        h('p', {}, h('strong', {}, titles[a.type]), waitlisted ? h('span', { class: 'badge invited' }, 'On the waitlist') : null),
+        h('p', {}, `${dayFormat.format(new Date(a.start))}, ${timeRange(a)}`),
+        a.mode === 'in-clinic' ? h('p', {}, `At the clinic${a.location ? `: ${a.location}` : ''}`) : (waitlisted ? null : joinButton(a, message)));
+    })));
+}
+
+export async function scheduleSection(main, person) {
+  try {
+    return await upcomingList(person);
+  } catch (e) {
+    return problemAlert(e);
+  }
+}
+
+export function roomView(main) {
+  render(main, h('h1', {}, 'Your session'),
+    h('p', {}, 'You are checked in. The live video room and waiting room arrive with the next Hearth release; your clinic will contact you by phone meanwhile.'));
+}
