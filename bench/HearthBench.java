@@ -11,28 +11,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * Hearth's start-up and sign-in load harness. JDK only; run with the source launcher:
  *
- *   java bench/HearthBench.java cold-start [--runs 5] [--jar gateway/target/hearth.jar]
+ *   java bench/HearthBench.java cold-start [--runs 5] [--env K=V,K=V] [--jar gateway/target/hearth.jar]
  *   java bench/HearthBench.java login [--concurrency 8] [--seconds 20] [--max-requests 20000] [--jar ...]
+ *   java bench/HearthBench.java booking [--concurrency 4] [--jar ...]
+ *
+ * Common option: --max-minutes 10 (a watchdog ends the whole run, killing its nodes, after that).
  *
  * Every node it starts listens on 127.0.0.1 only, in a temporary data directory that is deleted
- * afterwards; every loop is bounded in count and time; child processes are killed on exit.
+ * afterwards; every loop is bounded in count and time; child processes are killed on exit, also
+ * when the harness fails or is interrupted (shutdown hook).
  */
 public class HearthBench {
 
@@ -40,11 +47,14 @@ public class HearthBench {
     static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
     static final String[] ACCOUNTS = {"admin@demo.hearth", "therapist@demo.hearth", "therapist2@demo.hearth",
             "patient1@demo.hearth", "patient2@demo.hearth", "patient3@demo.hearth", "patient4@demo.hearth"};
+    static final String READY_LINE = "Hearth is ready at ";
+    /** Clock ticks per second of /proc/<pid>/stat (USER_HZ): 100 on every mainstream Linux build. */
+    static final double USER_HZ = 100.0;
 
     public static void main(String[] args) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp));
+        Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
@@ -53,77 +63,130 @@ public class HearthBench {
             System.err.println("No jar at " + jar + ": run ./mvnw -B -DskipTests package first");
             System.exit(2);
         }
-        switch (args[0]) {
-            case "cold-start" -> coldStart(jar, Integer.parseInt(options.getOrDefault("runs", "5")));
-            case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
-                    Integer.parseInt(options.getOrDefault("seconds", "20")),
-                    Integer.parseInt(options.getOrDefault("max-requests", "20000")));
-            default -> {
-                System.err.println("unknown command " + args[0]);
-                System.exit(2);
+        startWatchdog(Duration.ofMinutes(Long.parseLong(options.getOrDefault("max-minutes", "10"))));
+        int exit = 0;
+        try {
+            switch (args[0]) {
+                case "cold-start" -> coldStart(jar, Integer.parseInt(options.getOrDefault("runs", "5")),
+                        envOption(options.getOrDefault("env", "")));
+                case "booking" -> booking(jar, Integer.parseInt(options.getOrDefault("concurrency", "4")));
+                case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
+                        Integer.parseInt(options.getOrDefault("seconds", "20")),
+                        Integer.parseInt(options.getOrDefault("max-requests", "20000")));
+                default -> {
+                    System.err.println("unknown command " + args[0]);
+                    exit = 2;
+                }
             }
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
+        } finally {
+            cleanUp();
         }
-        cleanUp();
+        System.exit(exit); // also ends the HTTP clients' and drainers' threads
     }
 
     // ---------------------------------------------------------------- cold start
 
-    static void coldStart(Path jar, int runs) throws Exception {
-        List<long[]> fresh = new ArrayList<>();
-        List<long[]> warm = new ArrayList<>();
+    /** One start: ms from spawning the JVM to the ready line and to the first 200 from /health/ready. */
+    record Start(long readyMs, long healthyMs, long rssKib, double cpuSeconds) {
+    }
+
+    static final HttpClient PROBE_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * Exercises the harness's own HTTP client against a throwaway local server first, so that its
+     * class loading and JIT (a few hundred ms on the first request) are not charged to the node.
+     */
+    static void warmUpProbeClient() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            for (int i = 0; i < 200; i++) {
+                PROBE_CLIENT.send(request, HttpResponse.BodyHandlers.discarding());
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    static void coldStart(Path jar, int runs, Map<String, String> env) throws Exception {
+        warmUpProbeClient();
+        List<Start> fresh = new ArrayList<>();
+        List<Start> warm = new ArrayList<>();
         Path kept = Files.createTempDirectory("hearth-bench-warm-");
         TEMP_DIRS.add(kept);
+        if (!env.isEmpty()) {
+            System.out.println("extra environment: " + env);
+        }
         for (int i = 0; i < runs; i++) {
             Path dir = Files.createTempDirectory("hearth-bench-cold-");
             TEMP_DIRS.add(dir);
-            fresh.add(startOnce(jar, dir));
+            fresh.add(startOnce(jar, dir, env, "empty dir   "));
+            deleteTree(dir); // one fresh directory at a time on disk
         }
-        startOnce(jar, kept); // first start of the warm directory seeds it
+        startOnce(jar, kept, env, "seeding (not counted)"); // the first start of the kept directory seeds it
         for (int i = 0; i < runs; i++) {
-            warm.add(startOnce(jar, kept));
+            warm.add(startOnce(jar, kept, env, "existing dir"));
         }
         System.out.println();
-        System.out.println("| start | runs | ready line ms (min / p50 / max) | first 200 from /health/ready ms (p50) | RSS after ready MiB (p50) |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| start | runs | ready line ms (min / p50 / max) | first 200 from /health/ready ms (min / p50 / max) "
+                + "| RSS after ready MiB (p50 / max) | CPU s to ready (p50) |");
+        System.out.println("|---|---|---|---|---|---|");
         report("empty data directory (keys generated, demo seeded)", fresh);
         report("existing data directory (restart)", warm);
     }
 
-    static void report(String label, List<long[]> samples) {
-        List<Long> ready = samples.stream().map(s -> s[0]).sorted().toList();
-        List<Long> health = samples.stream().map(s -> s[1]).sorted().toList();
-        List<Long> rss = samples.stream().map(s -> s[2]).sorted().toList();
-        System.out.printf("| %s | %d | %d / %d / %d | %d | %d |%n", label, samples.size(), ready.get(0),
-                percentile(ready, 50), ready.get(ready.size() - 1), percentile(health, 50), percentile(rss, 50) / 1024);
+    static void report(String label, List<Start> samples) {
+        List<Long> ready = samples.stream().map(Start::readyMs).sorted().toList();
+        List<Long> health = samples.stream().map(Start::healthyMs).sorted().toList();
+        List<Long> rss = samples.stream().map(Start::rssKib).sorted().toList();
+        List<Double> cpu = samples.stream().map(Start::cpuSeconds).sorted().toList();
+        System.out.printf("| %s | %d | %d / %d / %d | %d / %d / %d | %d / %d | %.1f |%n", label, samples.size(),
+                ready.get(0), percentile(ready, 50), ready.get(ready.size() - 1),
+                health.get(0), percentile(health, 50), health.get(health.size() - 1),
+                percentile(rss, 50) / 1024, rss.get(rss.size() - 1) / 1024, cpu.get((cpu.size() - 1) / 2));
     }
 
-    /** @return {ms to ready line, ms to first healthy answer, RSS KiB} */
-    static long[] startOnce(Path jar, Path dataDir) throws Exception {
+    static Start startOnce(Path jar, Path dataDir, Map<String, String> env, String label) throws Exception {
         int port = freePort();
         long started = System.nanoTime();
-        Process process = launch(jar, dataDir, port, Map.of());
-        long readyMs = awaitReadyLine(process, Duration.ofSeconds(120));
-        HttpClient http = HttpClient.newHttpClient();
+        Process process = launch(jar, dataDir, port, env);
+        long readyMs = awaitReadyLine(process, started, Duration.ofSeconds(120));
+        double cpu = cpuSeconds(process.pid()); // read at once: CPU the JVM spent to get ready
+        HttpClient http = PROBE_CLIENT;
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
         long healthyMs = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     healthyMs = (System.nanoTime() - started) / 1_000_000;
                     break;
                 }
             } catch (IOException ignored) {
                 // not listening yet
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
+        }
+        if (healthyMs < 0) {
+            throw new IllegalStateException("/health/ready never answered 200 within 30 s of the ready line");
         }
         long rss = rssKib(process.pid());
         stop(process);
-        System.out.printf("  start on %s: ready line %d ms, healthy %d ms, RSS %d MiB%n", dataDir.getFileName(), readyMs,
-                healthyMs, rss / 1024);
-        return new long[] {readyMs, healthyMs, rss};
+        System.out.printf("  %s %s: ready line %d ms, healthy %d ms, RSS %d MiB, CPU %.2f s%n", label,
+                dataDir.getFileName(), readyMs, healthyMs, rss / 1024, cpu);
+        return new Start(readyMs, healthyMs, rss, cpu);
     }
 
     // ---------------------------------------------------------------- login throughput
@@ -135,20 +198,36 @@ public class HearthBench {
         // Lifted so the harness measures Argon2 and the stack, not the limiter (one client address).
         Process process = launch(jar, dir, port, Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000"));
         awaitReadyLine(process, Duration.ofSeconds(120));
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/auth/login");
         // warm-up: JIT and pools, not counted
         runLoad(http, uri, Math.min(concurrency, 4), Duration.ofSeconds(3), 200);
         Result result = runLoad(http, uri, concurrency, Duration.ofSeconds(seconds), maxRequests);
+        long rss = rssKib(process.pid());
         stop(process);
+        clientThreads.shutdownNow();
         List<Long> sorted = new ArrayList<>(result.latenciesMicros);
         Collections.sort(sorted);
-        double rps = sorted.size() / (result.elapsedNanos / 1e9);
-        System.out.printf("| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", concurrency, sorted.size(), rps,
+        double elapsed = result.elapsedNanos / 1e9;
+        int total = result.statuses.values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("concurrency %d for %.1f s: %d requests, %d answered 200; node RSS at the end %d MiB%n", concurrency,
+                elapsed, total, sorted.size(), rss / 1024);
+        System.out.println("| concurrency | requests | sign-ins/s (200) | p50 ms | p95 ms | p99 ms | max ms | statuses |");
+        System.out.printf("| %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", concurrency, total, sorted.size() / elapsed,
                 percentile(sorted, 50) / 1000.0, percentile(sorted, 95) / 1000.0, percentile(sorted, 99) / 1000.0,
-                sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1000.0, result.statuses);
+                sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1000.0, statusText(result.statuses));
     }
 
+    static String statusText(Map<Integer, Integer> statuses) {
+        StringBuilder text = new StringBuilder();
+        statuses.forEach((status, count) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(status < 0 ? "no answer" : status.toString()).append(" × ").append(count));
+        return text.toString();
+    }
+
+    /** Latencies (µs) are of the 200 answers only; statuses count every request (-1: no answer). */
     record Result(List<Long> latenciesMicros, Map<Integer, Integer> statuses, long elapsedNanos) {
     }
 
@@ -162,7 +241,7 @@ public class HearthBench {
         for (int u = 0; u < concurrency; u++) {
             int user = u;
             users.submit(() -> {
-                int i = user;
+                int i = user; // each virtual user starts on a different demo account, then cycles through all 7
                 while (System.nanoTime() < deadline && issued.incrementAndGet() <= maxRequests) {
                     String body = "{\"email\":\"" + ACCOUNTS[i++ % ACCOUNTS.length] + "\",\"password\":\"hearth-demo\"}";
                     long t0 = System.nanoTime();
@@ -183,8 +262,157 @@ public class HearthBench {
             });
         }
         users.shutdown();
-        users.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
+        if (!users.awaitTermination(duration.toSeconds() + 40, TimeUnit.SECONDS)) {
+            users.shutdownNow(); // a request hung past its own 30 s timeout: give up on it
+        }
         return new Result(latencies, new TreeMap<>(statuses), System.nanoTime() - start);
+    }
+
+    // ---------------------------------------------------------------- booking
+
+    /**
+     * Fills a therapist's next year (six 1-hour appointments every weekday), measuring booking
+     * latency under concurrency; then times slot computation over that year; then fires 50 identical
+     * bookings at once and counts the winners.
+     */
+    static void booking(Path jar, int concurrency) throws Exception {
+        Path dir = Files.createTempDirectory("hearth-bench-booking-");
+        TEMP_DIRS.add(dir);
+        int port = freePort();
+        Process process = launch(jar, dir, port, Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000"));
+        awaitReadyLine(process, Duration.ofSeconds(120));
+        Api api = new Api("http://127.0.0.1:" + port);
+        String admin = api.token("admin@demo.hearth", "hearth-demo");
+
+        String therapist = field(api.call("POST", "/api/people", admin,
+                "{\"role\":\"therapist\",\"displayName\":\"Bench Therapist\",\"email\":\"bench.therapist@example.org\"}"), "\"id\":\"");
+        StringBuilder weekly = new StringBuilder();
+        for (String day : new String[] {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"}) {
+            weekly.append(weekly.length() == 0 ? "" : ",").append("{\"day\":\"").append(day).append("\",\"start\":\"08:00\",\"end\":\"20:00\"}");
+        }
+        api.call("PUT", "/api/therapists/" + therapist + "/availability", admin, "{\"timeZone\":\"UTC\",\"weekly\":[" + weekly
+                + "],\"minimumNoticeHours\":0,\"horizonDays\":730}");
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            patients.add(field(api.call("POST", "/api/people", admin, "{\"role\":\"patient\",\"displayName\":\"Bench Patient " + i
+                    + "\",\"email\":\"bench.patient" + i + "@example.org\"}"), "\"id\":\""));
+        }
+
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+        List<Instant> starts = new ArrayList<>();
+        for (int d = 0; d < 365; d++, day = day.plusDays(1)) {
+            if (day.getDayOfWeek().getValue() >= 6) {
+                continue;
+            }
+            for (int hour = 8; hour < 20; hour += 2) {
+                starts.add(day.atTime(hour, 0).toInstant(java.time.ZoneOffset.UTC));
+            }
+        }
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long t0 = System.nanoTime();
+        for (int u = 0; u < concurrency; u++) {
+            pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < starts.size()) {
+                    String body = "{\"type\":\"preparation\",\"therapistIds\":[\"" + therapist + "\"],\"patientId\":\""
+                            + patients.get(i % patients.size()) + "\",\"start\":\"" + starts.get(i) + "\"}";
+                    long s0 = System.nanoTime();
+                    int status = api.status("POST", "/api/appointments", admin, body);
+                    latencies.add((System.nanoTime() - s0) / 1000);
+                    statuses.merge(status, 1, Integer::sum);
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("bookings: %d in %.1f s = %.1f/s at concurrency %d; p50 %.1f ms, p99 %.1f ms, max %.1f ms; statuses %s%n",
+                sorted.size(), seconds, sorted.size() / seconds, concurrency, percentile(sorted, 50) / 1000.0,
+                percentile(sorted, 99) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0, new TreeMap<>(statuses));
+
+        // slot computation over the booked year: 62-day ranges
+        List<Long> slotTimes = new ArrayList<>();
+        Instant from = starts.get(0).minus(Duration.ofHours(8));
+        for (int i = 0; i < 30; i++) {
+            Instant a = from.plus(Duration.ofDays((i * 11) % 300));
+            long s0 = System.nanoTime();
+            int status = api.status("GET", "/api/therapists/" + therapist + "/slots?type=preparation&from=" + a + "&to="
+                    + a.plus(Duration.ofDays(62)), admin, null);
+            slotTimes.add((System.nanoTime() - s0) / 1000);
+            if (status != 200) {
+                System.out.println("slots answered " + status);
+            }
+        }
+        Collections.sort(slotTimes);
+        System.out.printf("slots over 62 days of a fully booked year (%d appointments): p50 %.1f ms, p99 %.1f ms%n", starts.size(),
+                percentile(slotTimes, 50) / 1000.0, percentile(slotTimes, 99) / 1000.0);
+
+        // the double-booking storm: 50 identical bookings at once on a free time after the filled year
+        Instant stormStart = starts.get(starts.size() - 1).plus(Duration.ofDays(7));
+        ExecutorService storm = Executors.newFixedThreadPool(50);
+        List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String patient = patients.get(i % patients.size());
+            results.add(storm.submit(() -> api.status("POST", "/api/appointments", admin, "{\"type\":\"preparation\",\"therapistIds\":[\""
+                    + therapist + "\"],\"patientId\":\"" + patient + "\",\"start\":\"" + stormStart + "\"}")));
+        }
+        Map<Integer, Integer> stormStatuses = new TreeMap<>();
+        for (var f : results) {
+            stormStatuses.merge(f.get(60, TimeUnit.SECONDS), 1, Integer::sum);
+        }
+        storm.shutdown();
+        System.out.println("storm of 50 identical bookings: " + stormStatuses);
+        stop(process);
+    }
+
+    /** A tiny JSON-over-HTTP client for the harness (no JSON library: the JDK only). */
+    record Api(String base) {
+        static final HttpClient HTTP = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+
+        String call(String method, String path, String token, String body) throws Exception {
+            HttpResponse<String> r = HTTP.send(request(method, path, token, body), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " → " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        }
+
+        int status(String method, String path, String token, String body) {
+            try {
+                return HTTP.send(request(method, path, token, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+
+        String token(String email, String password) throws Exception {
+            return field(call("POST", "/api/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"),
+                    "\"accessToken\":\"");
+        }
+
+        private HttpRequest request(String method, String path, String token, String body) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+            }
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            return b.build();
+        }
+    }
+
+    /** The string value after a key prefix such as {@code "id":"} in a JSON text. */
+    static String field(String json, String prefix) {
+        int start = json.indexOf(prefix) + prefix.length();
+        return json.substring(start, json.indexOf('"', start));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -205,33 +433,55 @@ public class HearthBench {
     }
 
     static long awaitReadyLine(Process process, Duration timeout) throws Exception {
-        long start = System.nanoTime();
-        BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = start + timeout.toNanos();
-        String line;
-        while (System.nanoTime() < deadline && (line = in.readLine()) != null) {
-            if (line.startsWith("Hearth is ready at ")) {
-                long ms = (System.nanoTime() - start) / 1_000_000;
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (in.readLine() != null) {
-                            // keep the pipe empty so the node never blocks on logging
-                        }
-                    } catch (IOException ignored) {
-                        // process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return ms;
-            }
-        }
-        throw new IllegalStateException("node did not print its ready line in " + timeout);
+        return awaitReadyLine(process, System.nanoTime(), timeout);
     }
 
+    /**
+     * Waits for the ready line on the node's output, which a daemon thread keeps draining afterwards
+     * so the node never blocks on logging. Bounded even if the node hangs without printing.
+     *
+     * @return ms from {@code startedNanos} to the ready line
+     */
+    static long awaitReadyLine(Process process, long startedNanos, Duration timeout) throws Exception {
+        CompletableFuture<Long> ready = new CompletableFuture<>();
+        List<String> recent = Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!ready.isDone()) {
+                        if (line.startsWith(READY_LINE)) {
+                            ready.complete(System.nanoTime());
+                        } else {
+                            recent.add(line);
+                            if (recent.size() > 20) {
+                                recent.remove(0);
+                            }
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("node exited before its ready line; last output:\n  "
+                    + String.join("\n  ", recent)));
+        }, "hearth-node-output-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return (ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS) - startedNanos) / 1_000_000;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("node did not print its ready line in " + timeout);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /** SIGTERM (the node's shutdown hook closes it cleanly), SIGKILL if it is still there after 30 s. */
     static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            System.out.println("  node " + process.pid() + " ignored SIGTERM for 30 s: killing it");
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         CHILDREN.remove(process);
@@ -248,6 +498,18 @@ public class HearthBench {
             // not Linux: no RSS figure
         }
         return 0;
+    }
+
+    /** User + system CPU seconds the process has used so far (all its threads), from /proc/<pid>/stat. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": field 3 (state) is index 0, so utime (14) is 11 and stime (15) is 12
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / USER_HZ;
+        } catch (IOException | RuntimeException e) {
+            return 0; // not Linux
+        }
     }
 
     static long percentile(List<Long> sorted, int p) {
@@ -272,17 +534,59 @@ public class HearthBench {
         return options;
     }
 
-    static void cleanUp() {
-        for (Process p : CHILDREN) {
-            p.destroyForcibly();
-        }
-        for (Path dir : TEMP_DIRS) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // already gone
+    /** {@code --env HEARTH_CLUSTER_ENABLED=false,K=V}: extra environment for the nodes started. */
+    static Map<String, String> envOption(String value) {
+        Map<String, String> env = new TreeMap<>();
+        for (String pair : value.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
+        return env;
+    }
+
+    /** Ends the whole run after {@code limit} whatever happens; the shutdown hook then kills the nodes. */
+    static void startWatchdog(Duration limit) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(limit.toMillis());
+                System.err.println("hearth-bench: still running after " + limit + ": giving up");
+                System.exit(3);
+            } catch (InterruptedException ignored) {
+                // run over
+            }
+        }, "hearth-bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** Kills every node still running and deletes every temporary directory; safe to call twice. */
+    static synchronized void cleanUp() {
+        for (Process p : CHILDREN) {
+            p.destroy();
+        }
+        for (Process p : CHILDREN) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+            CHILDREN.remove(p);
+        }
+        for (Path dir : TEMP_DIRS) {
+            deleteTree(dir);
+        }
         TEMP_DIRS.clear();
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // already gone
+        }
     }
 }

@@ -2,6 +2,8 @@
 // sessionStorage (this tab's session), rotated on every use. Tokens are never logged.
 
 const REFRESH_KEY = 'hearth.refresh';
+/** Fired on window when the server refuses to renew the session (expired, revoked, signed out elsewhere). */
+export const SESSION_ENDED = 'hearth:session-ended';
 
 let accessToken = null;
 let person = null;
@@ -11,7 +13,7 @@ let refreshing = null;
 /** An error answer of the API, carrying its problem+json document. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    super(problem?.title || `Request failed (${status})`);
     this.status = status;
     this.problem = problem || {};
   }
@@ -25,14 +27,23 @@ export function currentPerson() {
   return person;
 }
 
+function schedule(delaySeconds) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refresh().catch((e) => {
+      // A network hiccup keeps the session and tries again; a refusal has already ended it.
+      if (e.status === 0) schedule(20);
+    });
+  }, delaySeconds * 1000);
+}
+
 function adopt(pair) {
   accessToken = pair.accessToken;
   person = pair.person;
   sessionStorage.setItem(REFRESH_KEY, pair.refreshToken);
-  clearTimeout(refreshTimer);
-  // Renew a minute before the access token runs out (never less than 10 s from now).
-  const delayMs = Math.max(10, pair.expiresIn - 60) * 1000;
-  refreshTimer = setTimeout(() => refresh().catch(() => forget()), delayMs);
+  // Renew a minute before the access token runs out (shorter lifetimes: at 80 %, at least 5 s).
+  const lifetime = Number(pair.expiresIn) || 300;
+  schedule(Math.max(5, Math.min(lifetime - 60, lifetime * 0.8)));
 }
 
 function forget() {
@@ -42,13 +53,23 @@ function forget() {
   sessionStorage.removeItem(REFRESH_KEY);
 }
 
+const FALLBACK_TITLES = {
+  413: 'That is more than Hearth accepts',
+  429: 'Too many requests; wait a moment and try again',
+  502: 'Hearth is not available right now',
+  503: 'Hearth is not available right now',
+  504: 'Hearth is not available right now',
+};
+
 async function send(method, path, body, token) {
   const headers = { Accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store',
+    });
   } catch (e) {
     throw new ApiError(0, { title: 'Hearth cannot be reached', detail: 'Check your connection and try again.' });
   }
@@ -56,7 +77,12 @@ async function send(method, path, body, token) {
   const text = await response.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
-  if (!response.ok) throw new ApiError(response.status, json || { title: `Request failed (${response.status})` });
+  if (!response.ok) {
+    const problem = json && typeof json === 'object' && json.title ? json
+      : { title: FALLBACK_TITLES[response.status] || `Something went wrong (HTTP ${response.status})`,
+        detail: 'Please try again in a moment.', status: response.status };
+    throw new ApiError(response.status, problem);
+  }
   return json;
 }
 
@@ -72,7 +98,14 @@ export function refresh() {
     if (!token) return Promise.reject(new ApiError(401, { title: 'Please sign in' }));
     refreshing = send('POST', '/api/auth/refresh', { refreshToken: token })
       .then((pair) => { adopt(pair); return person; })
-      .catch((e) => { forget(); throw e; })
+      .catch((e) => {
+        if (e.status !== 0) {
+          const wasSignedIn = person !== null;
+          forget();
+          if (wasSignedIn) window.dispatchEvent(new CustomEvent(SESSION_ENDED));
+        }
+        throw e;
+      })
       .finally(() => { refreshing = null; });
   }
   return refreshing;
@@ -104,6 +137,7 @@ export async function api(method, path, body) {
   }
 }
 
+/** A call without a token (set-password). */
 export function publicCall(method, path, body) {
   return send(method, path, body);
 }

@@ -1,6 +1,6 @@
 // Hash routes keep secrets (set-password tickets) in the fragment, which never reaches a server.
-import { currentPerson, logout, resume } from './api.js';
-import { h, render } from './dom.js';
+import { SESSION_ENDED, currentPerson, logout, resume } from './api.js';
+import { announce, h, loading, render } from './dom.js';
 import { loginView } from './views/login.js';
 import { setPasswordView } from './views/set-password.js';
 import { peopleView, auditView } from './views/admin.js';
@@ -10,6 +10,7 @@ import { calendarView } from './views/calendar.js';
 import { roomView } from './views/schedule.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
+const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
   admin: [['#/admin/calendar', 'Calendar'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
   therapist: [['#/therapist', 'Your patients']],
@@ -24,50 +25,108 @@ const ROUTES = [
   { pattern: /^#\/patient$/, role: 'patient', view: patientView, title: 'Your profile' },
 ];
 
+/** A message for the sign-in page (after signing out, or when a session ended). */
+let notice = null;
+/** The page someone asked for before signing in, opened for them afterwards when their role may see it. */
+let wanted = null;
+
 export function homeOf(person) {
   return HOME[person.role] || '#/login';
+}
+
+function routeFor(hash, person) {
+  return ROUTES.find((r) => r.pattern.test(hash) && (r.role === person.role || r.role === '*'));
+}
+
+function afterSignIn(person) {
+  const target = wanted && routeFor(wanted, person) ? wanted : homeOf(person);
+  wanted = null;
+  go(target);
+}
+
+async function signOut() {
+  await logout();
+  notice = 'You have signed out.';
+  wanted = null;
+  go('#/login');
+}
+
+/** Navigates, re-rendering when the hash is already the target (no hashchange then). */
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
 }
 
 function renderHeader(person) {
   const nav = document.getElementById('nav');
   const account = document.getElementById('account');
+  const brand = document.getElementById('brand');
+  brand.setAttribute('href', person ? homeOf(person) : '#/login');
   if (!person) {
+    nav.hidden = true;
     render(nav);
     render(account);
     return;
   }
+  nav.hidden = false;
   const here = location.hash;
   render(nav, h('ul', {}, (NAV[person.role] || []).map(([href, text]) =>
     h('li', {}, h('a', { href, 'aria-current': here === href ? 'page' : null }, text)))));
   render(account,
-    h('span', {}, `${person.displayName} · ${person.role}`),
-    h('button', { type: 'button', class: 'secondary small', onclick: async () => { await logout(); location.hash = '#/login'; } }, 'Sign out'));
+    h('p', { class: 'who' }, h('span', { class: 'visually-hidden' }, 'Signed in as '),
+      h('span', { class: 'who-name' }, person.displayName), ' ',
+      h('span', { class: 'badge role' }, ROLE_NAMES[person.role] || person.role)),
+    h('button', { type: 'button', class: 'secondary small', onclick: signOut }, 'Sign out'));
 }
 
+let routing = 0;
+
 async function route() {
+  const mine = ++routing;
   const main = document.getElementById('main');
+  // Each route renders into its own container: a slow view that finishes after the person moved
+  // on writes into a detached element, never over the page they are on now.
+  const outlet = h('div', { class: 'view' });
   const hash = location.hash || '#/login';
   const ticket = hash.match(/^#\/set-password\/([A-Za-z0-9_-]+)$/);
   if (ticket) {
     renderHeader(null);
+    render(main, outlet);
     document.title = 'Set your password · Hearth';
-    return setPasswordView(main, ticket[1]);
+    return setPasswordView(outlet, ticket[1]);
   }
   const person = currentPerson() || await resume();
+  if (mine !== routing) return;
   if (hash === '#/login' || !person) {
+    if (person) { go(homeOf(person)); return; }
+    if (hash !== '#/login' && location.hash) wanted = hash;
     renderHeader(null);
+    render(main, outlet);
     document.title = 'Sign in · Hearth';
-    if (person) { location.hash = homeOf(person); return; }
-    return loginView(main, (signedIn) => { location.hash = homeOf(signedIn); });
+    const message = notice;
+    notice = null;
+    return loginView(outlet, afterSignIn, message);
   }
-  const match = ROUTES.find((r) => r.pattern.test(hash) && (r.role === person.role || r.role === '*'));
-  if (!match) { location.hash = homeOf(person); return; }
+  const match = routeFor(hash, person);
+  if (!match) { location.replace(homeOf(person)); return; }
   renderHeader(person);
   document.title = `${match.title} · Hearth`;
-  render(main, h('p', { class: 'loading' }, 'Loading…'));
-  await match.view(main, person);
-  main.focus();
+  render(outlet, loading());
+  render(main, outlet);
+  main.focus({ preventScroll: true });
+  await match.view(outlet, person);
+  if (mine === routing) announce(`${match.title} loaded`);
 }
 
+window.addEventListener(SESSION_ENDED, () => {
+  notice = 'Your session has ended. Please sign in again.';
+  if (location.hash && location.hash !== '#/login') wanted = location.hash;
+  go('#/login');
+});
 window.addEventListener('hashchange', route);
+// The skip link must not change the hash (that is the router's); it moves focus instead.
+document.querySelector('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  document.getElementById('main').focus();
+});
 route();

@@ -20,53 +20,111 @@ export function render(container, ...children) {
   container.replaceChildren(...children.flat().filter((c) => c));
 }
 
-/** Announces a short message to screen readers. */
+/** Announces a short message to screen readers (the page's polite live region). */
 export function announce(message) {
   const status = document.getElementById('status');
+  if (!status) return;
   status.textContent = '';
   setTimeout(() => { status.textContent = message; }, 30);
 }
 
+/** A loading line, read out politely while a request runs. */
+export function loading(text = 'Loading…') {
+  return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
+}
+
+function describedBy(input, add, remove) {
+  const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== remove);
+  if (add && !ids.includes(add)) ids.push(add);
+  if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+  else input.removeAttribute('aria-describedby');
+}
+
+/** Removes the marks a previous problem left on a form's fields. */
+export function clearFieldErrors(form) {
+  if (!form) return;
+  form.querySelectorAll('[aria-invalid]').forEach((el) => {
+    el.removeAttribute('aria-invalid');
+    if (el.id) describedBy(el, null, `${el.id}-error`);
+  });
+  form.querySelectorAll('.field-error').forEach((el) => el.remove());
+}
+
+/**
+ * The input a problem's `field` names: inputs carry the request's property path as their name
+ * (`email`, `emergencyContact.phone`), so the exact name wins; the last segment is a fallback.
+ */
+function inputFor(form, field) {
+  const exact = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  if (exact) return exact;
+  const last = field.split('.').pop();
+  return last === field ? null : form.querySelector(`[name="${CSS.escape(last)}"]`);
+}
+
 /** An error box for a failed request; marks the offending field when the server named one. */
-export function problemAlert(error, form) {
+export function problemAlert(error, form, ...extra) {
   const problem = error.problem || {};
   if (form) {
-    form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-    form.querySelectorAll('.field-error').forEach((el) => el.remove());
-    if (problem.field) {
-      const input = form.querySelector(`[name="${CSS.escape(problem.field.split('.').pop())}"]`);
-      if (input) {
-        const id = `${input.id}-error`;
-        input.setAttribute('aria-invalid', 'true');
-        input.setAttribute('aria-describedby', id);
-        input.after(h('p', { class: 'field-error', id }, problem.detail || problem.title));
-      }
+    clearFieldErrors(form);
+    const input = problem.field ? inputFor(form, problem.field) : null;
+    if (input && input.id) {
+      const id = `${input.id}-error`;
+      input.setAttribute('aria-invalid', 'true');
+      describedBy(input, id);
+      input.after(h('p', { class: 'field-error', id }, problem.detail || problem.title));
     }
   }
   return h('div', { class: 'alert error', role: 'alert' },
     h('p', {}, h('strong', {}, problem.title || 'Something went wrong')),
-    problem.detail && problem.detail !== problem.title ? h('p', {}, problem.detail) : null);
+    problem.detail && problem.detail !== problem.title ? h('p', {}, problem.detail) : null,
+    ...extra);
 }
 
 export function okAlert(...content) {
   return h('div', { class: 'alert ok', role: 'status' }, ...content);
 }
 
-/** Runs an async action with the button disabled and a busy state. */
+/** Runs an async action with the button disabled and showing a busy state. */
 export async function busy(button, action) {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try { return await action(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
 }
 
+/** The viewer's IANA time zone. */
+export function viewerZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 /** A date-time in the viewer's zone, with the zone named. */
 export function formatTime(iso) {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = viewerZone();
   const text = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso));
   return `${text} (${zone})`;
 }
 
+/**
+ * A labelled input: a real <label for>, and an optional hint that is announced with the input
+ * (aria-describedby) without becoming part of its name.
+ */
 export function field(id, labelText, input, hint) {
   input.id = id;
-  return [h('label', { for: id }, labelText, hint ? h('span', { class: 'hint' }, hint) : null), input];
+  const label = h('label', { for: id }, labelText);
+  if (!hint) return [label, input];
+  const hintId = `${id}-hint`;
+  describedBy(input, hintId);
+  return [label, h('p', { class: 'hint', id: hintId }, hint), input];
+}
+
+/** Copies text to the clipboard, falling back to the selection where the Clipboard API is missing. */
+export async function copyText(input) {
+  input.focus();
+  input.select();
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(input.value);
+      return true;
+    }
+  } catch (e) { /* fall through to the older way */ }
+  try { return document.execCommand('copy'); } catch (e) { return false; }
 }

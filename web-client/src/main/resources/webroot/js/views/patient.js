@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { h, problemAlert, render } from '../dom.js';
+import { h, problemAlert, render, viewerZone } from '../dom.js';
 import { scheduleSection } from './schedule.js';
 
 export async function patientView(main, person) {
@@ -9,17 +9,19 @@ export async function patientView(main, person) {
     const contact = me.emergencyContact;
     render(main,
       h('h1', {}, 'Your profile'),
-      h('p', { class: 'lead' }, `Hello, ${me.displayName}. This is what your care team has on file for you.`),
+      h('p', { class: 'lead' }, `Hello, ${me.displayName}. It’s good to have you here. This is what your care team has on file for you.`),
       upcoming,
-      h('section', { class: 'card', 'aria-label': 'Profile details' },
+      h('section', { class: 'card', 'aria-labelledby': 'profile-details-title' },
+        h('h2', { id: 'profile-details-title', class: 'card-title' }, 'Your details'),
         h('dl', { class: 'profile' },
           h('dt', {}, 'Name'), h('dd', {}, me.displayName),
           h('dt', {}, 'Email'), h('dd', {}, me.email),
           h('dt', {}, 'Phone'), h('dd', {}, me.phone || 'Not given'),
-          h('dt', {}, 'Time zone'), h('dd', {}, me.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone),
+          h('dt', {}, 'Time zone'), h('dd', {}, me.timeZone || viewerZone()),
           h('dt', {}, 'Emergency contact'),
           h('dd', {}, contact ? `${contact.name}, ${contact.phone}${contact.relationship ? ` (${contact.relationship})` : ''}` : 'Not given yet'))),
-      h('p', { class: 'lead' }, 'If anything here is out of date, tell your clinic — they will update it with you.'));
+      h('p', { class: 'lead' }, 'If anything here is out of date, let your clinic know — they will update it with you. '
+        + 'If you are in crisis or feel unsafe, call your local emergency number.'));
   } catch (e) {
     render(main, h('h1', {}, 'Your profile'), problemAlert(e));
   }

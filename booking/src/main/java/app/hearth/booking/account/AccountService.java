@@ -59,12 +59,14 @@ public final class AccountService {
     public Future<SignedIn> login(String email, String password, String sourceAddress) {
         String accountKey = app.hearth.booking.people.NewPerson.normalizeEmail(email);
         String addressKey = sourceAddress == null ? "unknown" : sourceAddress;
-        Optional<Duration> blocked = attemptsPerAddress.blockedFor(addressKey)
-                .or(() -> failuresPerAccount.blockedFor(accountKey));
+        // Each limiter checks and counts in one step. The account's attempt is counted as a failure
+        // before the hash is verified (and forgiven on success), so guesses sent in parallel get no
+        // more verifications than the limit allows.
+        Optional<Duration> blocked = attemptsPerAddress.tryAcquire(addressKey)
+                .or(() -> failuresPerAccount.tryAcquire(accountKey));
         if (blocked.isPresent()) {
             return Future.failedFuture(new AccountProblems.RetryLater(Math.max(1, blocked.get().toSeconds() + 1)));
         }
-        attemptsPerAddress.record(addressKey);
         return store.run(() -> {
             Optional<Person> person = people.findByEmail(accountKey);
             Optional<String> hash = person.flatMap(p -> credentials.passwordHash(p.id()));
@@ -74,7 +76,6 @@ public final class AccountService {
             return matches && candidate.hash() != null && candidate.person().status() == PersonStatus.ACTIVE;
         }).compose(ok -> {
             if (!ok) {
-                failuresPerAccount.record(accountKey);
                 Future<Void> recorded = candidate.person() == null ? Future.succeededFuture()
                         : audit.record(entry(candidate.person(), sourceAddress, "auth.login", Outcome.DENIED));
                 return recorded.compose(v -> Future.failedFuture(AccountProblems.BAD_CREDENTIALS.exception(null)));

@@ -67,7 +67,15 @@ public final class AccessTokens {
 
     /** @return the caller, or a failed future with a reason fit for logs (never the token) */
     public Future<Actor> verify(String token, String sourceAddress) {
-        return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
+        Future<io.vertx.ext.auth.User> authenticated;
+        try {
+            authenticated = jwt.authenticate(new TokenCredentials(token));
+        } catch (RuntimeException e) {
+            // Vert.x Auth reads some claims with unchecked casts ("exp": "soon" → ClassCastException):
+            // a malformed token is refused, never a 500.
+            return Future.failedFuture("token claims are malformed: " + e.getClass().getSimpleName());
+        }
+        return authenticated.compose(user -> {
             JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
             if (!(claims.getValue("exp") instanceof Number)) {
                 return Future.failedFuture("token has no exp");

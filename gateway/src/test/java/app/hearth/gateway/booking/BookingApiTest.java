@@ -37,9 +37,14 @@ class BookingApiTest extends DemoNodeTest {
 
     static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
 
-    /** A weekday at least a week ahead, at a New York wall-clock time. */
+    /**
+     * A day of the Monday-to-Sunday week that starts at least {@code weeksAhead} weeks from now, at a
+     * New York wall-clock time. Anchoring on the week's Monday keeps Monday before Tuesday whatever
+     * day the suite runs on.
+     */
     static Instant at(int weeksAhead, DayOfWeek day, String time) {
-        LocalDate date = LocalDate.now(NEW_YORK).plusWeeks(weeksAhead).with(TemporalAdjusters.next(day));
+        LocalDate date = LocalDate.now(NEW_YORK).plusWeeks(weeksAhead).with(TemporalAdjusters.next(DayOfWeek.MONDAY))
+                .with(TemporalAdjusters.nextOrSame(day));
         return date.atTime(LocalTime.parse(time)).atZone(NEW_YORK).toInstant();
     }
 
@@ -168,7 +173,7 @@ class BookingApiTest extends DemoNodeTest {
     @Test
     @DisplayName("patients cancel before the cutoff; later only admins, with a reason; the time becomes bookable again")
     void cancellation() {
-        Instant start = at(3, DayOfWeek.FRIDAY, "13:00");
+        Instant start = at(2, DayOfWeek.FRIDAY, "13:00");
         String id = book(appointment("preparation", "demo-therapist-1", "demo-patient-2", start)).json().getString("id");
         String patient = api.accessToken("patient2@demo.hearth", "hearth-demo");
         ApiClient.Reply cancelled = api.postJson("/api/appointments/" + id + "/cancel", patient, new JsonObject());
@@ -180,7 +185,8 @@ class BookingApiTest extends DemoNodeTest {
 
         // make the cutoff longer than the time left: the patient is refused, the admin needs a reason
         JsonObject policy = api.get("/api/booking-policy", admin).json();
-        assertEquals(200, api.put("/api/booking-policy", admin, policy.copy().put("patientCancellationCutoffHours", 720)).status());
+        assertEquals(200, api.put("/api/booking-policy", admin, policy.copy()
+                .put("patientCancellationCutoffHours", java.time.Duration.between(Instant.now(), start).toHours() + 48)).status());
         try {
             assertProblem(api.postJson("/api/appointments/" + again + "/cancel", patient, new JsonObject()), 409, "cancellation-too-late");
             assertProblem(api.postJson("/api/appointments/" + again + "/cancel", admin, new JsonObject()), 400, "reason-required");

@@ -48,6 +48,26 @@ public final class AttemptLimiter {
         }
     }
 
+    /**
+     * Checks and counts one attempt under one lock, so that attempts arriving together cannot all
+     * pass the check before any of them is counted.
+     *
+     * @return empty when the attempt is allowed (and now counted); otherwise how long to wait
+     */
+    public Optional<Duration> tryAcquire(String key) {
+        Deque<Instant> recent = attempts.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (recent) {
+            Instant now = clock.instant();
+            prune(recent, now);
+            if (recent.size() >= limit) {
+                Duration wait = Duration.between(now, recent.peekFirst().plus(window));
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            }
+            recent.addLast(now);
+            return Optional.empty();
+        }
+    }
+
     public void record(String key) {
         Deque<Instant> recent = attempts.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (recent) {
