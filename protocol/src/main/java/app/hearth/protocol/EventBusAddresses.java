@@ -23,4 +23,13 @@ public final class EventBusAddresses {
      * event bus as well as through Hazelcast. Payload: {@code {"nodeId","httpPort","startedAt"}}.
      */
     public static final String NODE_EVENTS = "hearth.cluster.events.node";
+
+    /**
+     * Published by the node that changed a live room (a seat added, changed or removed; an
+     * admission, a removal, an end; a chat line), for every node: each node pushes the new roster and
+     * lobby to its own connections. Payload: {@code RoomEvent} JSON —
+     * {@code {"kind","clinicId","roomId","personId"?,"connectionId"?,"reason"?,"message"?,"recipients"?,"chat"?}}.
+     * Chat text travels only here and only to the room's admitted members; nothing is stored.
+     */
+    public static final String ROOM_EVENTS = "hearth.rooms.events";
 }
