@@ -30,6 +30,17 @@ import app.hearth.platform.store.Blocking;
 import app.hearth.platform.store.EmbeddedMongoServer;
 import app.hearth.platform.store.Store;
 import app.hearth.protocol.EventBusAddresses;
+import app.hearth.protocol.ws.WsSchema;
+import app.hearth.gateway.auth.ConnectionTickets;
+import app.hearth.gateway.rooms.BookingRoomDirectory;
+import app.hearth.room.RoomConfig;
+import app.hearth.room.RoomHub;
+import app.hearth.room.RoomRecords;
+import app.hearth.room.presence.HazelcastPresenceStore;
+import app.hearth.room.presence.InMemoryPresenceStore;
+import app.hearth.room.presence.PresenceStore;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.cpu.CpuCoreSensor;
@@ -61,9 +72,11 @@ public final class HearthNode implements AutoCloseable {
     private final EmbeddedMongoServer embedded;
     private final boolean seededDemo;
     private final int httpPort;
+    private final RoomHub rooms;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
-                       int httpPort) {
+                       int httpPort, RoomHub rooms) {
+        this.rooms = rooms;
         this.config = config;
         this.vertx = vertx;
         this.store = store;
@@ -131,17 +144,21 @@ public final class HearthNode implements AutoCloseable {
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
-            BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock);
+            BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock,
+                    config.rooms().closeGrace());
             CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
             calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
                     config.jwt().accessTokenTtl());
+            ConnectionTickets connectionTickets = new ConnectionTickets(store, storeWork, clock);
+            connectionTickets.ensureIndexes();
+            RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people, clock);
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
-                    config.http().trustForwarded());
+                    config.http().trustForwarded(), connectionTickets, rooms);
 
             int port = config.http().port();
             if (port == 0) {
@@ -157,7 +174,7 @@ public final class HearthNode implements AutoCloseable {
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            return new HearthNode(config, vertx, store, embedded, seeded, listenPort);
+            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
         } catch (RuntimeException | IOException e) {
             closeQuietly(vertx, store, embedded);
             if (e instanceof ConfigException ce) {
@@ -179,6 +196,45 @@ public final class HearthNode implements AutoCloseable {
         return config;
     }
 
+    /** This node's live rooms (tests and benchmarks read its connection count and node id). */
+    public RoomHub rooms() {
+        return rooms;
+    }
+
+    /**
+     * Live rooms: seats in the cluster's Hazelcast map (this node's memory when not clustered), and a
+     * membership listener so that survivors clear a departed node's people from every roster.
+     */
+    private static RoomHub startRooms(NodeConfig config, Vertx vertx, Optional<HazelcastClusterManager> cluster, Store store,
+                                      Blocking storeWork, AuditLog audit, JoinTickets joinTickets, ScheduleStore schedule,
+                                      PersonRepository people, Clock clock) {
+        NodeConfig.Rooms r = config.rooms();
+        RoomConfig roomConfig = new RoomConfig(r.closeGrace(), r.reconnectGrace(), r.idleTimeout(), r.pingInterval(),
+                RoomConfig.defaults().seatTtl().compareTo(r.reconnectGrace()) > 0 ? RoomConfig.defaults().seatTtl()
+                        : r.reconnectGrace().multipliedBy(3), r.maxMessageBytes(), r.messagesPerSecond());
+        PresenceStore presence = cluster.<PresenceStore>map(cm -> new HazelcastPresenceStore(cm.getHazelcastInstance(),
+                        Blocking.pool(vertx, "hearth-presence", 8), roomConfig.seatTtl()))
+                .orElseGet(() -> new InMemoryPresenceStore(roomConfig.seatTtl(), clock));
+        RoomRecords records = new RoomRecords(store, storeWork);
+        records.ensureIndexes();
+        String nodeId = cluster.map(HazelcastClusterManager::getNodeId).orElse("standalone");
+        RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
+                records, audit, roomConfig, WsSchema.load(), nodeId, clock);
+        await(hub.start());
+        cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                String departed = event.getMember().getUuid().toString();
+                vertx.runOnContext(v -> hub.nodeLeft(departed));
+            }
+        }));
+        return hub;
+    }
+
     public boolean seededDemo() {
         return seededDemo;
     }
@@ -190,6 +246,11 @@ public final class HearthNode implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            rooms.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Live rooms did not stop cleanly: {}", e.toString());
+        }
         closeQuietly(vertx, store, embedded);
     }
 

@@ -36,9 +36,12 @@ public final class BookingService {
     private final AuditLog audit;
     private final Blocking store;
     private final Clock clock;
+    private final Duration roomCloseGrace;
 
+    /** @param roomCloseGrace how long after an appointment's end its room can still be entered */
     public BookingService(ScheduleStore schedule, TimeClaims claims, JoinTickets joinTickets, PersonRepository people,
-                          AuditLog audit, Blocking store, Clock clock) {
+                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace) {
+        this.roomCloseGrace = roomCloseGrace;
         this.schedule = schedule;
         this.claims = claims;
         this.joinTickets = joinTickets;
@@ -226,7 +229,8 @@ public final class BookingService {
 
     /**
      * A single-use ticket into the appointment's room, for its therapists, its patient or a seated
-     * circle member, from when the room opens (the clinic's lead time) until the appointment ends.
+     * circle member, from when the room opens (the clinic's lead time) until the room closes (the
+     * appointment's end plus the node's close grace).
      */
     public Future<JoinTicket> issueJoinTicket(Actor actor, String appointmentId) {
         return store.run(() -> {
@@ -246,7 +250,7 @@ public final class BookingService {
             if (now.isBefore(opens)) {
                 throw ScheduleProblems.ROOM_NOT_OPEN.exception("The room opens at " + opens, null);
             }
-            if (!now.isBefore(a.end())) {
+            if (!now.isBefore(a.end().plus(roomCloseGrace))) {
                 throw ScheduleProblems.ROOM_CLOSED.exception(null);
             }
             Instant expires = now.plus(JOIN_TICKET_TTL);

@@ -23,6 +23,7 @@ public record NodeConfig(
         Cluster cluster,
         Jwt jwt,
         Accounts accounts,
+        Rooms rooms,
         boolean demoSeed) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
@@ -57,6 +58,15 @@ public record NodeConfig(
 
     public record Accounts(Duration refreshTokenTtl, Duration setPasswordTtl, int failedLoginsPerAccount,
                            int loginsPerAddress, Duration loginWindow) {
+    }
+
+    /**
+     * Live rooms. Defaults: a room stays open 15 minutes after its appointment's end; a dropped
+     * connection keeps its seat 8 s; a connection silent for 5 s (pinged every 2 s) is taken for dead,
+     * so a vanished browser is gone from every roster within about 15 s.
+     */
+    public record Rooms(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
+                        int maxMessageBytes, int messagesPerSecond) {
     }
 
     public static NodeConfig from(Settings s) {
@@ -110,10 +120,21 @@ public record NodeConfig(
                 s.getInt("HEARTH_LOGINS_PER_ADDRESS", 30),
                 s.getDuration("HEARTH_LOGIN_WINDOW", Duration.ofMinutes(15)));
 
+        Rooms rooms = new Rooms(
+                s.getDuration("HEARTH_ROOM_CLOSE_GRACE", Duration.ofMinutes(15)),
+                s.getDuration("HEARTH_ROOM_RECONNECT_GRACE", Duration.ofSeconds(8)),
+                s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(5)),
+                s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(2)),
+                s.getInt("HEARTH_WS_MAX_MESSAGE_BYTES", 16 * 1024),
+                s.getInt("HEARTH_WS_MESSAGES_PER_SECOND", 20));
+        if (rooms.idleTimeout().compareTo(rooms.pingInterval()) <= 0) {
+            throw new ConfigException("HEARTH_WS_IDLE_TIMEOUT must be longer than HEARTH_WS_PING_INTERVAL");
+        }
+
         // The demo clinic belongs to the embedded default only.
         boolean demoSeed = s.getBoolean("HEARTH_DEMO_SEED", store.embedded() && mode == Mode.DEVELOPMENT);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, demoSeed);
+                accounts, rooms, demoSeed);
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {

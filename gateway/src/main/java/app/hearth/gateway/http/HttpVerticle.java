@@ -3,6 +3,7 @@ package app.hearth.gateway.http;
 import app.hearth.gateway.api.AuditApi;
 import app.hearth.gateway.api.AuthApi;
 import app.hearth.gateway.api.PeopleApi;
+import app.hearth.gateway.rooms.RoomSocket;
 import app.hearth.platform.problem.CommonProblems;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,6 +24,8 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
  * instances share the port (one per event loop); the services they call are shared by the node.
  */
 public final class HttpVerticle extends VerticleBase {
+
+    private static final String WS_SCHEMA = app.hearth.protocol.ws.WsSchema.load().document().encodePrettily();
 
     private static final String CSP = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
@@ -58,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
         new AuditApi(services.audit()).mount(builder);
         new app.hearth.gateway.api.BookingApi(services.booking()).mount(builder);
         new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
+        new app.hearth.gateway.api.RealtimeApi(services.connectionTickets()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {
@@ -68,6 +72,8 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/health/ready").handler(this::ready);
         router.get("/api/openapi.yaml").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/yaml; charset=utf-8").end(services.contractYaml()));
+        router.get("/api/ws-messages.schema.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/schema+json").end(WS_SCHEMA));
         router.route("/api/*").handler(ctx -> ProblemResponder.sendStatus(ctx, 404));
         router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html")
                 .setDefaultContentEncoding("UTF-8"));
@@ -76,9 +82,16 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, ctx -> ProblemResponder.sendStatus(ctx, 404));
         router.errorHandler(405, ctx -> ProblemResponder.sendStatus(ctx, 405));
 
+        // Messages over 64 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over
+        // its own, smaller limit with a clear error and keeps the connection.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-                .setMaxHeaderSize(16 * 1024).setCompressionSupported(true));
-        return server.requestHandler(router).listen();
+                .setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
+                .setMaxWebSocketFrameSize(64 * 1024).setMaxWebSocketMessageSize(64 * 1024));
+        return server.requestHandler(router)
+                .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),
+                        services.publicBaseUrl(), services.trustForwarded()))
+                .webSocketHandler(ws -> { }) // RoomSocket attaches each accepted socket itself
+                .listen();
     }
 
     private void ready(RoutingContext ctx) {

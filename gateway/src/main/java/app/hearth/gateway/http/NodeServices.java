@@ -21,5 +21,7 @@ public record NodeServices(
         long maxBodyBytes,
         String publicBaseUrl,
         boolean httpsOnly,
-        boolean trustForwarded) {
+        boolean trustForwarded,
+        app.hearth.gateway.auth.ConnectionTickets connectionTickets,
+        app.hearth.room.RoomHub rooms) {
 }

@@ -1,0 +1,144 @@
+package app.hearth.gateway.rooms;
+
+import app.hearth.gateway.auth.ConnectionTickets;
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.security.OpaqueTokens;
+import app.hearth.protocol.ws.WsErrorCode;
+import app.hearth.room.Connection;
+import app.hearth.room.RoomHub;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint {@code /ws}. Everything is checked before the upgrade (habit 5): the path,
+ * the page's origin, and the single-use connection ticket; a refused handshake gets 401, 403 or 404
+ * and never becomes a socket. After the upgrade the socket is handed to the node's {@link RoomHub}.
+ */
+public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
+
+    public static final String PATH = "/ws";
+    private static final Logger LOG = LoggerFactory.getLogger(RoomSocket.class);
+
+    private final ConnectionTickets tickets;
+    private final RoomHub hub;
+    private final String publicOrigin;
+    private final boolean trustForwarded;
+
+    public RoomSocket(ConnectionTickets tickets, RoomHub hub, String publicBaseUrl, boolean trustForwarded) {
+        this.tickets = tickets;
+        this.hub = hub;
+        this.publicOrigin = origin(publicBaseUrl);
+        this.trustForwarded = trustForwarded;
+    }
+
+    @Override
+    public void handle(ServerWebSocketHandshake handshake) {
+        if (!PATH.equals(handshake.path())) {
+            handshake.reject(404);
+            return;
+        }
+        String origin = handshake.headers().get("Origin");
+        if (origin != null && !origin.equals(publicOrigin) && !origin.equals(handshake.scheme() + "://" + handshake.authority())) {
+            // A page of another site must not open a socket with a ticket it somehow got.
+            handshake.reject(403);
+            return;
+        }
+        List<String> values = new QueryStringDecoder(handshake.uri()).parameters().get("ticket");
+        String ticket = values == null || values.size() != 1 ? null : values.get(0);
+        if (ticket == null) {
+            handshake.reject(401);
+            return;
+        }
+        tickets.spend(ticket, address(handshake)).onComplete(spent -> {
+            if (spent.failed()) {
+                LOG.warn("Connection ticket could not be checked: {}", spent.cause().toString());
+                handshake.reject(503);
+            } else if (spent.result().isEmpty()) {
+                handshake.reject(401);
+            } else {
+                Actor actor = spent.result().get();
+                handshake.accept().onSuccess(ws -> attach(ws, actor))
+                        .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
+            }
+        });
+    }
+
+    private void attach(ServerWebSocket ws, Actor actor) {
+        SocketConnection connection = new SocketConnection(OpaqueTokens.newSecret(), actor, ws);
+        String id = connection.id();
+        ws.textMessageHandler(text -> hub.received(id, text));
+        ws.binaryMessageHandler(data -> connection.send(new JsonObject().put("type", "error")
+                .put("code", WsErrorCode.INVALID_MESSAGE.wire()).put("message", "Send JSON text messages, not binary ones")));
+        ws.pongHandler(data -> hub.heard(id));
+        ws.exceptionHandler(e -> LOG.debug("WebSocket error: {}", e.toString()));
+        ws.closeHandler(v -> hub.closed(id));
+        hub.opened(connection);
+    }
+
+    private String address(ServerWebSocketHandshake handshake) {
+        if (trustForwarded) {
+            String forwarded = handshake.headers().get("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].strip();
+            }
+        }
+        return handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
+    }
+
+    /** A real socket as the room hub sees it. Writes after the close are dropped, not errors. */
+    private static final class SocketConnection implements Connection {
+        private final String id;
+        private final Actor actor;
+        private final ServerWebSocket ws;
+
+        SocketConnection(String id, Actor actor, ServerWebSocket ws) {
+            this.id = id;
+            this.actor = actor;
+            this.ws = ws;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Actor actor() {
+            return actor;
+        }
+
+        @Override
+        public void send(JsonObject message) {
+            if (!ws.isClosed()) {
+                ws.writeTextMessage(message.encode());
+            }
+        }
+
+        @Override
+        public void ping() {
+            if (!ws.isClosed()) {
+                ws.writePing(Buffer.buffer("hb"));
+            }
+        }
+
+        @Override
+        public void close(short code, String reason) {
+            if (!ws.isClosed()) {
+                ws.close(code, reason);
+            }
+        }
+    }
+}

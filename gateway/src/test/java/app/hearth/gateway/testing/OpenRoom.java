@@ -1,0 +1,102 @@
+package app.hearth.gateway.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A remote appointment whose room is open right now, between a therapist and a patient made for it
+ * (so scenarios never collide on anyone's calendar), both signed in with a password of their own.
+ * The therapist's day is set around noon in a fixed-offset zone so any hour of the test run works.
+ */
+public final class OpenRoom {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    public static final String PASSWORD = "a long test passphrase";
+
+    public final String appointmentId;
+    public final String roomId;
+    public final String therapistId;
+    public final String patientId;
+    public final String therapistToken;
+    public final String patientToken;
+    private final ApiClient api;
+
+    private OpenRoom(ApiClient api, String appointmentId, String roomId, String therapistId, String patientId,
+                     String therapistToken, String patientToken) {
+        this.api = api;
+        this.appointmentId = appointmentId;
+        this.roomId = roomId;
+        this.therapistId = therapistId;
+        this.patientId = patientId;
+        this.therapistToken = therapistToken;
+        this.patientToken = patientToken;
+    }
+
+    public static OpenRoom book(ApiClient api, String adminToken) {
+        int n = SEQUENCE.incrementAndGet() + (int) (System.nanoTime() % 100_000) * 100;
+        String therapistEmail = "room.therapist." + n + "@example.org";
+        String therapistId = newPerson(api, adminToken, new JsonObject().put("role", "therapist")
+                .put("displayName", "Dr. Room " + n).put("email", therapistEmail), therapistEmail);
+        String patientEmail = "room.patient." + n + "@example.org";
+        String patientId = newPerson(api, adminToken, new JsonObject().put("role", "patient")
+                .put("displayName", "Pat Room " + n).put("email", patientEmail).put("therapistId", therapistId)
+                .put("emergencyContact", new JsonObject().put("name", "Sam Contact").put("phone", "+1 555 0100")
+                        .put("relationship", "partner")), patientEmail);
+        openAllDay(api, adminToken, therapistId);
+        long mark = 300;
+        Instant soon = Instant.ofEpochSecond((Instant.now().getEpochSecond() / mark + 1) * mark);
+        ApiClient.Reply booked = api.postJson("/api/appointments", adminToken, new JsonObject().put("type", "preparation")
+                .put("therapistIds", new JsonArray().add(therapistId)).put("patientId", patientId).put("start", soon.toString()));
+        assertEquals(201, booked.status(), booked.body());
+        return new OpenRoom(api, booked.json().getString("id"), booked.json().getString("roomId"), therapistId, patientId,
+                api.accessToken(therapistEmail, PASSWORD), api.accessToken(patientEmail, PASSWORD));
+    }
+
+    /** Makes the therapist bookable at any time of any day, without notice. */
+    public static void openAllDay(ApiClient api, String adminToken, String therapistId) {
+        int offset = Math.max(-12, Math.min(14, 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour()));
+        String zone = offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+        JsonArray everyDay = new JsonArray();
+        for (DayOfWeek day : DayOfWeek.values()) {
+            everyDay.add(new JsonObject().put("day", day.name()).put("start", "00:00").put("end", "23:55"));
+        }
+        ApiClient.Reply saved = api.put("/api/therapists/" + therapistId + "/availability", adminToken, new JsonObject()
+                .put("timeZone", zone).put("weekly", everyDay).put("minimumNoticeHours", 0).put("horizonDays", 30));
+        assertEquals(200, saved.status(), saved.body());
+    }
+
+    private static String newPerson(ApiClient api, String adminToken, JsonObject person, String email) {
+        ApiClient.Reply created = api.postJson("/api/people", adminToken, person);
+        assertEquals(201, created.status(), created.body());
+        String url = created.json().getJsonObject("setPasswordLink").getString("url");
+        String ticket = url.substring(url.indexOf("#/set-password/") + "#/set-password/".length());
+        ApiClient.Reply set = api.postJson("/api/auth/set-password", null, new JsonObject().put("ticket", ticket).put("password", PASSWORD));
+        assertEquals(204, set.status(), set.body());
+        return created.json().getJsonObject("person").getString("id");
+    }
+
+    /** A fresh single-use join ticket for the signed-in person. */
+    public String joinTicket(String accessToken) {
+        ApiClient.Reply ticket = api.post("/api/appointments/" + appointmentId + "/join-ticket", accessToken, null, "");
+        assertEquals(201, ticket.status(), ticket.body());
+        return ticket.json().getString("ticket");
+    }
+
+    public JsonObject join(RoomClient client, String accessToken) {
+        return client.expect("room.joined", new JsonObject().put("type", "room.join").put("joinTicket", joinTicket(accessToken)));
+    }
+
+    public JsonObject gate() {
+        return new JsonObject().put("type", "gate.submit").put("roomId", roomId).put("address", "12 Harbour Lane, Portland")
+                .put("geolocation", new JsonObject().put("latitude", 45.52).put("longitude", -122.68).put("accuracyMeters", 35))
+                .put("emergencyContact", new JsonObject().put("name", "Sam Contact").put("phone", "+1 555 0100"))
+                .put("privateAndNotDriving", true);
+    }
+}

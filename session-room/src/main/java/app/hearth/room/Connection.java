@@ -1,0 +1,23 @@
+package app.hearth.room;
+
+import app.hearth.platform.access.Actor;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One browser's WebSocket, as the room sees it. The gateway adapts the real socket; tests may use a
+ * recording one. Implementations are safe to call from any thread.
+ */
+public interface Connection {
+
+    String id();
+
+    /** Who opened it (from the single-use connection ticket, checked before the upgrade). */
+    Actor actor();
+
+    void send(JsonObject message);
+
+    /** A WebSocket ping frame: the browser answers with a pong by itself, even in a background tab. */
+    void ping();
+
+    void close(short code, String reason);
+}

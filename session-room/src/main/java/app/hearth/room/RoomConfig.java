@@ -1,0 +1,34 @@
+package app.hearth.room;
+
+import java.time.Duration;
+
+/**
+ * How live rooms behave; read once by the node from its settings and handed in (domain code never
+ * reads configuration itself).
+ *
+ * @param closeGrace        how long after an appointment's end its room stays open (default 15 min)
+ * @param reconnectGrace    how long a dropped connection keeps its seat (default 8 s): a person back
+ *                          within it needs no new admission; after it they are gone from every roster
+ * @param idleTimeout       a connection silent this long (no message, no pong) is taken for dead (5 s)
+ * @param pingInterval      how often the server pings each connection (2 s); browsers answer on their own
+ * @param seatTtl           the backstop lifetime of a seat whose node stopped refreshing it (30 s)
+ * @param maxMessageBytes   the largest message accepted (16 KiB); larger ones get an error
+ * @param messagesPerSecond the sustained rate per connection (20); twice that in one second closes it
+ */
+public record RoomConfig(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
+                         Duration seatTtl, int maxMessageBytes, int messagesPerSecond) {
+
+    public static RoomConfig defaults() {
+        return new RoomConfig(Duration.ofMinutes(15), Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), 16 * 1024, 20);
+    }
+
+    public RoomConfig {
+        if (reconnectGrace.isNegative() || idleTimeout.compareTo(pingInterval) <= 0 || seatTtl.compareTo(reconnectGrace) <= 0) {
+            throw new IllegalArgumentException("room timings must satisfy idle timeout > ping interval and seat TTL > reconnect grace");
+        }
+        if (maxMessageBytes < 1024 || messagesPerSecond < 1) {
+            throw new IllegalArgumentException("a room message limit of at least 1 KiB and 1 message per second is needed");
+        }
+    }
+}

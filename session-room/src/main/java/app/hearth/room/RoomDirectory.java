@@ -1,0 +1,18 @@
+package app.hearth.room;
+
+import app.hearth.platform.access.Actor;
+import io.vertx.core.Future;
+
+/**
+ * The room's view of booking (a port: the gateway plugs booking in, tests plug in a fake), so that
+ * session rooms never depend on the booking module.
+ */
+public interface RoomDirectory {
+
+    /**
+     * Spends a single-use join ticket for the signed-in person. Fails with a {@link RoomException}
+     * ({@code ticket-invalid}) when the ticket is unknown, spent, expired or was made for someone
+     * else, and ({@code not-found}) when its appointment was cancelled since.
+     */
+    Future<RoomAccess> redeem(Actor actor, String joinTicket);
+}

@@ -1,0 +1,65 @@
+package app.hearth.room;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The payload on {@link app.hearth.protocol.EventBusAddresses#ROOM_EVENTS}. Identifiers only, except
+ * a chat line, which exists nowhere else.
+ *
+ * @param kind         changed (re-read the room), admitted, left (personId null: everyone), replaced, chat
+ * @param connectionId for replaced: the connection that lost its seat
+ * @param reason       for left: denied, removed, ended, closed
+ * @param recipients   for chat: the admitted people at the time it was sent
+ */
+public record RoomEvent(String kind, String clinicId, String roomId, String personId, String connectionId, String reason,
+                        String message, List<String> recipients, JsonObject chat) {
+
+    public static RoomEvent changed(String clinicId, String roomId) {
+        return new RoomEvent("changed", clinicId, roomId, null, null, null, null, List.of(), null);
+    }
+
+    public static RoomEvent admitted(String clinicId, String roomId, String personId) {
+        return new RoomEvent("admitted", clinicId, roomId, personId, null, null, null, List.of(), null);
+    }
+
+    public static RoomEvent left(String clinicId, String roomId, String personId, String reason, String message) {
+        return new RoomEvent("left", clinicId, roomId, personId, null, reason, message, List.of(), null);
+    }
+
+    public static RoomEvent replaced(String clinicId, String roomId, String personId, String connectionId) {
+        return new RoomEvent("replaced", clinicId, roomId, personId, connectionId, null, null, List.of(), null);
+    }
+
+    public static RoomEvent chat(String clinicId, String roomId, List<String> recipients, JsonObject chat) {
+        return new RoomEvent("chat", clinicId, roomId, null, null, null, null, recipients, chat);
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject().put("kind", kind).put("clinicId", clinicId).put("roomId", roomId);
+        put(json, "personId", personId);
+        put(json, "connectionId", connectionId);
+        put(json, "reason", reason);
+        put(json, "message", message);
+        if (!recipients.isEmpty()) {
+            json.put("recipients", new JsonArray(recipients));
+        }
+        if (chat != null) {
+            json.put("chat", chat);
+        }
+        return json;
+    }
+
+    public static RoomEvent fromJson(JsonObject json) {
+        return new RoomEvent(json.getString("kind"), json.getString("clinicId"), json.getString("roomId"),
+                json.getString("personId"), json.getString("connectionId"), json.getString("reason"), json.getString("message"),
+                json.getJsonArray("recipients", new JsonArray()).stream().map(String::valueOf).toList(), json.getJsonObject("chat"));
+    }
+
+    private static void put(JsonObject json, String key, String value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+}

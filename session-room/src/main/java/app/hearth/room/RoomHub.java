@@ -1,0 +1,750 @@
+package app.hearth.room;
+
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.access.Role;
+import app.hearth.platform.audit.AuditEntry;
+import app.hearth.platform.audit.AuditEntry.Outcome;
+import app.hearth.platform.audit.AuditLog;
+import app.hearth.protocol.EventBusAddresses;
+import app.hearth.protocol.ws.WsErrorCode;
+import app.hearth.protocol.ws.WsSchema;
+import app.hearth.room.presence.PresenceStore;
+import app.hearth.room.presence.Seat;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live rooms of one node: its WebSocket connections, what they ask for, and what they are told.
+ *
+ * <p>The shared truth is the {@link PresenceStore} (seats, changed only by compare-and-set) and the
+ * system of record ({@link RoomRecords}); this node keeps only its own connections. Every change is
+ * published on {@link EventBusAddresses#ROOM_EVENTS}; each node then re-reads the room from the
+ * store and pushes rosters and lobbies to its own connections. Re-reading instead of applying deltas
+ * makes every push correct on its own, whatever order events arrive in.
+ *
+ * <p>Ghosts are prevented three ways: a connection that stops answering pings is closed; a closed
+ * connection's seat is kept as "reconnecting" for the grace period and then removed; a node that
+ * leaves the cluster has its seats adopted and expired by the survivors ({@link #nodeLeft}).
+ */
+public final class RoomHub {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomHub.class);
+    private static final int CAS_ATTEMPTS = 8;
+    private static final long COALESCE_MS = 25;
+
+    private final Vertx vertx;
+    private final PresenceStore presence;
+    private final RoomDirectory directory;
+    private final RoomRecords records;
+    private final AuditLog audit;
+    private final RoomConfig config;
+    private final WsSchema schema;
+    private final String nodeId;
+    private final Clock clock;
+
+    private final Map<String, Local> locals = new ConcurrentHashMap<>();
+    /** Rooms and clinics with a push pending: many changes in a burst cost one re-read. */
+    private final Set<String> pendingRooms = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingClinics = ConcurrentHashMap.newKeySet();
+    /** Safety checks already audited as read by a host on this node: viewer/room/patient. */
+    private final Set<String> auditedReads = ConcurrentHashMap.newKeySet();
+    private final List<Long> timers = new ArrayList<>();
+    private MessageConsumer<JsonObject> consumer;
+
+    /** One connection of this node and what it is part of. */
+    private static final class Local {
+        final Connection connection;
+        final Map<String, Instant> rooms = new ConcurrentHashMap<>(); // roomId → closesAt
+        final RateWindow rate;
+        volatile String lobbyScope;
+        volatile long lastHeardMillis;
+
+        Local(Connection connection, int perSecond, long now) {
+            this.connection = connection;
+            this.rate = new RateWindow(perSecond);
+            this.lastHeardMillis = now;
+        }
+
+        Actor actor() {
+            return connection.actor();
+        }
+    }
+
+    public RoomHub(Vertx vertx, PresenceStore presence, RoomDirectory directory, RoomRecords records, AuditLog audit,
+                   RoomConfig config, WsSchema schema, String nodeId, Clock clock) {
+        this.vertx = vertx;
+        this.presence = presence;
+        this.directory = directory;
+        this.records = records;
+        this.audit = audit;
+        this.config = config;
+        this.schema = schema;
+        this.nodeId = nodeId;
+        this.clock = clock;
+    }
+
+    public RoomConfig config() {
+        return config;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    /** Number of this node's open room connections (for health and benchmarks). */
+    public int connectionCount() {
+        return locals.size();
+    }
+
+    public Future<Void> start() {
+        consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message -> onEvent(message.body()));
+        presence.onExpired(seat -> publish(RoomEvent.changed(seat.clinicId(), seat.roomId())));
+        timers.add(vertx.setPeriodic(config.pingInterval().toMillis(), id -> heartbeat()));
+        timers.add(vertx.setPeriodic(Math.max(1000, config.seatTtl().toMillis() / 3), id -> refreshSeats()));
+        timers.add(vertx.setPeriodic(5000, id -> closeEndedRooms()));
+        return consumer.completion();
+    }
+
+    /** Closes this node's connections (going away); their seats wait out the grace elsewhere. */
+    public Future<Void> stop() {
+        timers.forEach(vertx::cancelTimer);
+        locals.values().forEach(l -> l.connection.close((short) 1001, "server shutting down"));
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    public void opened(Connection connection) {
+        long now = clock.millis();
+        locals.put(connection.id(), new Local(connection, config.messagesPerSecond(), now));
+        Actor actor = connection.actor();
+        connection.send(new JsonObject().put("type", "welcome").put("protocol", 1).put("connectionId", connection.id())
+                .put("person", new JsonObject().put("id", actor.personId()).put("role", actor.role().wire()))
+                .put("serverTime", now)
+                .put("limits", new JsonObject().put("maxMessageBytes", config.maxMessageBytes())
+                        .put("messagesPerSecond", config.messagesPerSecond())
+                        .put("heartbeatMs", config.pingInterval().toMillis())));
+    }
+
+    /** Any sign of life from the browser (a message, a pong): keeps the connection from being taken for dead. */
+    public void heard(String connectionId) {
+        Local local = locals.get(connectionId);
+        if (local != null) {
+            local.lastHeardMillis = clock.millis();
+        }
+    }
+
+    /** The socket closed (either side). Its seats are kept for the reconnect grace, then removed. */
+    public void closed(String connectionId) {
+        Local local = locals.remove(connectionId);
+        if (local == null) {
+            return;
+        }
+        for (String roomId : local.rooms.keySet()) {
+            markReconnecting(roomId, local.actor().personId(), connectionId, 0);
+        }
+    }
+
+    public void received(String connectionId, String text) {
+        Local local = locals.get(connectionId);
+        if (local == null) {
+            return;
+        }
+        local.lastHeardMillis = clock.millis();
+        switch (local.rate.admit(clock.millis())) {
+            case OVER -> {
+                error(local, null, WsErrorCode.RATE_LIMITED, "Too many messages: at most " + config.messagesPerSecond() + " per second");
+                return;
+            }
+            case FLOOD -> {
+                error(local, null, WsErrorCode.RATE_LIMITED, "Too many messages; the connection is closed");
+                local.connection.close((short) 1008, "rate limit");
+                return;
+            }
+            default -> { }
+        }
+        if (text.length() > config.maxMessageBytes() || text.getBytes(StandardCharsets.UTF_8).length > config.maxMessageBytes()) {
+            error(local, null, WsErrorCode.MESSAGE_TOO_LARGE, "Messages are at most " + config.maxMessageBytes() + " bytes");
+            return;
+        }
+        JsonObject message;
+        try {
+            Object parsed = io.vertx.core.json.Json.decodeValue(text);
+            if (!(parsed instanceof JsonObject object)) {
+                error(local, null, WsErrorCode.MALFORMED_JSON, "Send one JSON object per message");
+                return;
+            }
+            message = object;
+        } catch (DecodeException e) {
+            error(local, null, WsErrorCode.MALFORMED_JSON, "The message could not be parsed as JSON");
+            return;
+        }
+        String id = message.getValue("id") instanceof String s && !s.isEmpty() && s.length() <= 64 ? s : null;
+        Optional<WsSchema.Violation> violation = schema.checkClient(message);
+        if (violation.isPresent()) {
+            WsSchema.Violation v = violation.get();
+            send(local, errorMessage(id, v.code(), v.message(), v.field()));
+            return;
+        }
+        Future<JsonObject> reply;
+        try {
+            reply = dispatch(local, message);
+        } catch (RuntimeException e) {
+            reply = Future.failedFuture(e);
+        }
+        reply.onComplete(done -> {
+            if (done.succeeded()) {
+                if (done.result() != null) {
+                    send(local, done.result().put("id", id));
+                }
+            } else if (done.cause() instanceof RoomException refused) {
+                error(local, id, refused.code(), refused.getMessage());
+            } else {
+                LOG.warn("Room request {} failed: {}", message.getString("type"), done.cause().toString());
+                error(local, id, WsErrorCode.UNAVAILABLE, "That did not work just now; please try again");
+            }
+        });
+    }
+
+    private Future<JsonObject> dispatch(Local local, JsonObject m) {
+        return switch (m.getString("type")) {
+            case "ping" -> Future.succeededFuture(new JsonObject().put("type", "pong").put("clientTime", m.getValue("clientTime"))
+                    .put("serverTime", clock.millis()));
+            case "room.join" -> join(local, m.getString("joinTicket"));
+            case "room.leave" -> leave(local, m.getString("roomId"));
+            case "device.check" -> ownSeat(local, m.getString("roomId"), seat ->
+                    seat.withDevicesChecked(m.getBoolean("camera") && m.getBoolean("microphone"))).map(s -> ok());
+            case "gate.submit" -> submitGate(local, m);
+            case "host.admit" -> admit(local, m.getString("roomId"), m.getString("personId"));
+            case "host.deny" -> turnAway(local, m.getString("roomId"), m.getString("personId"), "denied", m.getString("reason"));
+            case "host.remove" -> turnAway(local, m.getString("roomId"), m.getString("personId"), "removed", null);
+            case "host.end" -> end(local, m.getString("roomId"));
+            case "chat.send" -> chat(local, m.getString("roomId"), m.getString("text"));
+            case "lobby.watch" -> watchLobby(local, m.getString("scope"));
+            default -> Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"));
+        };
+    }
+
+    // ------------------------------------------------------------------ joining and leaving
+
+    private Future<JsonObject> join(Local local, String ticket) {
+        Actor actor = local.actor();
+        Instant now = clock.instant();
+        return directory.redeem(actor, ticket).compose(access -> {
+            Instant closesAt = access.end().plus(config.closeGrace());
+            if (!now.isBefore(closesAt)) {
+                throw new RoomException(WsErrorCode.ROOM_CLOSED, "This session's room has closed");
+            }
+            return records.isEnded(access.clinicId(), access.roomId()).compose(ended -> {
+                if (ended) {
+                    throw new RoomException(WsErrorCode.ROOM_ENDED, "Your therapist has ended this session");
+                }
+                return records.safetyCheck(access.clinicId(), access.roomId(), access.personId());
+            }).compose(check -> seatFor(local, access, closesAt, check.orElse(null), 0)).map(result -> {
+                local.rooms.put(access.roomId(), closesAt);
+                publish(RoomEvent.changed(access.clinicId(), access.roomId()));
+                JsonObject joined = new JsonObject().put("type", "room.joined")
+                        .put("room", new JsonObject().put("roomId", access.roomId()).put("appointmentId", access.appointmentId())
+                                .put("appointmentType", access.appointmentType()).put("start", access.start().toString())
+                                .put("end", access.end().toString()).put("closesAt", closesAt.toString()))
+                        .put("you", participant(result.seat(), result.seat().host() || result.seat().personId().equals(actor.personId())))
+                        .put("resumed", result.resumed());
+                if (access.emergencyContactOnFile() != null) {
+                    joined.put("emergencyContactOnFile", access.emergencyContactOnFile());
+                }
+                return joined;
+            });
+        });
+    }
+
+    private record Seated(Seat seat, boolean resumed) {
+    }
+
+    /** Takes over the person's kept seat (no re-admission) or makes a new one. */
+    private Future<Seated> seatFor(Local local, RoomAccess access, Instant closesAt, JsonObject safetyOnRecord, int attempt) {
+        if (attempt >= CAS_ATTEMPTS) {
+            return Future.failedFuture(new RoomException(WsErrorCode.UNAVAILABLE, "The room is busy; please try again"));
+        }
+        Instant now = clock.instant();
+        String connectionId = local.connection.id();
+        return presence.get(access.roomId(), access.personId()).compose(existing -> {
+            if (existing.isPresent()) {
+                Seat kept = existing.get();
+                Seat next = kept.connected(nodeId, connectionId, now);
+                return presence.replace(kept, next).compose(done -> {
+                    if (!done) {
+                        return seatFor(local, access, closesAt, safetyOnRecord, attempt + 1);
+                    }
+                    if (kept.link() == Seat.Link.CONNECTED && !connectionId.equals(kept.connectionId())) {
+                        // A second tab or device: the newer connection wins, the older one is told and closed.
+                        publish(RoomEvent.replaced(kept.clinicId(), kept.roomId(), kept.personId(), kept.connectionId()));
+                    }
+                    return Future.succeededFuture(new Seated(next, true));
+                });
+            }
+            boolean host = access.therapistIds().contains(access.personId());
+            Seat.Stage stage = host ? Seat.Stage.ADMITTED : safetyOnRecord != null ? Seat.Stage.WAITING : Seat.Stage.ONLINE;
+            Seat fresh = new Seat(access.clinicId(), access.roomId(), access.appointmentId(), access.appointmentType(),
+                    access.start(), access.end(), closesAt, access.personId(), access.displayName(), access.role(),
+                    access.therapistIds(), stage, Seat.Link.CONNECTED, nodeId, connectionId, host, safetyOnRecord, now, now);
+            return presence.putIfAbsent(fresh).compose(done -> done ? Future.succeededFuture(new Seated(fresh, false))
+                    : seatFor(local, access, closesAt, safetyOnRecord, attempt + 1));
+        });
+    }
+
+    private Future<JsonObject> leave(Local local, String roomId) {
+        local.rooms.remove(roomId);
+        return presence.get(roomId, local.actor().personId()).compose(seat -> {
+            if (seat.isEmpty() || !local.connection.id().equals(seat.get().connectionId())) {
+                return Future.succeededFuture(ok());
+            }
+            return presence.remove(seat.get()).map(done -> {
+                publish(RoomEvent.changed(seat.get().clinicId(), roomId));
+                return ok();
+            });
+        });
+    }
+
+    private void markReconnecting(String roomId, String personId, String connectionId, int attempt) {
+        presence.get(roomId, personId).onSuccess(found -> {
+            if (found.isEmpty() || !connectionId.equals(found.get().connectionId()) || found.get().link() != Seat.Link.CONNECTED) {
+                return; // replaced by a newer connection, or already handled
+            }
+            Seat seat = found.get();
+            Seat dropped = seat.reconnecting(nodeId, clock.instant());
+            presence.replace(seat, dropped).onSuccess(done -> {
+                if (!done) {
+                    if (attempt < CAS_ATTEMPTS) {
+                        markReconnecting(roomId, personId, connectionId, attempt + 1);
+                    }
+                    return;
+                }
+                publish(RoomEvent.changed(seat.clinicId(), roomId));
+                expireAfterGrace(dropped);
+            });
+        }).onFailure(e -> LOG.warn("Could not mark a seat reconnecting: {}", e.toString()));
+    }
+
+    /** Removes the seat once its grace is over, unless someone came back (or it changed) meanwhile. */
+    private void expireAfterGrace(Seat dropped) {
+        long left = Math.max(1, dropped.linkChangedAt().plus(config.reconnectGrace()).toEpochMilli() - clock.millis());
+        vertx.setTimer(left, id -> presence.remove(dropped).onSuccess(removed -> {
+            if (removed) {
+                publish(RoomEvent.changed(dropped.clinicId(), dropped.roomId()));
+            }
+        }).onFailure(e -> LOG.warn("Could not expire a seat: {}", e.toString())));
+    }
+
+    /**
+     * A cluster member left (crashed or shut down): its connections are gone. Survivors adopt its
+     * seats as "reconnecting" (one wins each seat by compare-and-set) and expire them after the
+     * grace, so the people can come back through another node and nobody stays behind as a ghost.
+     */
+    public void nodeLeft(String deadNodeId) {
+        if (deadNodeId == null || deadNodeId.equals(nodeId)) {
+            return;
+        }
+        presence.onNode(deadNodeId).onSuccess(seats -> {
+            for (Seat seat : seats) {
+                Instant since = seat.link() == Seat.Link.RECONNECTING ? seat.linkChangedAt() : clock.instant();
+                Seat adopted = seat.reconnecting(nodeId, since);
+                presence.replace(seat, adopted).onSuccess(done -> {
+                    if (done) {
+                        publish(RoomEvent.changed(seat.clinicId(), seat.roomId()));
+                        expireAfterGrace(adopted);
+                    }
+                });
+            }
+        }).onFailure(e -> LOG.warn("Could not adopt the seats of a departed node: {}", e.toString()));
+    }
+
+    // ------------------------------------------------------------------ the patient's checks
+
+    /** Changes the caller's own seat in a room (held by this very connection). */
+    private Future<Seat> ownSeat(Local local, String roomId, Function<Seat, Seat> change) {
+        return changeSeat(roomId, local.actor().personId(), seat -> {
+            if (!local.connection.id().equals(seat.connectionId())) {
+                throw new RoomException(WsErrorCode.NOT_IN_ROOM, "Join the room on this connection first");
+            }
+            return change.apply(seat);
+        }, 0).onSuccess(seat -> publish(RoomEvent.changed(seat.clinicId(), roomId)));
+    }
+
+    private Future<Seat> changeSeat(String roomId, String personId, Function<Seat, Seat> change, int attempt) {
+        if (attempt >= CAS_ATTEMPTS) {
+            return Future.failedFuture(new RoomException(WsErrorCode.UNAVAILABLE, "The room is busy; please try again"));
+        }
+        return presence.get(roomId, personId).compose(found -> {
+            Seat seat = found.orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "Join the room first"));
+            Seat next = change.apply(seat);
+            if (next.equals(seat)) {
+                return Future.succeededFuture(seat);
+            }
+            return presence.replace(seat, next).compose(done -> done ? Future.succeededFuture(next)
+                    : changeSeat(roomId, personId, change, attempt + 1));
+        });
+    }
+
+    private Future<JsonObject> submitGate(Local local, JsonObject m) {
+        Actor actor = local.actor();
+        if (!actor.is(Role.PATIENT)) {
+            return Future.failedFuture(new RoomException(WsErrorCode.FORBIDDEN, "The safety check is for patients"));
+        }
+        JsonObject check = new JsonObject().put("address", m.getString("address").strip())
+                .put("emergencyContact", m.getJsonObject("emergencyContact")).put("privateAndNotDriving", true)
+                .put("confirmedAt", clock.instant().toString());
+        if (m.containsKey("geolocation")) {
+            check.put("geolocation", m.getJsonObject("geolocation"));
+        }
+        String roomId = m.getString("roomId");
+        return presence.get(roomId, actor.personId()).compose(found -> {
+            Seat seat = found.filter(s -> local.connection.id().equals(s.connectionId()))
+                    .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "Join the room on this connection first"));
+            return records.saveSafetyCheck(seat.clinicId(), roomId, seat.appointmentId(), actor.personId(), check)
+                    .compose(v -> audit.record(AuditEntry.of(actor, clock.instant(), "safety-check.write", "appointment",
+                            seat.appointmentId(), Outcome.SUCCESS)));
+        }).compose(v -> ownSeat(local, roomId, seat -> {
+            Seat checked = seat.withSafety(check);
+            return checked.stage() == Seat.Stage.ONLINE ? checked.withStage(Seat.Stage.WAITING, clock.instant()) : checked;
+        })).map(seat -> ok());
+    }
+
+    // ------------------------------------------------------------------ host controls
+
+    /** The target's seat, when the caller hosts its room; other clinics' rooms look like no room at all. */
+    private Future<Seat> hostedSeat(Actor actor, String roomId, String personId) {
+        return presence.get(roomId, personId).map(found -> {
+            Seat seat = found.filter(s -> s.clinicId().equals(actor.clinicId()))
+                    .orElseThrow(() -> new RoomException(WsErrorCode.NOT_FOUND, "That person is not in this room"));
+            if (!seat.hostIds().contains(actor.personId())) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "Only the session's therapist can do this");
+            }
+            return seat;
+        });
+    }
+
+    private Future<JsonObject> admit(Local local, String roomId, String personId) {
+        Actor actor = local.actor();
+        return hostedSeat(actor, roomId, personId).compose(target -> changeSeat(roomId, personId, seat -> {
+            if (seat.stage() == Seat.Stage.ADMITTED) {
+                return seat;
+            }
+            if (!seat.gateDone()) {
+                throw new RoomException(WsErrorCode.GATE_INCOMPLETE,
+                        "They have not confirmed their location and emergency contact for this session yet");
+            }
+            return seat.withStage(Seat.Stage.ADMITTED, clock.instant());
+        }, 0)).compose(seat -> audit.record(AuditEntry.of(actor, clock.instant(), "room.admit", "appointment",
+                seat.appointmentId(), Outcome.SUCCESS)).map(v -> {
+                    publish(RoomEvent.admitted(seat.clinicId(), roomId, personId));
+                    return ok();
+                }));
+    }
+
+    /** Deny (before admission) or remove (after): the seat goes; the person is told why. */
+    private Future<JsonObject> turnAway(Local local, String roomId, String personId, String reason, String message) {
+        Actor actor = local.actor();
+        return hostedSeat(actor, roomId, personId).compose(seat -> {
+            if (seat.host()) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "A session's therapist cannot be removed");
+            }
+            if ("denied".equals(reason) && seat.stage() == Seat.Stage.ADMITTED) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "They are already in the room: remove them instead");
+            }
+            if ("removed".equals(reason) && seat.stage() != Seat.Stage.ADMITTED) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "They are not in the room yet: deny them instead");
+            }
+            return presence.remove(seat).compose(removed -> {
+                if (!removed) {
+                    throw new RoomException(WsErrorCode.UNAVAILABLE, "Their state just changed; please try again");
+                }
+                return audit.record(AuditEntry.of(actor, clock.instant(), "room." + ("denied".equals(reason) ? "deny" : "remove"),
+                        "appointment", seat.appointmentId(), Outcome.SUCCESS));
+            }).map(v -> {
+                publish(RoomEvent.left(seat.clinicId(), roomId, personId, reason, message));
+                return ok();
+            });
+        });
+    }
+
+    private Future<JsonObject> end(Local local, String roomId) {
+        Actor actor = local.actor();
+        return presence.inRoom(roomId).compose(seats -> {
+            Seat any = seats.stream().filter(s -> s.clinicId().equals(actor.clinicId())).findFirst()
+                    .orElseThrow(() -> new RoomException(WsErrorCode.NOT_FOUND, "Nobody is in that room"));
+            if (!any.hostIds().contains(actor.personId())) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "Only the session's therapist can end it");
+            }
+            // Recorded first: from here on nobody can enter, even someone joining right now.
+            return records.markEnded(any.clinicId(), roomId, any.appointmentId(), actor.personId(), clock.instant())
+                    .compose(v -> audit.record(AuditEntry.of(actor, clock.instant(), "room.end", "appointment",
+                            any.appointmentId(), Outcome.SUCCESS)))
+                    .compose(v -> Future.join(seats.stream().map(presence::remove).toList()))
+                    .map(v -> {
+                        publish(RoomEvent.left(any.clinicId(), roomId, null, "ended", "The session has ended"));
+                        return ok();
+                    });
+        });
+    }
+
+    // ------------------------------------------------------------------ chat and lobby
+
+    private Future<JsonObject> chat(Local local, String roomId, String text) {
+        Actor actor = local.actor();
+        String line = text.strip();
+        if (line.isEmpty()) {
+            return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "A chat line cannot be blank"));
+        }
+        return presence.inRoom(roomId).map(seats -> {
+            Seat mine = seats.stream().filter(s -> s.personId().equals(actor.personId())).findFirst()
+                    .filter(s -> s.stage() == Seat.Stage.ADMITTED)
+                    .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "You can chat once you are in the room"));
+            List<String> recipients = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED).map(Seat::personId).toList();
+            publish(RoomEvent.chat(mine.clinicId(), roomId, recipients, new JsonObject().put("type", "chat.message")
+                    .put("roomId", roomId).put("from", new JsonObject().put("personId", mine.personId())
+                            .put("displayName", mine.displayName()))
+                    .put("text", line).put("sentAt", clock.instant().toString())));
+            return ok();
+        });
+    }
+
+    private Future<JsonObject> watchLobby(Local local, String scope) {
+        Actor actor = local.actor();
+        if (actor.is(Role.PATIENT)) {
+            return Future.failedFuture(new RoomException(WsErrorCode.FORBIDDEN, "The waiting room board is for the care team"));
+        }
+        local.lobbyScope = scope;
+        return presence.inClinic(actor.clinicId()).map(seats -> lobbySnapshot(local, seats));
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void publish(RoomEvent event) {
+        vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson());
+    }
+
+    private void onEvent(JsonObject json) {
+        RoomEvent event = RoomEvent.fromJson(json);
+        switch (event.kind()) {
+            case "admitted" -> forPeopleInRoom(event, local -> send(local, new JsonObject().put("type", "room.admitted")
+                    .put("roomId", event.roomId())));
+            case "left" -> forPeopleInRoom(event, local -> {
+                local.rooms.remove(event.roomId());
+                JsonObject left = new JsonObject().put("type", "room.left").put("roomId", event.roomId()).put("reason", event.reason());
+                if (event.message() != null && !event.message().isBlank()) {
+                    left.put("message", event.message());
+                }
+                send(local, left);
+            });
+            case "replaced" -> {
+                Local old = locals.get(event.connectionId());
+                if (old != null) {
+                    old.rooms.remove(event.roomId());
+                    error(old, null, WsErrorCode.REPLACED, "You joined this session from another tab or device");
+                    locals.remove(event.connectionId());
+                    old.connection.close((short) 4001, "replaced");
+                }
+            }
+            case "chat" -> {
+                for (Local local : locals.values()) {
+                    if (local.rooms.containsKey(event.roomId()) && event.recipients().contains(local.actor().personId())) {
+                        send(local, event.chat());
+                    }
+                }
+                return;
+            }
+            default -> { }
+        }
+        schedulePush(event.clinicId(), event.roomId());
+    }
+
+    private void forPeopleInRoom(RoomEvent event, java.util.function.Consumer<Local> action) {
+        for (Local local : locals.values()) {
+            if (local.rooms.containsKey(event.roomId())
+                    && (event.personId() == null || event.personId().equals(local.actor().personId()))) {
+                action.accept(local);
+            }
+        }
+    }
+
+    private void schedulePush(String clinicId, String roomId) {
+        boolean anyInRoom = locals.values().stream().anyMatch(l -> l.rooms.containsKey(roomId));
+        boolean anyWatching = locals.values().stream().anyMatch(l -> l.lobbyScope != null && l.actor().clinicId().equals(clinicId));
+        boolean first = false;
+        if (anyInRoom) {
+            first |= pendingRooms.add(roomId);
+        }
+        if (anyWatching) {
+            first |= pendingClinics.add(clinicId);
+        }
+        if (first) {
+            vertx.setTimer(COALESCE_MS, id -> pushPending());
+        }
+    }
+
+    private void pushPending() {
+        for (String roomId : List.copyOf(pendingRooms)) {
+            pendingRooms.remove(roomId);
+            presence.inRoom(roomId).onSuccess(seats -> pushRoster(roomId, seats))
+                    .onFailure(e -> LOG.warn("Could not read a room's roster: {}", e.toString()));
+        }
+        for (String clinicId : List.copyOf(pendingClinics)) {
+            pendingClinics.remove(clinicId);
+            presence.inClinic(clinicId).onSuccess(seats -> {
+                for (Local local : locals.values()) {
+                    if (local.lobbyScope != null && local.actor().clinicId().equals(clinicId)) {
+                        send(local, lobbySnapshot(local, seats));
+                    }
+                }
+            }).onFailure(e -> LOG.warn("Could not read a clinic's lobby: {}", e.toString()));
+        }
+    }
+
+    private void pushRoster(String roomId, List<Seat> seats) {
+        List<String> hosts = seats.stream().findFirst().map(Seat::hostIds).orElse(List.of());
+        for (Local local : locals.values()) {
+            if (!local.rooms.containsKey(roomId)) {
+                continue;
+            }
+            String viewer = local.actor().personId();
+            boolean viewerHosts = hosts.contains(viewer);
+            boolean viewerAdmitted = seats.stream().anyMatch(s -> s.personId().equals(viewer) && s.stage() == Seat.Stage.ADMITTED);
+            JsonArray participants = new JsonArray();
+            for (Seat seat : seats) {
+                // Hosts see everyone; admitted people see who is in the room; someone waiting sees
+                // only the therapists and themselves (never the other people waiting).
+                boolean visible = viewerHosts || seat.personId().equals(viewer) || seat.host()
+                        || (viewerAdmitted && seat.stage() == Seat.Stage.ADMITTED);
+                if (visible) {
+                    participants.add(participantFor(local, seat, viewerHosts));
+                }
+            }
+            send(local, new JsonObject().put("type", "room.roster").put("roomId", roomId).put("participants", participants));
+        }
+    }
+
+    private JsonObject lobbySnapshot(Local local, List<Seat> seats) {
+        String viewer = local.actor().personId();
+        boolean clinicWide = "clinic".equals(local.lobbyScope);
+        JsonArray entries = new JsonArray();
+        seats.stream().filter(s -> !s.host()).filter(s -> s.clinicId().equals(local.actor().clinicId()))
+                .filter(s -> clinicWide || s.hostIds().contains(viewer))
+                .sorted(java.util.Comparator.comparing(Seat::since))
+                .forEach(s -> entries.add(new JsonObject().put("roomId", s.roomId()).put("appointmentId", s.appointmentId())
+                        .put("appointmentType", s.appointmentType()).put("start", s.start().toString())
+                        .put("end", s.end().toString()).put("therapistIds", new JsonArray(s.hostIds()))
+                        .put("patient", participantFor(local, s, s.hostIds().contains(viewer)))));
+        return new JsonObject().put("type", "lobby.snapshot").put("scope", local.lobbyScope).put("entries", entries);
+    }
+
+    /** A participant as this viewer may see them: safety details only for the session's hosts, and audited. */
+    private JsonObject participantFor(Local viewer, Seat seat, boolean viewerHosts) {
+        JsonObject json = participant(seat, false);
+        if (viewerHosts && seat.safety() != null) {
+            json.put("safety", seat.safety());
+            String key = viewer.actor().personId() + "/" + seat.roomId() + "/" + seat.personId();
+            if (auditedReads.add(key)) {
+                audit.record(AuditEntry.of(viewer.actor(), clock.instant(), "safety-check.read", "appointment",
+                        seat.appointmentId(), Outcome.SUCCESS)).onFailure(e -> auditedReads.remove(key));
+            }
+        }
+        return json;
+    }
+
+    private static JsonObject participant(Seat seat, boolean withSafety) {
+        JsonObject json = new JsonObject().put("personId", seat.personId()).put("displayName", seat.displayName())
+                .put("role", seat.role()).put("host", seat.host()).put("presence", seat.presence())
+                .put("admitted", seat.stage() == Seat.Stage.ADMITTED)
+                .put("ready", new JsonObject().put("gate", seat.gateDone() || seat.host()).put("devices", seat.devicesChecked()))
+                .put("since", seat.since().toString());
+        if (withSafety && seat.safety() != null) {
+            json.put("safety", seat.safety());
+        }
+        return json;
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    /** Pings every connection and closes the ones that stopped answering (a closed lid, a lost network). */
+    private void heartbeat() {
+        long now = clock.millis();
+        long idle = config.idleTimeout().toMillis();
+        for (Local local : List.copyOf(locals.values())) {
+            if (now - local.lastHeardMillis > idle) {
+                local.connection.close((short) 4000, "no heartbeat");
+                closed(local.connection.id());
+            } else {
+                local.connection.ping();
+            }
+        }
+    }
+
+    private void refreshSeats() {
+        List<String> keys = new ArrayList<>();
+        for (Local local : locals.values()) {
+            local.rooms.keySet().forEach(roomId -> keys.add(Seat.key(roomId, local.actor().personId())));
+        }
+        presence.touch(keys).onFailure(e -> LOG.warn("Could not refresh seats: {}", e.toString()));
+        if (auditedReads.size() > 100_000) {
+            auditedReads.clear(); // bounded memory; a repeated audit entry is harmless
+        }
+    }
+
+    /** Rooms past their end and grace: everyone is told and their seats are freed. */
+    private void closeEndedRooms() {
+        Instant now = clock.instant();
+        for (Local local : locals.values()) {
+            local.rooms.forEach((roomId, closesAt) -> {
+                if (!now.isBefore(closesAt)) {
+                    local.rooms.remove(roomId);
+                    send(local, new JsonObject().put("type", "room.left").put("roomId", roomId).put("reason", "closed")
+                            .put("message", "This session's time is over"));
+                    presence.get(roomId, local.actor().personId()).onSuccess(seat -> seat.ifPresent(s ->
+                            presence.remove(s).onSuccess(removed -> publish(RoomEvent.changed(s.clinicId(), roomId)))));
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ replies
+
+    private static JsonObject ok() {
+        return new JsonObject().put("type", "ok");
+    }
+
+    private void error(Local local, String id, WsErrorCode code, String message) {
+        send(local, errorMessage(id, code, message, null));
+    }
+
+    private static JsonObject errorMessage(String id, WsErrorCode code, String message, String field) {
+        JsonObject error = new JsonObject().put("type", "error");
+        if (id != null) {
+            error.put("id", id);
+        }
+        error.put("code", code.wire()).put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        }
+        return error;
+    }
+
+    private void send(Local local, JsonObject message) {
+        local.connection.send(message);
+    }
+}
