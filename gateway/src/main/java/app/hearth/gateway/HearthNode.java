@@ -217,7 +217,9 @@ public final class HearthNode implements AutoCloseable {
                 .orElseGet(() -> new InMemoryPresenceStore(roomConfig.seatTtl(), clock));
         RoomRecords records = new RoomRecords(store, storeWork);
         records.ensureIndexes();
-        String nodeId = cluster.map(HazelcastClusterManager::getNodeId).orElse("standalone");
+        // The Hazelcast member's UUID (not Vert.x's node id): membership events name members by it.
+        String nodeId = cluster.map(cm -> cm.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString())
+                .orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
                 records, audit, roomConfig, WsSchema.load(), nodeId, clock);
         await(hub.start());
@@ -229,7 +231,8 @@ public final class HearthNode implements AutoCloseable {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 String departed = event.getMember().getUuid().toString();
-                vertx.runOnContext(v -> hub.nodeLeft(departed));
+                LOG.info("Cluster member {} left; its live-room seats are adopted and expired", departed);
+                vertx.runOnContext(v -> hub.nodeLeft(departed, ClusterFactory.FAILURE_DETECTION));
             }
         }));
         return hub;

@@ -355,14 +355,19 @@ public final class RoomHub {
      * A cluster member left (crashed or shut down): its connections are gone. Survivors adopt its
      * seats as "reconnecting" (one wins each seat by compare-and-set) and expire them after the
      * grace, so the people can come back through another node and nobody stays behind as a ghost.
+     *
+     * @param detectionDelay how long the cluster takes to notice a silent member: its browsers have
+     *                       been cut off at least that long, which counts against their grace
      */
-    public void nodeLeft(String deadNodeId) {
+    public void nodeLeft(String deadNodeId, java.time.Duration detectionDelay) {
         if (deadNodeId == null || deadNodeId.equals(nodeId)) {
             return;
         }
         presence.onNode(deadNodeId).onSuccess(seats -> {
             for (Seat seat : seats) {
-                Instant since = seat.link() == Seat.Link.RECONNECTING ? seat.linkChangedAt() : clock.instant();
+                Instant cutOff = clock.instant().minus(detectionDelay);
+                Instant since = seat.link() == Seat.Link.RECONNECTING && seat.linkChangedAt().isBefore(cutOff)
+                        ? seat.linkChangedAt() : cutOff;
                 Seat adopted = seat.reconnecting(nodeId, since);
                 presence.replace(seat, adopted).onSuccess(done -> {
                     if (done) {

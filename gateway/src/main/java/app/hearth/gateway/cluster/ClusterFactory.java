@@ -17,6 +17,13 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 public final class ClusterFactory {
 
+    /**
+     * How long a member may stay silent before the others drop it. A crashed node's browsers lost
+     * their sockets that long before the survivors learn of it, so the survivors count this time
+     * against the reconnect grace of the seats they adopt.
+     */
+    public static final java.time.Duration FAILURE_DETECTION = java.time.Duration.ofSeconds(5);
+
     private ClusterFactory() {
     }
 
@@ -36,9 +43,9 @@ public final class ClusterFactory {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
         // Defaults wait 5 s before joining and ~60 s before dropping a silent member; a clinic's room
-        // roster must lose a dead node's people within seconds.
+        // roster must lose a dead node's people within seconds (see FAILURE_DETECTION).
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(FAILURE_DETECTION.toSeconds()));
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.shutdownhook.enabled", "false"); // the node leaves in its own shutdown hook
 

@@ -86,7 +86,32 @@ public final class RoomClient implements AutoCloseable {
     public JsonObject request(JsonObject message) {
         String id = message.containsKey("id") ? message.getString("id") : "r" + IDS.incrementAndGet();
         sendRaw(message.copy().put("id", id).encode());
-        return await(m -> id.equals(m.getString("id")), "the reply to " + message.getString("type") + " " + id);
+        return awaitReply(id, "the reply to " + message.getString("type") + " " + id);
+    }
+
+    /**
+     * Takes the reply with this id out of the unread messages without passing over the pushes around
+     * it (a chat line may arrive before the 'ok' of the message that caused it).
+     */
+    private synchronized JsonObject awaitReply(String id, String waitingFor) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            for (int i = read; i < received.size(); i++) {
+                if (id.equals(received.get(i).getString("id"))) {
+                    return received.remove(i);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                fail("Waited 10 s for " + waitingFor);
+            }
+            try {
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for " + waitingFor);
+            }
+        }
     }
 
     /** Sends a request and asserts it succeeded with the given reply type. */
