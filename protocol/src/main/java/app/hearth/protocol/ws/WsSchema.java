@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,21 +99,35 @@ public final class WsSchema {
         if (Boolean.TRUE.equals(result.getValid())) {
             return Optional.empty();
         }
-        OutputUnit first = firstLeaf(result);
-        String field = first.getInstanceLocation() == null || first.getInstanceLocation().isEmpty()
-                ? null : first.getInstanceLocation();
+        OutputUnit first = mostSpecific(result);
+        String location = first.getInstanceLocation() == null ? "" : first.getInstanceLocation().replaceFirst("^#", "");
+        String field = location.isEmpty() ? null : location;
         String reason = first.getError() == null ? "does not match the schema" : first.getError();
         return Optional.of(new Violation(WsErrorCode.INVALID_MESSAGE,
                 "'" + name + "' is not valid" + (field == null ? "" : " at " + field) + ": " + reason, field));
     }
 
-    /** The most specific error: the schema library nests them, the innermost names the field. */
-    private static OutputUnit firstLeaf(OutputUnit unit) {
-        OutputUnit current = unit;
-        while (current.getErrors() != null && !current.getErrors().isEmpty()) {
-            current = current.getErrors().get(current.getErrors().size() - 1);
+    /**
+     * The error that says most: the library lists every keyword that failed, from "a property does
+     * not match" down to the pattern that really failed; the deepest keyword path is the one to show.
+     */
+    private static OutputUnit mostSpecific(OutputUnit result) {
+        List<OutputUnit> errors = new ArrayList<>();
+        collect(result, errors);
+        return errors.stream().max(Comparator.comparingInt((OutputUnit u) -> depth(u.getKeywordLocation()))
+                .thenComparingInt(u -> -errors.indexOf(u))).orElse(result);
+    }
+
+    private static void collect(OutputUnit unit, List<OutputUnit> into) {
+        if (unit.getErrors() == null || unit.getErrors().isEmpty()) {
+            into.add(unit);
+            return;
         }
-        return current;
+        unit.getErrors().forEach(e -> collect(e, into));
+    }
+
+    private static int depth(String keywordLocation) {
+        return keywordLocation == null ? 0 : keywordLocation.split("/").length;
     }
 
     private static String clip(String text) {

@@ -74,6 +74,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
         for (String key : keys) {
             seats.computeIfPresent(key, (k, current) -> expired(current) ? current : fresh(current.seat()));
         }
+        // The node refreshes periodically: the moment to drop (and report) what nobody refreshed.
+        List.copyOf(seats.keySet()).forEach(this::live);
         return Future.succeededFuture();
     }
 

@@ -1,0 +1,62 @@
+package app.hearth.protocol.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The room protocol's schema")
+class WsSchemaTest {
+
+    static final WsSchema SCHEMA = WsSchema.load();
+
+    @Test
+    @DisplayName("lists every message of both directions, each with a description where it is a request")
+    void catalogue() {
+        assertEquals(Set.of("ping", "room.join", "room.leave", "device.check", "gate.submit", "host.admit", "host.deny",
+                "host.remove", "host.end", "chat.send", "lobby.watch"), SCHEMA.clientTypes());
+        assertEquals(Set.of("welcome", "pong", "ok", "error", "room.joined", "room.roster", "room.admitted", "room.left",
+                "chat.message", "lobby.snapshot"), SCHEMA.serverTypes());
+        JsonObject defs = SCHEMA.document().getJsonObject("$defs");
+        for (String type : SCHEMA.clientTypes()) {
+            assertTrue(defs.getJsonObject("client." + type).containsKey("description"), type + " is described");
+        }
+    }
+
+    @Test
+    @DisplayName("accepts a valid request and names the offending field of an invalid one")
+    void validation() {
+        assertEquals(Optional.empty(), SCHEMA.checkClient(new JsonObject().put("type", "host.admit").put("id", "1")
+                .put("roomId", "room-1").put("personId", "p_2")));
+
+        WsSchema.Violation missing = SCHEMA.checkClient(new JsonObject().put("type", "host.admit").put("id", "1")
+                .put("roomId", "room-1")).orElseThrow();
+        assertEquals(WsErrorCode.INVALID_MESSAGE, missing.code());
+        assertTrue(missing.message().contains("host.admit"), missing.message());
+
+        WsSchema.Violation badId = SCHEMA.checkClient(new JsonObject().put("type", "host.admit").put("id", "1")
+                .put("roomId", "../../etc").put("personId", "p")).orElseThrow();
+        assertEquals("/roomId", badId.field(), badId.message());
+
+        WsSchema.Violation gate = SCHEMA.checkClient(new JsonObject().put("type", "gate.submit").put("id", "1")
+                .put("roomId", "r").put("address", "1 Main St").put("emergencyContact", new JsonObject().put("name", "K")
+                        .put("phone", "555")).put("privateAndNotDriving", false)).orElseThrow();
+        assertEquals("/privateAndNotDriving", gate.field(), gate.message());
+    }
+
+    @Test
+    @DisplayName("refuses unknown types, extra fields and messages without a type")
+    void refusals() {
+        assertEquals(WsErrorCode.UNKNOWN_TYPE, SCHEMA.checkClient(new JsonObject().put("type", "room.explode").put("id", "1"))
+                .orElseThrow().code());
+        assertEquals(WsErrorCode.INVALID_MESSAGE, SCHEMA.checkClient(new JsonObject().put("id", "1")).orElseThrow().code());
+        assertFalse(SCHEMA.checkClient(new JsonObject().put("type", "ping").put("id", "1").put("clientTime", 5)
+                .put("sneaky", "extra")).isEmpty());
+        assertFalse(SCHEMA.checkServer(new JsonObject().put("type", "ok")).isEmpty(), "a reply without its id");
+    }
+}
