@@ -337,4 +337,72 @@ class LiveRoomTest {
             assertEquals("Please call the clinic first", denied.getString("message"));
         }
     }
+
+    @Test
+    @DisplayName("a circle: either facilitator admits; admitted patients see each other, a waiting one sees only the facilitators")
+    void circleWithCoFacilitator() {
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 2);
+        OpenRoom.Member lead = circle.facilitators().get(0);
+        OpenRoom.Member co = circle.facilitators().get(1);
+        OpenRoom.Member first = circle.patients().get(0);
+        OpenRoom.Member second = circle.patients().get(1);
+        try (RoomClient leadSocket = RoomClient.connect(node.baseUrl(), lead.token());
+             RoomClient coSocket = RoomClient.connect(node.baseUrl(), co.token());
+             RoomClient firstSocket = RoomClient.connect(node.baseUrl(), first.token());
+             RoomClient secondSocket = RoomClient.connect(node.baseUrl(), second.token())) {
+            for (OpenRoom.Member m : List.of(lead, co, first, second)) {
+                RoomClient socket = m == lead ? leadSocket : m == co ? coSocket : m == first ? firstSocket : secondSocket;
+                socket.expect("room.joined", msg("room.join").put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), m.token())));
+            }
+            firstSocket.expect("ok", OpenRoom.gate(circle.roomId()));
+            secondSocket.expect("ok", OpenRoom.gate(circle.roomId()));
+
+            // the co-facilitator admits the first patient; the lead, the second
+            coSocket.expect("ok", msg("host.admit").put("roomId", circle.roomId()).put("personId", first.id()));
+            JsonObject waitingView = secondSocket.awaitRoster(p -> p.stream().anyMatch(x -> first.id().equals(x.getString("personId"))
+                    && "in-room".equals(x.getString("presence"))) || p.stream().noneMatch(x -> first.id().equals(x.getString("personId"))),
+                    "a roster after the first admission");
+            assertTrue(RoomClient.person(waitingView, first.id()).isEmpty(), "a waiting patient does not see the others: " + waitingView.encode());
+            assertTrue(RoomClient.person(waitingView, lead.id()).isPresent(), "but sees the facilitators");
+            leadSocket.expect("ok", msg("host.admit").put("roomId", circle.roomId()).put("personId", second.id()));
+
+            // then the admitted patients see each other, and the co-facilitator may remove one
+            firstSocket.awaitRoster(p -> p.size() == 4 && p.stream().allMatch(x -> "in-room".equals(x.getString("presence"))),
+                    "everyone in the circle");
+            coSocket.expect("ok", msg("host.remove").put("roomId", circle.roomId()).put("personId", second.id()));
+            assertEquals("removed", secondSocket.awaitType("room.left").getString("reason"));
+            firstSocket.expectError("forbidden", msg("host.remove").put("roomId", circle.roomId()).put("personId", co.id()));
+        }
+    }
+
+    @Test
+    @DisplayName("another clinic's therapist sees none of this clinic's waiting room and can touch none of its rooms")
+    void otherClinic() {
+        OpenRoom room = OpenRoom.book(api, admin);
+        String otherTherapist = otherClinicTherapist();
+        try (RoomClient patient = RoomClient.connect(node.baseUrl(), room.patientToken);
+             RoomClient stranger = RoomClient.connect(node.baseUrl(), otherTherapist)) {
+            room.join(patient, room.patientToken);
+            patient.expect("ok", room.gate());
+            JsonObject board = stranger.expect("lobby.snapshot", msg("lobby.watch").put("scope", "clinic"));
+            assertTrue(RoomClient.participants(board).isEmpty(), "nothing of clinic A: " + board.encode());
+            stranger.expectError("not-found", admit(room));
+            stranger.expectError("not-found", msg("host.end").put("roomId", room.roomId));
+            stranger.expectError("ticket-invalid", msg("room.join").put("joinTicket", room.joinTicket(room.therapistToken)));
+        }
+    }
+
+    /** A therapist of a second clinic, written straight into the store (the API has no "create clinic"). */
+    static String otherClinicTherapist() {
+        try (Store store = Store.connect(node.storeUri(), node.databaseName())) {
+            new app.hearth.booking.clinic.ClinicRepository(store).insertIfAbsent(
+                    new app.hearth.booking.clinic.Clinic("clinic-rooms-b", "Other Clinic", "Europe/Berlin"));
+            new app.hearth.booking.people.PersonRepository(store).insert(new app.hearth.booking.people.Person("b-therapist",
+                    "clinic-rooms-b", Role.THERAPIST, "Dr. Elsewhere", "therapist@b-rooms.example", null, "Europe/Berlin", null,
+                    null, app.hearth.booking.people.PersonStatus.ACTIVE, Instant.now()), "test");
+            new app.hearth.booking.account.CredentialRepository(store).setPasswordHash("b-therapist",
+                    app.hearth.platform.security.PasswordHasher.recommended().hash("clinic b password"), Instant.now());
+        }
+        return api.accessToken("therapist@b-rooms.example", "clinic b password");
+    }
 }

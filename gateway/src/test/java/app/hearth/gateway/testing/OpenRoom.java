@@ -8,6 +8,8 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -59,6 +61,52 @@ public final class OpenRoom {
                 api.accessToken(therapistEmail, PASSWORD), api.accessToken(patientEmail, PASSWORD));
     }
 
+    /** A person made for a scenario, signed in. */
+    public record Member(String id, String token) {
+    }
+
+    /** An open circle: two facilitators and seated patients, each signed in. */
+    public record Circle(String appointmentId, String roomId, List<Member> facilitators, List<Member> patients) {
+    }
+
+    public static Circle bookCircle(ApiClient api, String adminToken, int patientCount) {
+        int n = SEQUENCE.incrementAndGet() + (int) (System.nanoTime() % 100_000) * 100;
+        List<Member> facilitators = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            String email = "circle.facilitator." + i + "." + n + "@example.org";
+            String id = newPerson(api, adminToken, new JsonObject().put("role", "therapist")
+                    .put("displayName", "Facilitator " + i + " " + n).put("email", email), email);
+            openAllDay(api, adminToken, id);
+            facilitators.add(new Member(id, api.accessToken(email, PASSWORD)));
+        }
+        long mark = 300;
+        Instant soon = Instant.ofEpochSecond((Instant.now().getEpochSecond() / mark + 1) * mark);
+        ApiClient.Reply booked = api.postJson("/api/appointments", adminToken, new JsonObject().put("type", "circle")
+                .put("therapistIds", new JsonArray(facilitators.stream().map(Member::id).toList()))
+                .put("capacity", Math.max(2, patientCount)).put("start", soon.toString()));
+        assertEquals(201, booked.status(), booked.body());
+        String circleId = booked.json().getString("id");
+        List<Member> patients = new ArrayList<>();
+        for (int i = 1; i <= patientCount; i++) {
+            String email = "circle.patient." + i + "." + n + "@example.org";
+            String id = newPerson(api, adminToken, new JsonObject().put("role", "patient")
+                    .put("displayName", "Circle Patient " + i + " " + n).put("email", email)
+                    .put("therapistId", facilitators.get(0).id()), email);
+            ApiClient.Reply seated = api.postJson("/api/appointments/" + circleId + "/seats", adminToken,
+                    new JsonObject().put("patientId", id));
+            assertEquals(200, seated.status(), seated.body());
+            patients.add(new Member(id, api.accessToken(email, PASSWORD)));
+        }
+        return new Circle(circleId, booked.json().getString("roomId"), List.copyOf(facilitators), List.copyOf(patients));
+    }
+
+    /** A fresh join ticket for anyone of an appointment. */
+    public static String joinTicket(ApiClient api, String appointmentId, String accessToken) {
+        ApiClient.Reply ticket = api.post("/api/appointments/" + appointmentId + "/join-ticket", accessToken, null, "");
+        assertEquals(201, ticket.status(), ticket.body());
+        return ticket.json().getString("ticket");
+    }
+
     /** Makes the therapist bookable at any time of any day, without notice. */
     public static void openAllDay(ApiClient api, String adminToken, String therapistId) {
         int offset = Math.max(-12, Math.min(14, 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour()));
@@ -84,9 +132,7 @@ public final class OpenRoom {
 
     /** A fresh single-use join ticket for the signed-in person. */
     public String joinTicket(String accessToken) {
-        ApiClient.Reply ticket = api.post("/api/appointments/" + appointmentId + "/join-ticket", accessToken, null, "");
-        assertEquals(201, ticket.status(), ticket.body());
-        return ticket.json().getString("ticket");
+        return joinTicket(api, appointmentId, accessToken);
     }
 
     public JsonObject join(RoomClient client, String accessToken) {
@@ -94,6 +140,10 @@ public final class OpenRoom {
     }
 
     public JsonObject gate() {
+        return gate(roomId);
+    }
+
+    public static JsonObject gate(String roomId) {
         return new JsonObject().put("type", "gate.submit").put("roomId", roomId).put("address", "12 Harbour Lane, Portland")
                 .put("geolocation", new JsonObject().put("latitude", 45.52).put("longitude", -122.68).put("accuracyMeters", 35))
                 .put("emergencyContact", new JsonObject().put("name", "Sam Contact").put("phone", "+1 555 0100"))
