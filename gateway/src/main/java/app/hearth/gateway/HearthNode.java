@@ -221,7 +221,8 @@ public final class HearthNode implements AutoCloseable {
         String nodeId = cluster.map(cm -> cm.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString())
                 .orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
-                records, audit, roomConfig, WsSchema.load(), nodeId, clock);
+                records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock),
+                nodeId, clock);
         await(hub.start());
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override

@@ -8,10 +8,11 @@ import java.util.List;
  * The payload on {@link app.hearth.protocol.EventBusAddresses#ROOM_EVENTS}. Identifiers only, except
  * a chat line, which exists nowhere else.
  *
- * @param kind         changed (re-read the room), admitted, left (personId null: everyone), replaced, chat
+ * @param kind         changed (re-read the room), admitted, left (personId null: everyone), replaced,
+ *                     deliver (a message for some members only: a chat line, a WebRTC negotiation)
  * @param connectionId for replaced: the connection that lost its seat
  * @param reason       for left: denied, removed, ended, closed
- * @param recipients   for chat: the admitted people at the time it was sent
+ * @param recipients   for deliver: who gets {@code chat} (the message, despite its field name)
  */
 public record RoomEvent(String kind, String clinicId, String roomId, String personId, String connectionId, String reason,
                         String message, List<String> recipients, JsonObject chat) {
@@ -32,8 +33,9 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
         return new RoomEvent("replaced", clinicId, roomId, personId, connectionId, null, null, List.of(), null);
     }
 
-    public static RoomEvent chat(String clinicId, String roomId, List<String> recipients, JsonObject chat) {
-        return new RoomEvent("chat", clinicId, roomId, null, null, null, null, recipients, chat);
+    /** A message for some members of the room only, on whichever node they are connected to. */
+    public static RoomEvent deliver(String clinicId, String roomId, List<String> recipients, JsonObject message) {
+        return new RoomEvent("deliver", clinicId, roomId, null, null, null, null, recipients, message);
     }
 
     public JsonObject toJson() {

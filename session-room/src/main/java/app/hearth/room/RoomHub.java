@@ -55,6 +55,7 @@ public final class RoomHub {
     private final AuditLog audit;
     private final RoomConfig config;
     private final WsSchema schema;
+    private final MediaPlan media;
     private final String nodeId;
     private final Clock clock;
 
@@ -87,7 +88,8 @@ public final class RoomHub {
     }
 
     public RoomHub(Vertx vertx, PresenceStore presence, RoomDirectory directory, RoomRecords records, AuditLog audit,
-                   RoomConfig config, WsSchema schema, String nodeId, Clock clock) {
+                   RoomConfig config, WsSchema schema, MediaPlan media, String nodeId, Clock clock) {
+        this.media = media;
         this.vertx = vertx;
         this.presence = presence;
         this.directory = directory;
@@ -237,6 +239,10 @@ public final class RoomHub {
             case "host.end" -> end(local, m.getString("roomId"));
             case "chat.send" -> chat(local, m.getString("roomId"), m.getString("text"));
             case "lobby.watch" -> watchLobby(local, m.getString("scope"));
+            case "rtc.config" -> rtcConfig(local, m.getString("roomId"));
+            case "rtc.signal" -> relaySignal(local, m);
+            case "media.state" -> ownSeat(local, m.getString("roomId"), seat -> seat.withMedia(m.getJsonObject("media")))
+                    .map(s -> ok());
             default -> Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"));
         };
     }
@@ -302,7 +308,7 @@ public final class RoomHub {
             Seat.Stage stage = host ? Seat.Stage.ADMITTED : safetyOnRecord != null ? Seat.Stage.WAITING : Seat.Stage.ONLINE;
             Seat fresh = new Seat(access.clinicId(), access.roomId(), access.appointmentId(), access.appointmentType(),
                     access.start(), access.end(), closesAt, access.personId(), access.displayName(), access.role(),
-                    access.therapistIds(), stage, Seat.Link.CONNECTED, nodeId, connectionId, host, safetyOnRecord, now, now);
+                    access.therapistIds(), stage, Seat.Link.CONNECTED, nodeId, connectionId, host, safetyOnRecord, now, now, null);
             return presence.putIfAbsent(fresh).compose(done -> done ? Future.succeededFuture(new Seated(fresh, false))
                     : seatFor(local, access, closesAt, safetyOnRecord, attempt + 1));
         });
@@ -521,7 +527,7 @@ public final class RoomHub {
                     .filter(s -> s.stage() == Seat.Stage.ADMITTED)
                     .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "You can chat once you are in the room"));
             List<String> recipients = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED).map(Seat::personId).toList();
-            publish(RoomEvent.chat(mine.clinicId(), roomId, recipients, new JsonObject().put("type", "chat.message")
+            publish(RoomEvent.deliver(mine.clinicId(), roomId, recipients, new JsonObject().put("type", "chat.message")
                     .put("roomId", roomId).put("from", new JsonObject().put("personId", mine.personId())
                             .put("displayName", mine.displayName()))
                     .put("text", line).put("sentAt", clock.instant().toString())));
@@ -536,6 +542,75 @@ public final class RoomHub {
         }
         local.lobbyScope = scope;
         return presence.inClinic(actor.clinicId()).map(seats -> lobbySnapshot(local, seats));
+    }
+
+    // ------------------------------------------------------------------ media negotiation
+
+    /** The caller's admitted seat in the room, held by this connection. */
+    private Future<Seat> admittedSeat(Local local, String roomId) {
+        return presence.get(roomId, local.actor().personId()).map(found -> found
+                .filter(s -> s.stage() == Seat.Stage.ADMITTED && local.connection.id().equals(s.connectionId()))
+                .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "Media starts once you are in the room")));
+    }
+
+    private Future<JsonObject> rtcConfig(Local local, String roomId) {
+        String me = local.actor().personId();
+        return admittedSeat(local, roomId).compose(mine -> presence.inRoom(roomId).map(seats -> {
+            // The mesh is the first participants admitted; later ones need a media server.
+            List<Seat> admitted = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED)
+                    .sorted(java.util.Comparator.comparing(Seat::since).thenComparing(Seat::personId)).toList();
+            List<Seat> mesh = admitted.subList(0, Math.min(MediaPlan.MAX_MESH_SIZE, admitted.size()));
+            boolean inMesh = mesh.stream().anyMatch(s -> s.personId().equals(me));
+            JsonObject reply = new JsonObject().put("type", "rtc.config").put("roomId", roomId)
+                    .put("maxMeshSize", MediaPlan.MAX_MESH_SIZE)
+                    .put("iceServers", media.iceServers(me, roomId)).put("iceTransportPolicy", "all");
+            if (!inMesh && !media.hasMediaServer()) {
+                return reply.put("mode", "none").put("peers", new JsonArray())
+                        .put("reason", "Video in this circle is for its first " + MediaPlan.MAX_MESH_SIZE
+                                + " participants: larger circles need the clinic's media server, which is not set up. "
+                                + "You can still follow the chat and the exercise.");
+            }
+            return reply.put("mode", "circle".equals(mine.appointmentType()) ? "mesh" : "p2p")
+                    .put("peers", new JsonArray(mesh.stream().map(Seat::personId).filter(p -> !p.equals(me)).toList()));
+        }));
+    }
+
+    /**
+     * Relays an offer, answer or candidate to one other admitted member of the same room, stamped
+     * with the sender the server knows (a forged 'from' is impossible: there is none to forge).
+     */
+    private Future<JsonObject> relaySignal(Local local, JsonObject m) {
+        String roomId = m.getString("roomId");
+        String to = m.getString("to");
+        JsonObject description = m.getJsonObject("description");
+        JsonObject candidate = m.getJsonObject("candidate");
+        if (description != null && !"rollback".equals(description.getString("type")) && !looksLikeSdp(description.getString("sdp"))) {
+            return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "That is not a session description"));
+        }
+        if (candidate != null && !candidate.getString("candidate").isEmpty()
+                && !candidate.getString("candidate").startsWith("candidate:")) {
+            return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "That is not an ICE candidate"));
+        }
+        if (to.equals(local.actor().personId())) {
+            return Future.failedFuture(new RoomException(WsErrorCode.PEER_NOT_IN_ROOM, "You cannot negotiate with yourself"));
+        }
+        return admittedSeat(local, roomId).compose(mine -> presence.get(roomId, to).map(peer -> {
+            if (peer.filter(p -> p.stage() == Seat.Stage.ADMITTED).isEmpty()) {
+                throw new RoomException(WsErrorCode.PEER_NOT_IN_ROOM, "That person is not in this room");
+            }
+            JsonObject relayed = new JsonObject().put("type", "rtc.signal").put("roomId", roomId).put("from", mine.personId());
+            if (description != null) {
+                relayed.put("description", description);
+            } else {
+                relayed.put("candidate", candidate);
+            }
+            publish(RoomEvent.deliver(mine.clinicId(), roomId, List.of(to), relayed));
+            return ok();
+        }));
+    }
+
+    private static boolean looksLikeSdp(String sdp) {
+        return sdp != null && sdp.startsWith("v=0") && sdp.contains("\nm=") && sdp.contains("\no=");
     }
 
     // ------------------------------------------------------------------ events
@@ -566,7 +641,7 @@ public final class RoomHub {
                     old.connection.close((short) 4001, "replaced");
                 }
             }
-            case "chat" -> {
+            case "deliver" -> {
                 for (Local local : locals.values()) {
                     if (local.rooms.containsKey(event.roomId()) && event.recipients().contains(local.actor().personId())) {
                         send(local, event.chat());
@@ -678,6 +753,9 @@ public final class RoomHub {
                 .put("admitted", seat.stage() == Seat.Stage.ADMITTED)
                 .put("ready", new JsonObject().put("gate", seat.gateDone() || seat.host()).put("devices", seat.devicesChecked()))
                 .put("since", seat.since().toString());
+        if (seat.media() != null) {
+            json.put("media", seat.media());
+        }
         if (withSafety && seat.safety() != null) {
             json.put("safety", seat.safety());
         }

@@ -24,6 +24,7 @@ public record NodeConfig(
         Jwt jwt,
         Accounts accounts,
         Rooms rooms,
+        Media media,
         boolean demoSeed) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
@@ -67,6 +68,16 @@ public record NodeConfig(
      */
     public record Rooms(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
                         int maxMessageBytes, int messagesPerSecond) {
+    }
+
+    /**
+     * Media for video rooms. Without TURN, people behind strict NATs cannot connect; production
+     * should set TURN URLs and the shared secret of a coturn with use-auth-secret (infra/coturn).
+     *
+     * @param turnSecret  the coturn static-auth-secret; credentials are minted per person and room
+     * @param turnTtl     how long a minted TURN credential works (default 1 h; a session re-asks)
+     */
+    public record Media(List<String> stunUrls, List<String> turnUrls, Optional<String> turnSecret, Duration turnTtl) {
     }
 
     public static NodeConfig from(Settings s) {
@@ -131,10 +142,16 @@ public record NodeConfig(
             throw new ConfigException("HEARTH_WS_IDLE_TIMEOUT must be longer than HEARTH_WS_PING_INTERVAL");
         }
 
+        Media media = new Media(list(s.get("HEARTH_STUN_URLS", "")), list(s.get("HEARTH_TURN_URLS", "")),
+                s.get("HEARTH_TURN_SECRET"), s.getDuration("HEARTH_TURN_TTL", Duration.ofHours(1)));
+        if (!media.turnUrls().isEmpty() && media.turnSecret().filter(x -> x.length() >= 16).isEmpty()) {
+            throw new ConfigException("HEARTH_TURN_URLS needs HEARTH_TURN_SECRET (the coturn static-auth-secret, 16+ characters)");
+        }
+
         // The demo clinic belongs to the embedded default only.
         boolean demoSeed = s.getBoolean("HEARTH_DEMO_SEED", store.embedded() && mode == Mode.DEVELOPMENT);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, demoSeed);
+                accounts, rooms, media, demoSeed);
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -142,6 +159,10 @@ public record NodeConfig(
             }
         }
         return config;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** What production mode will not accept; each line says what to set. */

@@ -31,6 +31,8 @@ public enum WsErrorCode {
     TICKET_INVALID("ticket-invalid"),
     /** A newer connection of the same person took this seat (a second tab). */
     REPLACED("replaced"),
+    /** A negotiation message for someone who is not admitted to the same room. */
+    PEER_NOT_IN_ROOM("peer-not-in-room"),
     /** The store or cluster could not be reached; try again. */
     UNAVAILABLE("unavailable"),
     INTERNAL("internal");

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param safety       the patient's safety check for this session (JSON as in the schema), or null
  * @param since        when the seat entered its current stage
  * @param linkChangedAt when the link last went up or down (the grace runs from here)
+ * @param media        microphone, camera, screen and quality as the participant last reported, or null
  */
 public record Seat(
         String clinicId,
@@ -39,7 +40,8 @@ public record Seat(
         boolean devicesChecked,
         JsonObject safety,
         Instant since,
-        Instant linkChangedAt) {
+        Instant linkChangedAt,
+        JsonObject media) {
 
     public enum Stage { ONLINE, WAITING, ADMITTED }
 
@@ -51,6 +53,7 @@ public record Seat(
         Objects.requireNonNull(personId, "personId");
         hostIds = List.copyOf(hostIds);
         safety = safety == null ? null : safety.copy();
+        media = media == null ? null : media.copy();
     }
 
     public String key() {
@@ -83,27 +86,32 @@ public record Seat(
 
     public Seat withStage(Stage next, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, next, link, nodeId, connectionId, devicesChecked, safety, at, linkChangedAt);
+                hostIds, next, link, nodeId, connectionId, devicesChecked, safety, at, linkChangedAt, media);
     }
 
     public Seat connected(String node, String connection, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, Link.CONNECTED, node, connection, devicesChecked, safety, since, at);
+                hostIds, stage, Link.CONNECTED, node, connection, devicesChecked, safety, since, at, media);
     }
 
     public Seat reconnecting(String node, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, Link.RECONNECTING, node, connectionId, devicesChecked, safety, since, at);
+                hostIds, stage, Link.RECONNECTING, node, connectionId, devicesChecked, safety, since, at, media);
     }
 
     public Seat withDevicesChecked(boolean checked) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, link, nodeId, connectionId, checked, safety, since, linkChangedAt);
+                hostIds, stage, link, nodeId, connectionId, checked, safety, since, linkChangedAt, media);
     }
 
     public Seat withSafety(JsonObject check) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, link, nodeId, connectionId, devicesChecked, check, since, linkChangedAt);
+                hostIds, stage, link, nodeId, connectionId, devicesChecked, check, since, linkChangedAt, media);
+    }
+
+    public Seat withMedia(JsonObject state) {
+        return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
+                hostIds, stage, link, nodeId, connectionId, devicesChecked, safety, since, linkChangedAt, state);
     }
 
     public JsonObject toJson() {
@@ -116,6 +124,9 @@ public record Seat(
         if (safety != null) {
             json.put("safety", safety);
         }
+        if (media != null) {
+            json.put("media", media);
+        }
         return json;
     }
 
@@ -126,7 +137,7 @@ public record Seat(
                 json.getString("role"), json.getJsonArray("hostIds", new JsonArray()).stream().map(String::valueOf).toList(),
                 Stage.valueOf(json.getString("stage")), Link.valueOf(json.getString("link")), json.getString("nodeId"),
                 json.getString("connectionId"), json.getBoolean("devicesChecked", false), json.getJsonObject("safety"),
-                inst(json.getString("since")), inst(json.getString("linkChangedAt")));
+                inst(json.getString("since")), inst(json.getString("linkChangedAt")), json.getJsonObject("media"));
     }
 
     private static String str(Instant instant) {

@@ -46,7 +46,7 @@ abstract class PresenceStoreContract {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         return new Seat(clinic, room, "appt-" + room, "preparation", now, now.plusSeconds(3600), now.plusSeconds(4500),
                 person, "Person " + person, "patient", List.of("therapist-" + room), Seat.Stage.ONLINE, Seat.Link.CONNECTED,
-                node, "conn-" + person + "-" + (++counter), false, null, now, now);
+                node, "conn-" + person + "-" + (++counter), false, null, now, now, null);
     }
 
     String unique(String prefix) {

@@ -1,0 +1,41 @@
+package app.hearth.gateway.rooms;
+
+import app.hearth.gateway.config.NodeConfig;
+import app.hearth.room.MediaPlan;
+import app.hearth.signaling.turn.TurnCredentials;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Optional;
+
+/** ICE servers from the node's configuration, with TURN credentials minted per person and room. */
+public final class ConfiguredMediaPlan implements MediaPlan {
+
+    private final NodeConfig.Media config;
+    private final Optional<TurnCredentials> turn;
+
+    public ConfiguredMediaPlan(NodeConfig.Media config, Clock clock) {
+        this.config = config;
+        this.turn = config.turnSecret().filter(s -> !config.turnUrls().isEmpty())
+                .map(secret -> new TurnCredentials(secret, config.turnTtl(), clock));
+    }
+
+    @Override
+    public JsonArray iceServers(String personId, String roomId) {
+        JsonArray servers = new JsonArray();
+        if (!config.stunUrls().isEmpty()) {
+            servers.add(new JsonObject().put("urls", new JsonArray(config.stunUrls())));
+        }
+        turn.ifPresent(t -> {
+            TurnCredentials.Credential credential = t.mint(personId, roomId);
+            servers.add(new JsonObject().put("urls", new JsonArray(config.turnUrls()))
+                    .put("username", credential.username()).put("credential", credential.password()));
+        });
+        return servers;
+    }
+
+    @Override
+    public boolean hasMediaServer() {
+        return false;
+    }
+}
