@@ -1,0 +1,310 @@
+// Peer-to-peer media for a room: one RTCPeerConnection per other participant (two people: one;
+// a circle without a media server: a mesh of up to four), negotiated with the "perfect negotiation"
+// pattern over the room socket, so either side may (re)offer at any time without glare.
+//
+// The module knows nothing of the page: it is given a way to send signals and the local media, and
+// it tells the page about remote streams and connection states through callbacks.
+
+const QUALITY_RTT_FAIR = 0.3; // seconds
+const QUALITY_RTT_POOR = 0.8;
+const QUALITY_LOSS_FAIR = 0.03;
+const QUALITY_LOSS_POOR = 0.1;
+const DISCONNECTED_RESTART_MS = 2500;
+
+/** One remote participant: its connection and the perfect-negotiation flags. */
+class Peer {
+  constructor(mesh, peerId) {
+    this.mesh = mesh;
+    this.peerId = peerId;
+    // The polite peer yields on an offer collision. Any rule both sides compute alike will do.
+    this.polite = mesh.selfId > peerId;
+    this.makingOffer = false;
+    this.ignoreOffer = false;
+    this.settingRemoteAnswer = false;
+    this.restartTimer = null;
+    this.lastStats = null;
+    this.stream = new MediaStream();
+    this.pc = new RTCPeerConnection({ iceServers: mesh.iceServers, iceTransportPolicy: mesh.iceTransportPolicy });
+    this.pc.onnegotiationneeded = () => this.offer();
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) mesh.signal(peerId, { candidate: candidate.toJSON() });
+    };
+    this.pc.ontrack = ({ track }) => {
+      if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
+      track.onunmute = () => mesh.onRemoteStream(peerId, this.stream);
+      mesh.onRemoteStream(peerId, this.stream);
+    };
+    this.pc.onconnectionstatechange = () => this.stateChanged();
+    this.pc.oniceconnectionstatechange = () => this.iceStateChanged();
+    for (const track of mesh.localTracks()) this.pc.addTrack(track, mesh.localStream);
+    this.applyAudioOnly();
+  }
+
+  async offer() {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+    } catch (e) {
+      this.mesh.onError(`Could not start the call with ${this.peerId}: ${e.message}`);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  async receive({ description, candidate }) {
+    try {
+      if (description) {
+        const readyForOffer = !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
+        const collision = description.type === 'offer' && !readyForOffer;
+        this.ignoreOffer = !this.polite && collision;
+        if (this.ignoreOffer) return;
+        this.settingRemoteAnswer = description.type === 'answer';
+        await this.pc.setRemoteDescription(description);
+        this.settingRemoteAnswer = false;
+        if (description.type === 'offer') {
+          await this.pc.setLocalDescription();
+          this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+        }
+      } else if (candidate) {
+        try {
+          await this.pc.addIceCandidate(candidate.candidate ? candidate : null);
+        } catch (e) {
+          if (!this.ignoreOffer) throw e;
+        }
+      }
+    } catch (e) {
+      this.mesh.onError(`The call with ${this.peerId} could not be negotiated: ${e.message}`);
+    }
+  }
+
+  /** A network change or a failed path: ICE restarts by itself, nobody clicks anything. */
+  iceStateChanged() {
+    const state = this.pc.iceConnectionState;
+    clearTimeout(this.restartTimer);
+    if (state === 'failed') {
+      this.pc.restartIce();
+    } else if (state === 'disconnected') {
+      this.restartTimer = setTimeout(() => {
+        if (this.pc.iceConnectionState === 'disconnected') this.pc.restartIce();
+      }, DISCONNECTED_RESTART_MS);
+    }
+    this.mesh.onState(this.peerId, this.pc.connectionState, state);
+  }
+
+  stateChanged() {
+    this.mesh.onState(this.peerId, this.pc.connectionState, this.pc.iceConnectionState);
+  }
+
+  /** Swaps the track of a kind on its sender: no renegotiation, the call goes on. */
+  async replace(kind, track) {
+    // The receiver's track always has a kind, even while the sender sends nothing.
+    const transceiver = this.pc.getTransceivers()
+      .find((t) => t.direction !== 'stopped' && t.receiver.track && t.receiver.track.kind === kind);
+    if (transceiver) {
+      await transceiver.sender.replaceTrack(track);
+    } else if (track) {
+      this.pc.addTrack(track, this.mesh.localStream);
+    }
+  }
+
+  /** Audio-only stops video both ways (renegotiated): for a poor network. */
+  applyAudioOnly() {
+    for (const t of this.pc.getTransceivers()) {
+      const kind = t.receiver.track && t.receiver.track.kind;
+      if (kind !== 'video') continue;
+      const wanted = this.mesh.audioOnly ? 'inactive' : 'sendrecv';
+      if (t.direction !== wanted && t.direction !== 'stopped') t.direction = wanted;
+    }
+  }
+
+  async stats() {
+    const report = await this.pc.getStats();
+    const result = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, rtt: null, lossRate: 0 };
+    let lost = 0;
+    let received = 0;
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp') {
+        const kind = s.kind || s.mediaType;
+        if (kind === 'audio') result.audioBytes += s.bytesReceived || 0;
+        if (kind === 'video') {
+          result.videoBytes += s.bytesReceived || 0;
+          result.framesDecoded += s.framesDecoded || 0;
+        }
+        lost += s.packetsLost || 0;
+        received += s.packetsReceived || 0;
+      }
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) {
+        result.rtt = s.currentRoundTripTime;
+      }
+    });
+    // Loss since the previous sample, not since the call began.
+    const previous = this.lastStats || { lost: 0, received: 0 };
+    const dLost = Math.max(0, lost - previous.lost);
+    const dReceived = Math.max(0, received - previous.received);
+    result.lossRate = dLost + dReceived > 0 ? dLost / (dLost + dReceived) : 0;
+    this.lastStats = { lost, received };
+    return result;
+  }
+
+  close() {
+    clearTimeout(this.restartTimer);
+    this.pc.close();
+  }
+}
+
+/** Rates a connection from its round-trip time and recent loss. */
+export function qualityOf(stats) {
+  if (!stats || stats.rtt === null) return 'unknown';
+  if (stats.rtt > QUALITY_RTT_POOR || stats.lossRate > QUALITY_LOSS_POOR) return 'poor';
+  if (stats.rtt > QUALITY_RTT_FAIR || stats.lossRate > QUALITY_LOSS_FAIR) return 'fair';
+  return 'good';
+}
+
+/**
+ * The media of one person in one room.
+ *
+ * options: selfId; signal(peerId, {description}|{candidate}); onRemoteStream(peerId, stream);
+ * onPeerGone(peerId); onState(peerId, connectionState, iceState); onError(message).
+ */
+export class PeerMesh {
+  constructor(options) {
+    this.selfId = options.selfId;
+    this.signal = options.signal;
+    this.onRemoteStream = options.onRemoteStream || (() => {});
+    this.onPeerGone = options.onPeerGone || (() => {});
+    this.onState = options.onState || (() => {});
+    this.onError = options.onError || (() => {});
+    this.iceServers = [];
+    this.iceTransportPolicy = 'all';
+    this.peers = new Map();
+    this.localStream = new MediaStream();
+    this.camera = null; // the camera track kept while a screen is shared
+    this.screen = null;
+    this.audioOnly = false;
+  }
+
+  configure({ iceServers, iceTransportPolicy }) {
+    this.iceServers = iceServers || [];
+    this.iceTransportPolicy = iceTransportPolicy || 'all';
+    for (const peer of this.peers.values()) {
+      peer.pc.setConfiguration({ iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy });
+    }
+  }
+
+  /** Asks for camera and microphone (optionally given devices); keeps going with what it gets. */
+  async start({ audioDeviceId, videoDeviceId } = {}) {
+    const constraints = {
+      audio: audioDeviceId ? { deviceId: { exact: audioDeviceId } } : { echoCancellation: true, noiseSuppression: true },
+      video: this.audioOnly ? false : (videoDeviceId ? { deviceId: { exact: videoDeviceId } } : { width: 640, height: 360 }),
+    };
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia(constraints);
+    } catch (e) {
+      // No camera (or it was refused): join with the microphone alone rather than not at all.
+      stream = await navigator.mediaDevices.getUserMedia({ audio: constraints.audio, video: false });
+      this.onError('Your camera could not be started; you are joining with audio only.');
+    }
+    for (const track of stream.getTracks()) this.localStream.addTrack(track);
+    this.camera = stream.getVideoTracks()[0] || null;
+    return this.localStream;
+  }
+
+  localTracks() {
+    return this.localStream.getTracks();
+  }
+
+  /** Connects to exactly these peers: new ones get a connection, missing ones are closed. */
+  setPeers(peerIds) {
+    const wanted = new Set(peerIds.filter((id) => id !== this.selfId));
+    for (const [id, peer] of this.peers) {
+      if (!wanted.has(id)) {
+        peer.close();
+        this.peers.delete(id);
+        this.onPeerGone(id);
+      }
+    }
+    for (const id of wanted) {
+      if (!this.peers.has(id)) this.peers.set(id, new Peer(this, id));
+    }
+  }
+
+  /** A signal relayed by the server from another participant. */
+  receive(fromId, message) {
+    let peer = this.peers.get(fromId);
+    if (!peer) {
+      // They reached us before our roster listed them: accept, the roster will agree shortly.
+      peer = new Peer(this, fromId);
+      this.peers.set(fromId, peer);
+    }
+    return peer.receive(message);
+  }
+
+  setMicrophone(on) {
+    this.localStream.getAudioTracks().forEach((t) => { t.enabled = on; });
+  }
+
+  setCamera(on) {
+    const track = this.screen || this.camera;
+    if (track) track.enabled = on;
+  }
+
+  /** Switches to another microphone or camera without renegotiating the call. */
+  async switchDevice(kind, deviceId) {
+    const fresh = await navigator.mediaDevices.getUserMedia(kind === 'audio'
+      ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } });
+    const track = fresh.getTracks()[0];
+    const old = kind === 'audio' ? this.localStream.getAudioTracks()[0] : this.camera;
+    if (old) {
+      track.enabled = old.enabled;
+      this.localStream.removeTrack(old);
+      old.stop();
+    }
+    this.localStream.addTrack(track);
+    if (kind === 'video') this.camera = track;
+    if (kind === 'audio' || !this.screen) {
+      await Promise.all([...this.peers.values()].map((p) => p.replace(kind, track)));
+    }
+    return track;
+  }
+
+  /** Shares the screen in place of the camera; the camera comes back when sharing ends. */
+  async shareScreen() {
+    const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    this.screen = display.getVideoTracks()[0];
+    this.screen.onended = () => this.stopScreen();
+    await Promise.all([...this.peers.values()].map((p) => p.replace('video', this.screen)));
+    return this.screen;
+  }
+
+  async stopScreen() {
+    if (!this.screen) return;
+    this.screen.stop();
+    this.screen = null;
+    await Promise.all([...this.peers.values()].map((p) => p.replace('video', this.camera)));
+  }
+
+  /** Audio only: the camera stops and no video is received; renegotiated with every peer. */
+  async setAudioOnly(on) {
+    this.audioOnly = on;
+    if (this.camera) {
+      this.camera.enabled = !on;
+    }
+    for (const peer of this.peers.values()) peer.applyAudioOnly();
+  }
+
+  /** Per peer: bytes received so far, frames decoded, round trip and recent loss. */
+  async stats() {
+    const result = {};
+    for (const [id, peer] of this.peers) result[id] = await peer.stats();
+    return result;
+  }
+
+  close() {
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    this.localStream.getTracks().forEach((t) => t.stop());
+    if (this.screen) this.screen.stop();
+  }
+}
