@@ -36,6 +36,8 @@ import app.hearth.gateway.rooms.BookingRoomDirectory;
 import app.hearth.room.RoomConfig;
 import app.hearth.room.RoomHub;
 import app.hearth.room.RoomRecords;
+import app.hearth.room.library.AudioStore;
+import app.hearth.room.library.ExerciseLibrary;
 import app.hearth.room.presence.HazelcastPresenceStore;
 import app.hearth.room.presence.InMemoryPresenceStore;
 import app.hearth.room.presence.PresenceStore;
@@ -152,13 +154,16 @@ public final class HearthNode implements AutoCloseable {
                     config.jwt().accessTokenTtl());
             ConnectionTickets connectionTickets = new ConnectionTickets(store, storeWork, clock);
             connectionTickets.ensureIndexes();
+            AudioStore audioStore = new AudioStore(store, storeWork);
+            ExerciseLibrary library = new ExerciseLibrary(store, audioStore, storeWork, clock);
+            library.ensureIndexes();
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people, clock);
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
-                    config.http().trustForwarded(), connectionTickets, rooms);
+                    config.http().trustForwarded(), connectionTickets, rooms, library, audioStore);
 
             int port = config.http().port();
             if (port == 0) {

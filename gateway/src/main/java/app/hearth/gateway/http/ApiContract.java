@@ -46,7 +46,8 @@ public final class ApiContract {
             throw new UncheckedIOException(e);
         }
         Object parsed = new Yaml(new SafeConstructor(new LoaderOptions()))
-                .load(text.replace("application/problem+json:", "application/json:").replace("text/calendar:", "text/plain:"));
+                .load(text.replace("application/problem+json:", "application/json:").replace("text/calendar:", "text/plain:")
+                .replace("audio/*:", "application/octet-stream:"));
         return new ApiContract(Buffer.buffer(text), new JsonObject(Json.encode(parsed)));
     }
 

@@ -62,6 +62,7 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.BookingApi(services.booking()).mount(builder);
         new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
         new app.hearth.gateway.api.RealtimeApi(services.connectionTickets()).mount(builder);
+        new app.hearth.gateway.api.LibraryApi(services.library()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {
@@ -82,12 +83,23 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(404, ctx -> ProblemResponder.sendStatus(ctx, 404));
         router.errorHandler(405, ctx -> ProblemResponder.sendStatus(ctx, 405));
 
+        // Audio bodies are not JSON: their routes come before the contract's router and its 64 KiB
+        // body limit (they are documented in the contract all the same).
+        Router root = Router.router(vertx);
+        if (services.trustForwarded()) {
+            root.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
+        }
+        root.route("/api/audio*").handler(this::securityHeaders);
+        new app.hearth.gateway.api.AudioEndpoints(services.audio(), authenticate).mount(root);
+        root.route("/api/audio*").failureHandler(ProblemResponder::handleFailure);
+        root.route("/*").subRouter(router);
+
         // Messages over 64 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over
         // its own, smaller limit with a clear error and keeps the connection.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
                 .setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                 .setMaxWebSocketFrameSize(64 * 1024).setMaxWebSocketMessageSize(64 * 1024));
-        return server.requestHandler(router)
+        return server.requestHandler(root)
                 .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),
                         services.publicBaseUrl(), services.trustForwarded()))
                 .webSocketHandler(ws -> { }) // RoomSocket attaches each accepted socket itself

@@ -23,5 +23,7 @@ public record NodeServices(
         boolean httpsOnly,
         boolean trustForwarded,
         app.hearth.gateway.auth.ConnectionTickets connectionTickets,
-        app.hearth.room.RoomHub rooms) {
+        app.hearth.room.RoomHub rooms,
+        app.hearth.room.library.ExerciseLibrary library,
+        app.hearth.room.library.AudioStore audio) {
 }

@@ -40,6 +40,11 @@ public final class Store implements AutoCloseable {
         return new Store(client, client.getDatabase(databaseName));
     }
 
+    /** The database itself, for what is more than a collection (GridFS buckets). */
+    public MongoDatabase database() {
+        return database;
+    }
+
     public MongoCollection<Document> collection(String name) {
         return database.getCollection(name);
     }

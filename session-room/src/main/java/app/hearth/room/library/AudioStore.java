@@ -1,0 +1,133 @@
+package app.hearth.room.library;
+
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.access.Role;
+import app.hearth.platform.security.OpaqueTokens;
+import app.hearth.platform.store.Blocking;
+import app.hearth.platform.store.Store;
+import com.mongodb.client.gridfs.GridFSBucket;
+import com.mongodb.client.gridfs.GridFSBuckets;
+import com.mongodb.client.gridfs.GridFSDownloadStream;
+import com.mongodb.client.gridfs.model.GridFSFile;
+import com.mongodb.client.gridfs.model.GridFSUploadOptions;
+import com.mongodb.client.model.Filters;
+import io.vertx.core.Future;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.bson.BsonString;
+import org.bson.Document;
+
+/**
+ * Audio files of the exercise library in MongoDB GridFS (bucket {@code audio}), through the MongoDB
+ * Java Driver. Files belong to a clinic (uploads) or to everyone (the starter library). Reads are
+ * by byte range so that browsers can seek without downloading a whole track.
+ */
+public final class AudioStore {
+
+    public static final String BUCKET = "audio";
+    /** Uploads larger than this are refused (a 10-minute 192 kbit/s MP3 is about 14 MB). */
+    public static final long MAX_UPLOAD_BYTES = 25L * 1024 * 1024;
+    /** The most one read returns: answers are streamed in pieces of this size, never held whole. */
+    public static final int MAX_RANGE_BYTES = 1024 * 1024;
+    public static final String STARTER = "starter";
+
+    /** What is known of a stored file. */
+    public record AudioFile(String id, String clinicId, String mediaType, long length, String title) {
+    }
+
+    private final GridFSBucket bucket;
+    private final Blocking blocking;
+
+    public AudioStore(Store store, Blocking blocking) {
+        this.bucket = GridFSBuckets.create(store.database(), BUCKET);
+        this.blocking = blocking;
+    }
+
+    /** Stores an upload for the caller's clinic after checking what it really is. */
+    public Future<AudioFile> upload(Actor actor, String title, byte[] bytes) {
+        if (actor.is(Role.PATIENT)) {
+            return Future.failedFuture(app.hearth.platform.problem.CommonProblems.FORBIDDEN.exception("Only the care team adds audio"));
+        }
+        if (bytes.length > MAX_UPLOAD_BYTES) {
+            return Future.failedFuture(LibraryProblems.AUDIO_TOO_LARGE.exception("At most " + MAX_UPLOAD_BYTES / (1024 * 1024) + " MB"));
+        }
+        AudioFormat format = AudioFormat.sniff(Arrays.copyOf(bytes, Math.min(bytes.length, 16)))
+                .orElse(null);
+        if (format == null || bytes.length < 64) {
+            return Future.failedFuture(LibraryProblems.UNSUPPORTED_AUDIO.exception("That file is not audio Hearth can play"));
+        }
+        return blocking.run(() -> put("a" + OpaqueTokens.newSecret().substring(0, 21), actor.clinicId(), format, title, bytes));
+    }
+
+    /** Stores a starter-library file under a fixed id, for every clinic; does nothing if it is there. */
+    public Future<AudioFile> putStarter(String id, String title, byte[] wav) {
+        return blocking.run(() -> {
+            GridFSFile existing = bucket.find(Filters.eq("_id", new BsonString(id))).first();
+            return existing != null ? describe(existing) : put(id, STARTER, AudioFormat.WAV, title, wav);
+        });
+    }
+
+    private AudioFile put(String id, String clinicId, AudioFormat format, String title, byte[] bytes) {
+        bucket.uploadFromStream(new BsonString(id), title == null ? id : title, new ByteArrayInputStream(bytes),
+                new GridFSUploadOptions().chunkSizeBytes(255 * 1024).metadata(new Document("clinicId", clinicId)
+                        .append("mediaType", format.mediaType()).append("title", title)));
+        return new AudioFile(id, clinicId, format.mediaType(), bytes.length, title);
+    }
+
+    /** The file if the caller's clinic may hear it (its own uploads and the starter library). */
+    public Future<AudioFile> find(Actor actor, String id) {
+        return blocking.run(() -> visible(actor.clinicId(), id));
+    }
+
+    /** Whether a clinic may use this audio id in its exercises. */
+    public AudioFile visible(String clinicId, String id) {
+        GridFSFile file = id == null || id.length() > 64 ? null : bucket.find(Filters.eq("_id", new BsonString(id))).first();
+        if (file == null) {
+            throw LibraryProblems.AUDIO_NOT_FOUND.exception(null);
+        }
+        AudioFile audio = describe(file);
+        if (!STARTER.equals(audio.clinicId()) && !audio.clinicId().equals(clinicId)) {
+            throw LibraryProblems.AUDIO_NOT_FOUND.exception(null);
+        }
+        return audio;
+    }
+
+    /** Up to {@link #MAX_RANGE_BYTES} bytes from {@code offset}; the caller has checked the range. */
+    public Future<byte[]> read(AudioFile file, long offset, long length) {
+        int size = (int) Math.min(length, MAX_RANGE_BYTES);
+        return blocking.run(() -> {
+            try (GridFSDownloadStream in = bucket.openDownloadStream(new BsonString(file.id()))) {
+                long skipped = 0;
+                while (skipped < offset) {
+                    long n = in.skip(offset - skipped);
+                    if (n <= 0) {
+                        break;
+                    }
+                    skipped += n;
+                }
+                byte[] out = new byte[size];
+                int read = 0;
+                while (read < size) {
+                    int n = in.read(out, read, size - read);
+                    if (n < 0) {
+                        break;
+                    }
+                    read += n;
+                }
+                return read == size ? out : Arrays.copyOf(out, read);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new UncheckedIOException(new IOException(e));
+            }
+        });
+    }
+
+    private static AudioFile describe(GridFSFile file) {
+        Document meta = file.getMetadata() == null ? new Document() : file.getMetadata();
+        return new AudioFile(file.getId().asString().getValue(), meta.getString("clinicId"), meta.getString("mediaType"),
+                file.getLength(), meta.getString("title"));
+    }
+}
