@@ -157,7 +157,8 @@ public final class HearthNode implements AutoCloseable {
             AudioStore audioStore = new AudioStore(store, storeWork);
             ExerciseLibrary library = new ExerciseLibrary(store, audioStore, storeWork, clock);
             library.ensureIndexes();
-            RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people, clock);
+            RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
+                    library, clock);
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
@@ -212,7 +213,7 @@ public final class HearthNode implements AutoCloseable {
      */
     private static RoomHub startRooms(NodeConfig config, Vertx vertx, Optional<HazelcastClusterManager> cluster, Store store,
                                       Blocking storeWork, AuditLog audit, JoinTickets joinTickets, ScheduleStore schedule,
-                                      PersonRepository people, Clock clock) {
+                                      PersonRepository people, ExerciseLibrary library, Clock clock) {
         NodeConfig.Rooms r = config.rooms();
         RoomConfig roomConfig = new RoomConfig(r.closeGrace(), r.reconnectGrace(), r.idleTimeout(), r.pingInterval(),
                 RoomConfig.defaults().seatTtl().compareTo(r.reconnectGrace()) > 0 ? RoomConfig.defaults().seatTtl()
@@ -220,6 +221,10 @@ public final class HearthNode implements AutoCloseable {
         PresenceStore presence = cluster.<PresenceStore>map(cm -> new HazelcastPresenceStore(cm.getHazelcastInstance(),
                         Blocking.pool(vertx, "hearth-presence", 8), roomConfig.seatTtl()))
                 .orElseGet(() -> new InMemoryPresenceStore(roomConfig.seatTtl(), clock));
+        app.hearth.room.exercise.ExerciseStates exerciseStates = cluster.<app.hearth.room.exercise.ExerciseStates>map(cm ->
+                        new app.hearth.room.exercise.HazelcastExerciseStates(cm.getHazelcastInstance(),
+                                Blocking.pool(vertx, "hearth-exercise", 4)))
+                .orElseGet(app.hearth.room.exercise.InMemoryExerciseStates::new);
         RoomRecords records = new RoomRecords(store, storeWork);
         records.ensureIndexes();
         // The Hazelcast member's UUID (not Vert.x's node id): membership events name members by it.
@@ -227,7 +232,7 @@ public final class HearthNode implements AutoCloseable {
                 .orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
                 records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock),
-                nodeId, clock);
+                new app.hearth.room.exercise.ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
         await(hub.start());
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override

@@ -9,7 +9,8 @@ import java.util.List;
  * a chat line, which exists nowhere else.
  *
  * @param kind         changed (re-read the room), admitted, left (personId null: everyone), replaced,
- *                     deliver (a message for some members only: a chat line, a WebRTC negotiation)
+ *                     deliver (a message for some members only: a chat line, a WebRTC negotiation),
+ *                     exercise (the room's exercise state changed: push it)
  * @param connectionId for replaced: the connection that lost its seat
  * @param reason       for left: denied, removed, ended, closed
  * @param recipients   for deliver: who gets {@code chat} (the message, despite its field name)

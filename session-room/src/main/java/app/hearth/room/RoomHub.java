@@ -56,6 +56,7 @@ public final class RoomHub {
     private final RoomConfig config;
     private final WsSchema schema;
     private final MediaPlan media;
+    private final app.hearth.room.exercise.ExerciseConductor exercises;
     private final String nodeId;
     private final Clock clock;
 
@@ -88,8 +89,10 @@ public final class RoomHub {
     }
 
     public RoomHub(Vertx vertx, PresenceStore presence, RoomDirectory directory, RoomRecords records, AuditLog audit,
-                   RoomConfig config, WsSchema schema, MediaPlan media, String nodeId, Clock clock) {
+                   RoomConfig config, WsSchema schema, MediaPlan media,
+                   app.hearth.room.exercise.ExerciseConductor exercises, String nodeId, Clock clock) {
         this.media = media;
+        this.exercises = exercises;
         this.vertx = vertx;
         this.presence = presence;
         this.directory = directory;
@@ -243,6 +246,7 @@ public final class RoomHub {
             case "rtc.signal" -> relaySignal(local, m);
             case "media.state" -> ownSeat(local, m.getString("roomId"), seat -> seat.withMedia(m.getJsonObject("media")))
                     .map(s -> ok());
+            case "exercise.command" -> exerciseCommand(local, m);
             default -> Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"));
         };
     }
@@ -265,6 +269,10 @@ public final class RoomHub {
             }).compose(check -> seatFor(local, access, closesAt, check.orElse(null), 0)).map(result -> {
                 local.rooms.put(access.roomId(), closesAt);
                 publish(RoomEvent.changed(access.clinicId(), access.roomId()));
+                if (result.seat().stage() == Seat.Stage.ADMITTED) {
+                    // After the reply: a late joiner lands on the current step and moment.
+                    vertx.setTimer(1, id -> sendExercise(local, access.roomId()));
+                }
                 JsonObject joined = new JsonObject().put("type", "room.joined")
                         .put("room", new JsonObject().put("roomId", access.roomId()).put("appointmentId", access.appointmentId())
                                 .put("appointmentType", access.appointmentType()).put("start", access.start().toString())
@@ -613,6 +621,46 @@ public final class RoomHub {
         return sdp != null && sdp.startsWith("v=0") && sdp.contains("\nm=") && sdp.contains("\no=");
     }
 
+    // ------------------------------------------------------------------ guided exercises
+
+    private Future<JsonObject> exerciseCommand(Local local, JsonObject m) {
+        String roomId = m.getString("roomId");
+        return admittedSeat(local, roomId).compose(seat -> {
+            if (!seat.host()) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "Only the session's therapist runs the exercise");
+            }
+            return exercises.command(local.actor(), roomId, m).map(state -> {
+                publish(new RoomEvent("exercise", seat.clinicId(), roomId, null, null, null, null, List.of(), null));
+                return ok();
+            }).recover(e -> {
+                if (e instanceof RoomException refused && refused.code() == WsErrorCode.STALE_VERSION) {
+                    sendExercise(local, roomId); // the host's page catches up with what really runs
+                }
+                return Future.failedFuture(e);
+            });
+        });
+    }
+
+    private void sendExercise(Local local, String roomId) {
+        exercises.current(roomId).onSuccess(state -> state.ifPresent(s -> send(local,
+                new JsonObject().put("type", "exercise.state").put("roomId", roomId).put("state", s))))
+                .onFailure(e -> LOG.warn("Could not read a room's exercise: {}", e.toString()));
+    }
+
+    /** The new state to everyone admitted to the room on this node. */
+    private void pushExercise(String roomId) {
+        presence.inRoom(roomId).onSuccess(seats -> exercises.current(roomId).onSuccess(state -> state.ifPresent(s -> {
+            JsonObject message = new JsonObject().put("type", "exercise.state").put("roomId", roomId).put("state", s);
+            for (Local local : locals.values()) {
+                String person = local.actor().personId();
+                if (local.rooms.containsKey(roomId) && seats.stream().anyMatch(x -> x.personId().equals(person)
+                        && x.stage() == Seat.Stage.ADMITTED && local.connection.id().equals(x.connectionId()))) {
+                    send(local, message);
+                }
+            }
+        }))).onFailure(e -> LOG.warn("Could not push a room's exercise: {}", e.toString()));
+    }
+
     // ------------------------------------------------------------------ events
 
     private void publish(RoomEvent event) {
@@ -622,8 +670,14 @@ public final class RoomHub {
     private void onEvent(JsonObject json) {
         RoomEvent event = RoomEvent.fromJson(json);
         switch (event.kind()) {
-            case "admitted" -> forPeopleInRoom(event, local -> send(local, new JsonObject().put("type", "room.admitted")
-                    .put("roomId", event.roomId())));
+            case "admitted" -> forPeopleInRoom(event, local -> {
+                send(local, new JsonObject().put("type", "room.admitted").put("roomId", event.roomId()));
+                sendExercise(local, event.roomId());
+            });
+            case "exercise" -> {
+                pushExercise(event.roomId());
+                return;
+            }
             case "left" -> forPeopleInRoom(event, local -> {
                 local.rooms.remove(event.roomId());
                 JsonObject left = new JsonObject().put("type", "room.left").put("roomId", event.roomId()).put("reason", event.reason());

@@ -33,6 +33,8 @@ public enum WsErrorCode {
     REPLACED("replaced"),
     /** A negotiation message for someone who is not admitted to the same room. */
     PEER_NOT_IN_ROOM("peer-not-in-room"),
+    /** An exercise command based on an older version of the room's exercise state. */
+    STALE_VERSION("stale-version"),
     /** The store or cluster could not be reached; try again. */
     UNAVAILABLE("unavailable"),
     INTERNAL("internal");
