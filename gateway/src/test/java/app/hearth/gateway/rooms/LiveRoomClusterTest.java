@@ -106,6 +106,17 @@ class LiveRoomClusterTest {
                         "both in the room on both nodes");
             }
 
+            // and the exercise the therapist starts on node A is the same state for the patient on node B
+            String itemId = apiA.postJson("/api/exercises", room.therapistToken, new JsonObject().put("kind", "imagery")
+                    .put("title", "Safe place").put("steps", new io.vertx.core.json.JsonArray()
+                            .add(new JsonObject().put("text", "Picture a place where you feel at ease.").put("durationSeconds", 60))))
+                    .json().getString("id");
+            therapist.expect("ok", new JsonObject().put("type", "exercise.command").put("roomId", room.roomId).put("version", 0)
+                    .put("action", "start").put("itemId", itemId));
+            JsonObject onB = patient.awaitType("exercise.state").getJsonObject("state");
+            assertEquals(itemId, onB.getString("itemId"));
+            assertEquals(1, onB.getInteger("version"));
+
             // when node B dies abruptly: its Hazelcast member vanishes without leaving, then the rest stops
             long killed = System.nanoTime();
             hazelcast(nodeB).getLifecycleService().terminate();

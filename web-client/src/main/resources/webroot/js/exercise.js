@@ -1,0 +1,212 @@
+// The room's guided exercise in the browser: an estimate of the server's clock from the room
+// socket's ping/pong, and a player that puts every page on the same step and the same moment of
+// the same track by scheduling Web Audio against that clock (docs/adr/0009).
+//
+// Where the exercise is comes from the state alone (the same arithmetic as the server's
+// ExerciseTimeline): positionMs + (serverNow - anchorServerTime) while playing, walked on through
+// the following segments.
+
+const KEEP_SAMPLES = 32;
+const BEST_SAMPLES = 5;
+const START_LEAD_MS = 120; // time to decode and start a source before its moment
+
+/** The local high-resolution clock, in milliseconds since the epoch. */
+export function localNow() {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Offset of the server's clock to this page's, from NTP-style exchanges: for each ping, the offset
+ * is serverTime - (sent + received) / 2, and its error is at most half the round trip; the samples
+ * with the shortest round trips are the trustworthy ones.
+ */
+export class ServerClock {
+  constructor() {
+    this.samples = [];
+    this.offsetMs = 0;
+  }
+
+  sample(sentAt, serverTime, receivedAt) {
+    const rtt = receivedAt - sentAt;
+    if (!(rtt >= 0) || !Number.isFinite(serverTime)) return;
+    this.samples.push({ rtt, offset: serverTime - (sentAt + receivedAt) / 2 });
+    if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
+    const best = [...this.samples].sort((a, b) => a.rtt - b.rtt).slice(0, BEST_SAMPLES).map((s) => s.offset).sort((a, b) => a - b);
+    this.offsetMs = best[Math.floor(best.length / 2)];
+  }
+
+  ready() {
+    return this.samples.length >= 3;
+  }
+
+  /** Best round trip seen: the bound on this estimate's error is half of it. */
+  bestRtt() {
+    return this.samples.reduce((m, s) => Math.min(m, s.rtt), Infinity);
+  }
+
+  now() {
+    return localNow() + this.offsetMs;
+  }
+
+  toLocal(serverTime) {
+    return serverTime - this.offsetMs;
+  }
+}
+
+/** Where the exercise is at a server time: {step, positionMs, finished}. Mirrors ExerciseTimeline. */
+export function pointAt(state, serverTime) {
+  const segments = state.segments || [];
+  let step = state.step || 0;
+  let position = state.positionMs || 0;
+  if (state.playing) position += Math.max(0, serverTime - state.anchorServerTime);
+  while (step < segments.length) {
+    const duration = segments[step].durationMs;
+    if (position < duration) return { step, positionMs: position, finished: false };
+    if (step === segments.length - 1) return { step, positionMs: duration, finished: true };
+    position -= duration;
+    step += 1;
+  }
+  return { step: Math.max(0, segments.length - 1), positionMs: 0, finished: true };
+}
+
+/**
+ * Plays a room's exercise state on this page.
+ *
+ * options: clock (ServerClock); loadAudio(audioId) → Promise<ArrayBuffer>; onStep({state, step,
+ * segment, positionMs, finished}) to render the step; onError(message).
+ */
+export class ExercisePlayer {
+  constructor(options) {
+    this.clock = options.clock;
+    this.loadAudio = options.loadAudio;
+    this.onStep = options.onStep || (() => {});
+    this.onError = options.onError || (() => {});
+    this.state = null;
+    this.context = null;
+    this.gain = null;
+    this.volume = 0.8;
+    this.buffers = new Map();
+    this.source = null; // {node, audioId, startCtx, offsetSec, step}
+    this.stepTimer = null;
+    this.generation = 0;
+  }
+
+  /** The AudioContext, created on first use (browsers need a user gesture or an autoplay policy). */
+  audio() {
+    if (!this.context) {
+      this.context = new AudioContext();
+      this.gain = this.context.createGain();
+      this.gain.gain.value = this.volume;
+      this.gain.connect(this.context.destination);
+    }
+    if (this.context.state === 'suspended') this.context.resume().catch(() => {});
+    return this.context;
+  }
+
+  /** Each listener's own music volume, 0..1. */
+  setVolume(value) {
+    this.volume = Math.max(0, Math.min(1, value));
+    if (this.gain) this.gain.gain.setTargetAtTime(this.volume, this.context.currentTime, 0.05);
+  }
+
+  async buffer(audioId) {
+    if (!this.buffers.has(audioId)) {
+      this.buffers.set(audioId, this.loadAudio(audioId).then((bytes) => this.audio().decodeAudioData(bytes)));
+    }
+    return this.buffers.get(audioId);
+  }
+
+  /** A new authoritative state from the server: re-place everything. */
+  setState(state) {
+    if (this.state && state.version < this.state.version) return; // an older push arriving late
+    this.state = state;
+    this.generation += 1;
+    this.place(this.generation);
+  }
+
+  stop() {
+    this.generation += 1;
+    clearTimeout(this.stepTimer);
+    this.stopSource();
+  }
+
+  stopSource() {
+    if (this.source) {
+      try { this.source.node.stop(); } catch (e) { /* already stopped */ }
+      this.source = null;
+    }
+  }
+
+  /** Renders the current step and schedules its audio and the next step change. */
+  async place(generation) {
+    clearTimeout(this.stepTimer);
+    const state = this.state;
+    if (!state || !state.itemId) {
+      this.stopSource();
+      this.onStep({ state, step: 0, segment: null, positionMs: 0, finished: true });
+      return;
+    }
+    const now = this.clock.now();
+    const here = pointAt(state, now);
+    const segment = state.segments[here.step];
+    this.onStep({ state, step: here.step, segment, positionMs: here.positionMs, finished: here.finished });
+    if (state.playing && !here.finished) {
+      const endsAt = now + (segment.durationMs - here.positionMs);
+      this.stepTimer = setTimeout(() => {
+        if (generation === this.generation) this.place(generation);
+      }, Math.max(0, this.clock.toLocal(endsAt) - localNow()));
+    }
+    await this.scheduleAudio(generation, state, here);
+  }
+
+  /** The segment's track (a playlist's) or background (a script's), started at the shared moment. */
+  async scheduleAudio(generation, state, here) {
+    const segment = state.segments[here.step];
+    const audioId = segment && (segment.audioId || segment.backgroundAudioId);
+    if (!state.playing || here.finished || !audioId) {
+      this.stopSource();
+      return;
+    }
+    let buffer;
+    try {
+      buffer = await this.buffer(audioId);
+    } catch (e) {
+      this.onError('The music for this step could not be loaded.');
+      return;
+    }
+    if (generation !== this.generation) return;
+    const context = this.audio();
+    // Start a little ahead, at the offset the exercise will have reached by then (server time).
+    const startServer = this.clock.now() + START_LEAD_MS;
+    const at = pointAt(state, startServer);
+    if (at.step !== here.step || at.finished) return; // the step ends first; the next place() starts it
+    const offsetSec = (at.positionMs / 1000) % buffer.duration; // backgrounds loop under long steps
+    const startCtx = context.currentTime + Math.max(0, this.clock.toLocal(startServer) - localNow()) / 1000;
+    this.stopSource();
+    const node = context.createBufferSource();
+    node.buffer = buffer;
+    node.loop = !segment.audioId; // playlist tracks play once, backgrounds loop
+    node.connect(this.gain);
+    node.start(startCtx, offsetSec);
+    this.source = { node, audioId, startCtx, offsetSec, duration: buffer.duration, loop: node.loop, step: here.step };
+  }
+
+  /**
+   * What this page is playing at a server time, from the audio clock itself: the track position
+   * (ms) and the step. Tests compare it across pages; null when nothing plays.
+   */
+  positionAt(serverTime) {
+    if (!this.source || !this.context) return null;
+    const stamp = this.context.getOutputTimestamp ? this.context.getOutputTimestamp() : null;
+    const localTarget = this.clock.toLocal(serverTime);
+    let contextTime;
+    if (stamp && stamp.performanceTime) {
+      contextTime = stamp.contextTime + (localTarget - (performance.timeOrigin + stamp.performanceTime)) / 1000;
+    } else {
+      contextTime = this.context.currentTime + (localTarget - localNow()) / 1000;
+    }
+    let seconds = this.source.offsetSec + (contextTime - this.source.startCtx);
+    if (this.source.loop) seconds %= this.source.duration;
+    return { itemId: this.state.itemId, step: this.source.step, positionMs: seconds * 1000, serverTime };
+  }
+}
