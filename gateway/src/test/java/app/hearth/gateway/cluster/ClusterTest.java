@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.hearth.gateway.testing.ApiClient;
 import app.hearth.gateway.testing.Eventually;
 import app.hearth.gateway.testing.TestNode;
-import app.hearth.platform.security.SigningKeys;
 import app.hearth.protocol.EventBusAddresses;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,28 +28,10 @@ class ClusterTest {
     static TestNode nodeB;
 
     @BeforeAll
-    static void startTwoNodes() throws IOException {
-        int portA = TestNode.freePort();
-        int portB = TestNode.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        // Nodes behind one balancer share the issuer (normally via one public base URL) and the key pair.
-        nodeA = TestNode.start(Map.of(
-                "HEARTH_JWT_ISSUER", "https://hearth.test",
-                "HEARTH_CLUSTER_ENABLED", "true",
-                "HEARTH_CLUSTER_NAME", "cluster-test-" + portA,
-                "HEARTH_CLUSTER_PORT", Integer.toString(portA),
-                "HEARTH_CLUSTER_MEMBERS", members));
-        String keys = nodeA.dataDirectory().resolve("keys").toString();
-        Map<String, String> settingsB = new java.util.HashMap<>(nodeA.storeSettings());
-        settingsB.putAll(Map.of(
-                "HEARTH_JWT_ISSUER", "https://hearth.test",
-                "HEARTH_CLUSTER_ENABLED", "true",
-                "HEARTH_CLUSTER_NAME", "cluster-test-" + portA,
-                "HEARTH_CLUSTER_PORT", Integer.toString(portB),
-                "HEARTH_CLUSTER_MEMBERS", members,
-                "HEARTH_JWT_PRIVATE_KEY_FILE", keys + "/" + SigningKeys.PRIVATE_FILE,
-                "HEARTH_JWT_PUBLIC_KEY_FILE", keys + "/" + SigningKeys.PUBLIC_FILE));
-        nodeB = TestNode.start(settingsB);
+    static void startTwoNodes() {
+        TestNode[] pair = TestNode.startPair("cluster-test", Map.of());
+        nodeA = pair[0];
+        nodeB = pair[1];
     }
 
     @AfterAll

@@ -7,12 +7,10 @@ import app.hearth.gateway.testing.ApiClient;
 import app.hearth.gateway.testing.OpenRoom;
 import app.hearth.gateway.testing.RoomClient;
 import app.hearth.gateway.testing.TestNode;
-import app.hearth.platform.security.SigningKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,22 +30,9 @@ class LiveRoomClusterTest {
 
     @BeforeAll
     static void startTwoNodes() {
-        int portA = TestNode.freePort();
-        int portB = TestNode.freePort();
-        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
-        Map<String, String> shared = Map.of("HEARTH_JWT_ISSUER", "https://hearth.test", "HEARTH_CLUSTER_ENABLED", "true",
-                "HEARTH_CLUSTER_NAME", "rooms-test-" + portA, "HEARTH_CLUSTER_MEMBERS", members,
-                "HEARTH_LOGINS_PER_ADDRESS", "500");
-        Map<String, String> a = new HashMap<>(shared);
-        a.put("HEARTH_CLUSTER_PORT", Integer.toString(portA));
-        nodeA = TestNode.start(a);
-        String keys = nodeA.dataDirectory().resolve("keys").toString();
-        Map<String, String> b = new HashMap<>(shared);
-        b.putAll(nodeA.storeSettings());
-        b.put("HEARTH_CLUSTER_PORT", Integer.toString(portB));
-        b.put("HEARTH_JWT_PRIVATE_KEY_FILE", keys + "/" + SigningKeys.PRIVATE_FILE);
-        b.put("HEARTH_JWT_PUBLIC_KEY_FILE", keys + "/" + SigningKeys.PUBLIC_FILE);
-        nodeB = TestNode.start(b);
+        TestNode[] pair = TestNode.startPair("rooms-test", Map.of("HEARTH_LOGINS_PER_ADDRESS", "500"));
+        nodeA = pair[0];
+        nodeB = pair[1];
         app.hearth.gateway.testing.Eventually.within(Duration.ofSeconds(30), "both nodes in one cluster", () ->
                 assertEquals(2, hazelcast(nodeA).getCluster().getMembers().size()));
     }

@@ -67,17 +67,8 @@ class LiveRoomTest {
         return RoomClient.person(roster, personId).map(p -> p.getString("presence")).orElse("gone");
     }
 
-    /** A patient checked in (devices, safety gate), admitted, and the therapist in the room. */
     static RoomClient[] inSession(OpenRoom room) {
-        RoomClient therapist = RoomClient.connect(node.baseUrl(), room.therapistToken);
-        RoomClient patient = RoomClient.connect(node.baseUrl(), room.patientToken);
-        room.join(patient, room.patientToken);
-        patient.expect("ok", room.gate());
-        therapist.expect("ok", admit(room));
-        room.join(therapist, room.therapistToken);
-        therapist.awaitRoster(p -> p.size() == 2 && p.stream().allMatch(x -> "in-room".equals(x.getString("presence"))),
-                "both in the room");
-        return new RoomClient[] {therapist, patient};
+        return room.inSession(node.baseUrl());
     }
 
     @Test

@@ -56,16 +56,8 @@ class SignalingRelayTest {
         return new JsonObject().put("type", type).put("roomId", roomId);
     }
 
-    /** Therapist and patient both admitted to a fresh 1:1 room. */
     static RoomClient[] inSession(OpenRoom room) {
-        RoomClient therapist = RoomClient.connect(node.baseUrl(), room.therapistToken);
-        RoomClient patient = RoomClient.connect(node.baseUrl(), room.patientToken);
-        room.join(patient, room.patientToken);
-        patient.expect("ok", room.gate());
-        therapist.expect("ok", msg("host.admit", room.roomId).put("personId", room.patientId));
-        room.join(therapist, room.therapistToken);
-        patient.awaitType("room.admitted");
-        return new RoomClient[] {therapist, patient};
+        return room.inSession(node.baseUrl());
     }
 
     @Test

@@ -139,6 +139,23 @@ public final class OpenRoom {
         return client.expect("room.joined", new JsonObject().put("type", "room.join").put("joinTicket", joinTicket(accessToken)));
     }
 
+    /**
+     * Both in the session on the node at {@code baseUrl}: the patient checked in and admitted, the
+     * therapist in the room. Returns {therapist, patient}.
+     */
+    public RoomClient[] inSession(String baseUrl) {
+        RoomClient therapist = RoomClient.connect(baseUrl, therapistToken);
+        RoomClient patient = RoomClient.connect(baseUrl, patientToken);
+        join(patient, patientToken);
+        patient.expect("ok", gate());
+        therapist.expect("ok", new JsonObject().put("type", "host.admit").put("roomId", roomId).put("personId", patientId));
+        patient.awaitType("room.admitted");
+        join(therapist, therapistToken);
+        therapist.awaitRoster(p -> p.size() == 2 && p.stream().allMatch(x -> "in-room".equals(x.getString("presence"))),
+                "both in the room");
+        return new RoomClient[] {therapist, patient};
+    }
+
     public JsonObject gate() {
         return gate(roomId);
     }

@@ -83,6 +83,34 @@ public final class TestNode implements AutoCloseable {
         return new TestNode(node, data, owns, uri, config.store().database(), ownsDatabase);
     }
 
+    /**
+     * Two nodes on loopback in one Hazelcast cluster, sharing the first node's store and key pair and
+     * one token issuer, as behind a load balancer. Extra settings apply to both.
+     */
+    public static TestNode[] startPair(String clusterName, Map<String, String> extra) {
+        int portA = freePort();
+        int portB = freePort();
+        String members = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+        Map<String, String> shared = new HashMap<>(extra);
+        shared.putAll(Map.of("HEARTH_JWT_ISSUER", "https://hearth.test", "HEARTH_CLUSTER_ENABLED", "true",
+                "HEARTH_CLUSTER_NAME", clusterName + "-" + portA, "HEARTH_CLUSTER_MEMBERS", members));
+        Map<String, String> a = new HashMap<>(shared);
+        a.put("HEARTH_CLUSTER_PORT", Integer.toString(portA));
+        TestNode first = start(a);
+        String keys = first.dataDirectory().resolve("keys").toString();
+        Map<String, String> b = new HashMap<>(shared);
+        b.putAll(first.storeSettings());
+        b.put("HEARTH_CLUSTER_PORT", Integer.toString(portB));
+        b.put("HEARTH_JWT_PRIVATE_KEY_FILE", keys + "/" + app.hearth.platform.security.SigningKeys.PRIVATE_FILE);
+        b.put("HEARTH_JWT_PUBLIC_KEY_FILE", keys + "/" + app.hearth.platform.security.SigningKeys.PUBLIC_FILE);
+        try {
+            return new TestNode[] {first, start(b)};
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + node.httpPort();
     }
