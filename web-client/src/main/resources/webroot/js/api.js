@@ -141,3 +141,15 @@ export async function api(method, path, body) {
 export function publicCall(method, path, body) {
   return send(method, path, body);
 }
+
+/** A binary resource of the API (audio for exercises), with the access token; renews it once on 401. */
+export async function fetchBytes(path) {
+  const get = () => fetch(path, { headers: { Authorization: `Bearer ${accessToken}` }, cache: 'no-store' });
+  let response = await get();
+  if (response.status === 401) {
+    await refresh();
+    response = await get();
+  }
+  if (!response.ok) throw new ApiError(response.status, { title: `Could not load ${path} (${response.status})` });
+  return response.arrayBuffer();
+}

@@ -7,20 +7,23 @@ import { peopleView, auditView } from './views/admin.js';
 import { therapistView } from './views/therapist.js';
 import { patientView } from './views/patient.js';
 import { calendarView } from './views/calendar.js';
-import { roomView } from './views/schedule.js';
+import { roomView } from './views/room.js';
+import { lobbyView } from './views/lobby.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
-  admin: [['#/admin/calendar', 'Calendar'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
-  therapist: [['#/therapist', 'Your patients']],
+  admin: [['#/admin/calendar', 'Calendar'], ['#/lobby', 'Waiting room'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
+  therapist: [['#/therapist', 'Your patients'], ['#/lobby', 'Clinic waiting room']],
   patient: [['#/patient', 'Your profile']],
 };
 const ROUTES = [
   { pattern: /^#\/admin\/people$/, role: 'admin', view: peopleView, title: 'People' },
   { pattern: /^#\/admin\/audit$/, role: 'admin', view: auditView, title: 'Audit log' },
   { pattern: /^#\/admin\/calendar$/, role: 'admin', view: calendarView, title: 'Calendar' },
-  { pattern: /^#\/room\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/, role: '*', view: roomView, title: 'Your session' },
+  { pattern: /^#\/room\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/, role: '*', view: roomView, title: 'Your session' },
+  { pattern: /^#\/lobby$/, role: 'admin', view: lobbyView, title: 'Waiting room' },
+  { pattern: /^#\/lobby$/, role: 'therapist', view: lobbyView, title: 'Waiting room' },
   { pattern: /^#\/therapist$/, role: 'therapist', view: therapistView, title: 'Your patients' },
   { pattern: /^#\/patient$/, role: 'patient', view: patientView, title: 'Your profile' },
 ];

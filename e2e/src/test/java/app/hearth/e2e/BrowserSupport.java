@@ -33,7 +33,7 @@ final class BrowserSupport implements AutoCloseable {
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--disable-gpu")));
+                        "--no-first-run", "--disable-gpu", "--autoplay-policy=no-user-gesture-required")));
     }
 
     /** A fresh profile (cookies, storage) — one per person in a scenario. */

@@ -57,8 +57,3 @@ export async function scheduleSection(main, person) {
     return problemAlert(e);
   }
 }
-
-export function roomView(main) {
-  render(main, h('h1', {}, 'Your session'),
-    h('p', {}, 'You are checked in. The live video room and waiting room arrive with the next Hearth release; your clinic will contact you by phone meanwhile.'));
-}

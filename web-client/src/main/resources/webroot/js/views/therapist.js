@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h, problemAlert, render } from '../dom.js';
 import { scheduleSection } from './schedule.js';
+import { lobbyPanel } from './lobby.js';
 
 function contactText(c) {
   if (!c) return 'Not given yet';
@@ -16,8 +17,10 @@ export async function therapistView(main, person) {
       h('td', { 'data-label': 'Email' }, h('a', { href: `mailto:${p.email}` }, p.email)),
       h('td', { 'data-label': 'Phone' }, p.phone ? h('a', { href: `tel:${p.phone.replace(/[^0-9+]/g, '')}` }, p.phone) : '—'),
       h('td', { 'data-label': 'Emergency contact' }, contactText(p.emergencyContact))));
+    const lobby = lobbyPanel('mine');
     render(main,
       h('h1', {}, 'Your patients'),
+      lobby.element,
       schedule,
       h('section', { 'aria-labelledby': 'patients-title' },
         h('h2', { id: 'patients-title' }, 'Patients in your care'),

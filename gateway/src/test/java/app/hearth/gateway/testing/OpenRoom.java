@@ -100,6 +100,20 @@ public final class OpenRoom {
         return new Circle(circleId, booked.json().getString("roomId"), List.copyOf(facilitators), List.copyOf(patients));
     }
 
+    /**
+     * A preparation open now between existing people (e.g. the demo therapist and patient), after
+     * opening the therapist's availability around the clock. Returns {appointmentId, roomId}.
+     */
+    public static String[] bookNow(ApiClient api, String adminToken, String therapistId, String patientId) {
+        openAllDay(api, adminToken, therapistId);
+        long mark = 300;
+        Instant soon = Instant.ofEpochSecond((Instant.now().getEpochSecond() / mark + 1) * mark);
+        ApiClient.Reply booked = api.postJson("/api/appointments", adminToken, new JsonObject().put("type", "preparation")
+                .put("therapistIds", new JsonArray().add(therapistId)).put("patientId", patientId).put("start", soon.toString()));
+        assertEquals(201, booked.status(), booked.body());
+        return new String[] {booked.json().getString("id"), booked.json().getString("roomId")};
+    }
+
     /** A fresh join ticket for anyone of an appointment. */
     public static String joinTicket(ApiClient api, String appointmentId, String accessToken) {
         ApiClient.Reply ticket = api.post("/api/appointments/" + appointmentId + "/join-ticket", accessToken, null, "");

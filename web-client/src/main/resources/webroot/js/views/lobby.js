@@ -1,0 +1,134 @@
+// The waiting room as the care team sees it: a panel on the therapist's page ('mine') and a
+// clinic-wide board ('clinic'). A patient who starts waiting must not be missed: a chime, a browser
+// notification and a badge in the tab's title, until someone looks.
+import { api } from '../api.js';
+import { announce, h, render } from '../dom.js';
+import { RoomSocket } from '../socket.js';
+
+const WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In session', reconnecting: 'Reconnecting…' };
+const TYPES = { preparation: 'Preparation', integration: 'Integration', circle: 'Circle' };
+
+let baseTitle = null;
+
+/** A short two-tone bell from the Web Audio API (no audio file needed). */
+function chime() {
+  try {
+    const context = new AudioContext();
+    const now = context.currentTime;
+    [[880, 0], [660, 0.35]].forEach(([frequency, delay]) => {
+      const osc = context.createOscillator();
+      const gain = context.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, now + delay);
+      gain.gain.exponentialRampToValueAtTime(0.3, now + delay + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + delay + 1.2);
+      osc.connect(gain).connect(context.destination);
+      osc.start(now + delay);
+      osc.stop(now + delay + 1.3);
+    });
+    setTimeout(() => context.close(), 2000);
+  } catch (e) { /* no audio here: the badge and the notification still show */ }
+}
+
+function setBadge(count) {
+  if (baseTitle === null) baseTitle = document.title.replace(/^\(\d+\) /, '');
+  baseTitle = document.title.replace(/^\(\d+\) /, '');
+  document.title = count > 0 ? `(${count}) ${baseTitle}` : baseTitle;
+}
+
+function notify(entry) {
+  if (!('Notification' in window) || Notification.permission !== 'granted') return;
+  try {
+    // Names stay off the lock screen: the notification says only that someone waits.
+    new Notification('A patient is waiting', { body: 'Open Hearth to admit them.', tag: `hearth-${entry.roomId}` });
+  } catch (e) { /* some browsers allow notifications only from a service worker */ }
+}
+
+async function openRoom(appointmentId, message) {
+  try {
+    const ticket = await api('POST', `/api/appointments/${appointmentId}/join-ticket`);
+    location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+  } catch (e) {
+    render(message, h('p', { class: 'field-error', role: 'alert' }, e.message));
+  }
+}
+
+/**
+ * A live waiting-room panel. scope: 'mine' (the therapist's own sessions) or 'clinic'.
+ * Returns {element, close()}.
+ */
+export function lobbyPanel(scope) {
+  const list = h('div', { class: 'lobby-list' }, h('p', { class: 'loading', role: 'status' }, 'Connecting…'));
+  const message = h('div');
+  const status = h('p', { class: 'hint', role: 'status' });
+  const permission = ('Notification' in window && Notification.permission === 'default')
+    ? h('button', { type: 'button', class: 'secondary small', onclick: async (e) => {
+      await Notification.requestPermission();
+      e.target.remove();
+    } }, 'Notify me on this device when someone waits') : null;
+  const element = h('section', { class: 'card lobby', 'aria-labelledby': `lobby-${scope}-title` },
+    h('h2', { id: `lobby-${scope}-title` }, scope === 'clinic' ? 'Everyone waiting in the clinic' : 'Your waiting room'),
+    status, permission, message, list);
+  const socket = new RoomSocket();
+  let waitingBefore = new Set();
+  let unseen = 0;
+  const seen = () => { unseen = 0; setBadge(0); };
+  window.addEventListener('focus', seen);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) seen(); });
+
+  const show = (snapshot) => {
+    const entries = snapshot.entries;
+    const waitingNow = new Set(entries.filter((e) => e.patient.presence === 'waiting').map((e) => `${e.roomId}/${e.patient.personId}`));
+    const arrivals = entries.filter((e) => e.patient.presence === 'waiting' && !waitingBefore.has(`${e.roomId}/${e.patient.personId}`));
+    waitingBefore = waitingNow;
+    if (arrivals.length > 0 && snapshot.id === undefined) {
+      chime();
+      arrivals.forEach(notify);
+      unseen += arrivals.length;
+      setBadge(unseen);
+      announce(`${arrivals.map((e) => e.patient.displayName).join(', ')} ${arrivals.length > 1 ? 'are' : 'is'} waiting`);
+    } else if (arrivals.length > 0) {
+      unseen = arrivals.length;
+      setBadge(unseen);
+    }
+    render(list, entries.length === 0 ? h('p', { class: 'muted' }, 'Nobody is waiting right now.')
+      : h('ul', { class: 'lobby-entries' }, entries.map((e) => {
+        const p = e.patient;
+        const ready = p.ready.gate && p.ready.devices;
+        return h('li', { class: `lobby-entry presence-${p.presence}`, 'data-person': p.personId },
+          h('p', {}, h('strong', {}, p.displayName), ' ', h('span', { class: `badge presence-${p.presence}` }, WORDS[p.presence] || p.presence),
+            ' ', h('span', { class: ready ? 'badge ready' : 'badge' }, ready ? 'Ready' : (p.ready.gate ? 'Safety check done' : 'Safety check pending'))),
+          h('p', { class: 'muted' }, `${TYPES[e.appointmentType] || e.appointmentType}, ${new Date(e.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`),
+          p.safety ? h('p', { class: 'muted' }, `At: ${p.safety.address} · Emergency contact: ${p.safety.emergencyContact.name}, ${p.safety.emergencyContact.phone}`) : null,
+          h('div', { class: 'actions' },
+            !p.admitted && p.ready.gate && scope === 'mine' ? h('button', { type: 'button', onclick: async () => {
+              try {
+                await socket.request({ type: 'host.admit', roomId: e.roomId, personId: p.personId });
+                seen();
+              } catch (err) {
+                render(message, h('p', { class: 'field-error', role: 'alert' }, err.message));
+              }
+            } }, `Admit ${p.displayName}`) : null,
+            scope === 'mine' ? h('button', { type: 'button', class: 'secondary', onclick: () => openRoom(e.appointmentId, message) }, 'Open the room') : null));
+      })));
+  };
+
+  socket.on('lobby.snapshot', (m) => { if (m.scope === scope) show(m); });
+  socket.on('status', (s) => { status.textContent = s === 'reconnecting' ? 'Reconnecting…' : ''; });
+  socket.on('reconnected', () => socket.request({ type: 'lobby.watch', scope }).then(show).catch(() => {}));
+  socket.open().then(() => socket.request({ type: 'lobby.watch', scope })).then(show)
+    .catch((e) => render(list, h('p', { class: 'field-error', role: 'alert' }, e.message)));
+  const close = () => { socket.close(); window.removeEventListener('focus', seen); setBadge(0); };
+  const onLeave = () => {
+    if (!element.isConnected) { close(); window.removeEventListener('hashchange', onLeave); }
+  };
+  window.addEventListener('hashchange', onLeave);
+  return { element, close };
+}
+
+/** The clinic-wide board page (admins and therapists). */
+export async function lobbyView(main) {
+  const { element } = lobbyPanel('clinic');
+  render(main, h('h1', {}, 'Waiting room'), h('p', { class: 'lead' }, 'Everyone waiting for a session in the clinic, live.'), element);
+}

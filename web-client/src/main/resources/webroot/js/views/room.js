@@ -1,0 +1,659 @@
+// The live room: a patient's pre-join checks and safety gate, the waiting screen, and the session
+// itself (roster, host controls, chat, video, the guided exercise). Everything live goes over one
+// RoomSocket; the page re-enters the room by itself after a dropped connection.
+import { api, fetchBytes } from '../api.js';
+import { announce, h, render } from '../dom.js';
+import { ExercisePlayer, pointAt } from '../exercise.js';
+import { PeerMesh, qualityOf } from '../rtc.js';
+import { RoomSocket } from '../socket.js';
+
+const PRESENCE_WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In the room', reconnecting: 'Reconnecting…', left: 'Left' };
+const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session' };
+const THERAPIST_TITLES = { preparation: 'Preparation session', integration: 'Integration session', circle: 'Integration circle' };
+
+function storageKey(roomId) {
+  return `hearth.room.${roomId}`;
+}
+
+function badge(presence) {
+  return h('span', { class: `badge presence-${presence}` }, PRESENCE_WORDS[presence] || presence);
+}
+
+function contactLine(c) {
+  return c ? `${c.name}, ${c.phone}${c.relationship ? ` (${c.relationship})` : ''}` : 'not given';
+}
+
+/** The safety details a host sees for a patient. */
+function safetyBlock(safety) {
+  if (!safety) return h('p', { class: 'muted' }, 'Safety check not done yet.');
+  const geo = safety.geolocation;
+  return h('dl', { class: 'safety' },
+    h('dt', {}, 'Location'), h('dd', {}, safety.address,
+      geo ? h('span', { class: 'muted' }, ` (browser location ${geo.latitude.toFixed(4)}, ${geo.longitude.toFixed(4)}, ±${Math.round(geo.accuracyMeters)} m)`) : null),
+    h('dt', {}, 'Emergency contact'), h('dd', {}, contactLine(safety.emergencyContact), ' ',
+      h('a', { href: `tel:${safety.emergencyContact.phone.replace(/[^0-9+]/g, '')}` }, 'Call')),
+    h('dt', {}, 'Private place, not driving'), h('dd', {}, 'Confirmed'));
+}
+
+export async function roomView(main, person) {
+  const match = location.hash.match(/^#\/room\/([A-Za-z0-9_-]+)(?:\/([A-Za-z0-9_-]+))?$/);
+  const roomId = match[1];
+  let ticket = match[2] || null;
+  if (ticket) history.replaceState(null, '', `#/room/${roomId}`); // a spent ticket must not be reloaded
+  const page = new RoomPage(main, person, roomId);
+  const leaveOnNavigation = () => {
+    if (!location.hash.startsWith(`#/room/${roomId}`)) {
+      page.dispose();
+      window.removeEventListener('hashchange', leaveOnNavigation);
+    }
+  };
+  window.addEventListener('hashchange', leaveOnNavigation);
+  await page.enter(ticket);
+}
+
+class RoomPage {
+  constructor(main, person, roomId) {
+    this.main = main;
+    this.person = person;
+    this.roomId = roomId;
+    this.appointmentId = sessionStorage.getItem(storageKey(roomId));
+    this.socket = new RoomSocket();
+    this.joined = null;
+    this.roster = [];
+    this.known = new Map(); // personId → displayName, to show who left
+    this.phase = 'connecting';
+    this.mesh = null;
+    this.player = null;
+    this.preview = null;
+    this.timers = [];
+    this.banner = h('div', { class: 'banner', role: 'status', hidden: true });
+    this.message = h('div', { 'aria-live': 'assertive' });
+    this.body = h('div', { class: 'room-body' });
+    render(main, this.banner, this.message, this.body);
+    render(this.body, h('p', { class: 'loading', role: 'status' }, 'Connecting to your session…'));
+    this.socket.on('status', (s) => this.connectionChanged(s));
+    this.socket.on('reconnected', () => this.rejoin());
+    this.socket.on('room.roster', (m) => m.roomId === roomId && this.rosterChanged(m.participants));
+    this.socket.on('room.admitted', (m) => m.roomId === roomId && this.admitted());
+    this.socket.on('room.left', (m) => m.roomId === roomId && this.left(m));
+    this.socket.on('chat.message', (m) => m.roomId === roomId && this.chatLine(m));
+    this.socket.on('rtc.signal', (m) => m.roomId === roomId && this.mesh && this.mesh.receive(m.from, m));
+    this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
+    window.hearthRoom = this; // tests read media and exercise positions from here
+  }
+
+  get host() {
+    return this.joined && this.joined.you.host;
+  }
+
+  /** A fresh join ticket for the appointment (each entry spends one). */
+  async freshTicket() {
+    if (!this.appointmentId) return null;
+    const issued = await api('POST', `/api/appointments/${this.appointmentId}/join-ticket`);
+    return issued.ticket;
+  }
+
+  async enter(ticket) {
+    try {
+      await this.socket.open();
+      const joinTicket = ticket || await this.freshTicket();
+      if (!joinTicket) {
+        this.fatal('This session link has been used. Open the session again from your appointments.');
+        return;
+      }
+      await this.join(joinTicket);
+    } catch (e) {
+      this.fatal(e.message || 'The session could not be opened.');
+    }
+  }
+
+  async join(joinTicket) {
+    const joined = await this.socket.request({ type: 'room.join', joinTicket });
+    this.joined = joined;
+    this.appointmentId = joined.room.appointmentId;
+    sessionStorage.setItem(storageKey(this.roomId), this.appointmentId);
+    const titles = this.person.role === 'patient' ? PATIENT_TITLES : THERAPIST_TITLES;
+    document.title = `${titles[joined.room.appointmentType] || 'Session'} · Hearth`;
+    this.showPhase(joined.you.admitted ? 'room' : (joined.you.presence === 'waiting' ? 'waiting' : 'prejoin'));
+  }
+
+  /** After a dropped connection: back to the same seat (within the grace) with a new ticket. */
+  async rejoin() {
+    try {
+      const joinTicket = await this.freshTicket();
+      const joined = await this.socket.request({ type: 'room.join', joinTicket });
+      this.joined = joined;
+      announce(joined.resumed ? 'Reconnected to your session' : 'Reconnected');
+      const phase = joined.you.admitted ? 'room' : (joined.you.presence === 'waiting' ? 'waiting' : 'prejoin');
+      if (phase !== this.phase) this.showPhase(phase);
+      else if (this.phase === 'room') this.refreshMedia();
+    } catch (e) {
+      this.fatal(e.message);
+    }
+  }
+
+  connectionChanged(status) {
+    if (status === 'reconnecting') {
+      this.banner.hidden = false;
+      render(this.banner, h('strong', {}, 'Reconnecting…'), ' Your connection dropped; Hearth is getting you back into the session.');
+    } else if (status === 'replaced') {
+      this.fatal('You opened this session in another tab or device; it continues there.');
+    } else {
+      this.banner.hidden = true;
+    }
+  }
+
+  fatal(text) {
+    this.banner.hidden = true;
+    this.dispose();
+    render(this.body, h('div', { class: 'alert error', role: 'alert' }, h('p', {}, text)),
+      h('p', {}, h('a', { href: this.person.role === 'patient' ? '#/patient' : '#/therapist' }, 'Back to your appointments')));
+  }
+
+  left(m) {
+    const words = {
+      denied: 'Your therapist could not admit you to this session.',
+      removed: 'You were taken out of the session by your therapist.',
+      ended: 'The session has ended. Thank you for joining.',
+      closed: 'This session’s time is over.',
+      left: 'You left the session.',
+    };
+    this.fatal([words[m.reason] || 'You are no longer in the session.', m.message ? ` ${m.message}` : ''].join(''));
+  }
+
+  showPhase(phase) {
+    this.phase = phase;
+    if (phase === 'prejoin') this.renderPrejoin();
+    else if (phase === 'waiting') this.renderWaiting();
+    else this.renderRoom();
+  }
+
+  admitted() {
+    announce('You have been let in');
+    this.showPhase('room');
+  }
+
+  // ---------------------------------------------------------------- pre-join and safety gate
+
+  async renderPrejoin() {
+    const video = h('video', { class: 'preview', autoplay: true, muted: true, playsinline: true, 'aria-label': 'Your camera' });
+    const meter = h('div', { class: 'meter', role: 'meter', 'aria-label': 'Microphone level', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' },
+      h('span', { class: 'meter-fill' }));
+    const deviceStatus = h('p', { role: 'status' }, 'Starting your camera and microphone…');
+    const contact = this.joined.emergencyContactOnFile || {};
+    const gateError = h('div');
+    const geoStatus = h('p', { class: 'hint', role: 'status' });
+    let geolocation = null;
+    const form = h('form', { class: 'card gate', novalidate: true },
+      h('h2', {}, 'Before we begin'),
+      h('p', {}, 'For your safety, your care team needs to know where you are for this session and whom to call if you need help.'),
+      h('label', { for: 'gate-address' }, 'Where are you right now? (address)'),
+      h('textarea', { id: 'gate-address', name: 'address', required: true, rows: 2, maxlength: 300, autocomplete: 'street-address' }),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => {
+        if (!navigator.geolocation) { geoStatus.textContent = 'Your browser cannot share a location; the address is enough.'; return; }
+        geoStatus.textContent = 'Asking your browser for your location…';
+        navigator.geolocation.getCurrentPosition((pos) => {
+          geolocation = { latitude: pos.coords.latitude, longitude: pos.coords.longitude, accuracyMeters: pos.coords.accuracy };
+          geoStatus.textContent = `Location shared (accurate to about ${Math.round(pos.coords.accuracy)} m).`;
+        }, () => { geoStatus.textContent = 'Location not shared; the address is enough.'; }, { timeout: 10000 });
+      } }, 'Also share my location from this device'),
+      geoStatus,
+      h('fieldset', {}, h('legend', {}, 'Emergency contact for this session'),
+        h('label', { for: 'gate-contact-name' }, 'Name'),
+        h('input', { id: 'gate-contact-name', name: 'emergencyContact.name', required: true, maxlength: 200, value: contact.name || '' }),
+        h('label', { for: 'gate-contact-phone' }, 'Phone'),
+        h('input', { id: 'gate-contact-phone', name: 'emergencyContact.phone', type: 'tel', required: true, maxlength: 40, value: contact.phone || '' }),
+        h('label', { for: 'gate-contact-relationship' }, 'Relationship (optional)'),
+        h('input', { id: 'gate-contact-relationship', name: 'emergencyContact.relationship', maxlength: 80, value: contact.relationship || '' })),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'gate-private', name: 'privateAndNotDriving', required: true }),
+        ' I am in a private place and I am not driving'),
+      gateError,
+      h('button', { type: 'submit' }, 'I’m ready: join the waiting room'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const address = form.querySelector('#gate-address').value.trim();
+      const name = form.querySelector('#gate-contact-name').value.trim();
+      const phone = form.querySelector('#gate-contact-phone').value.trim();
+      const relationship = form.querySelector('#gate-contact-relationship').value.trim();
+      if (address.length < 3 || !name || phone.length < 3 || !form.querySelector('#gate-private').checked) {
+        render(gateError, h('p', { class: 'field-error', role: 'alert' }, 'Please fill in where you are, an emergency contact, and confirm you are somewhere private and not driving.'));
+        return;
+      }
+      const emergencyContact = { name, phone };
+      if (relationship) emergencyContact.relationship = relationship;
+      const message = { type: 'gate.submit', roomId: this.roomId, address, emergencyContact, privateAndNotDriving: true };
+      if (geolocation) message.geolocation = geolocation;
+      try {
+        await this.socket.request(message);
+        this.showPhase('waiting');
+      } catch (e) {
+        render(gateError, h('p', { class: 'field-error', role: 'alert' }, e.message));
+      }
+    });
+    render(this.body,
+      h('h1', {}, 'Getting ready'),
+      h('div', { class: 'prejoin' },
+        h('section', { class: 'card', 'aria-labelledby': 'devices-title' },
+          h('h2', { id: 'devices-title' }, 'Your camera and microphone'),
+          video, h('p', { class: 'hint' }, 'Speak and watch the bar move.'), meter, deviceStatus),
+        form));
+    try {
+      this.preview = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      video.srcObject = this.preview;
+      const context = new AudioContext();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 512;
+      context.createMediaStreamSource(this.preview).connect(analyser);
+      const samples = new Uint8Array(analyser.fftSize);
+      let peak = 0;
+      const fill = meter.querySelector('.meter-fill');
+      const tick = setInterval(() => {
+        analyser.getByteTimeDomainData(samples);
+        let sum = 0;
+        for (const s of samples) sum += ((s - 128) / 128) ** 2;
+        const level = Math.min(100, Math.round(Math.sqrt(sum / samples.length) * 300));
+        peak = Math.max(peak, level);
+        fill.style.width = `${level}%`;
+        meter.setAttribute('aria-valuenow', String(level));
+      }, 100);
+      this.timers.push(() => { clearInterval(tick); context.close(); });
+      const camera = this.preview.getVideoTracks().length > 0;
+      const microphone = this.preview.getAudioTracks().length > 0;
+      deviceStatus.textContent = `${camera ? 'Camera works' : 'No camera found'} · ${microphone ? 'microphone works' : 'no microphone found'}`;
+      await this.socket.request({ type: 'device.check', roomId: this.roomId, camera, microphone });
+    } catch (e) {
+      deviceStatus.textContent = 'Your camera or microphone could not be started. Allow them in your browser, or join with what works.';
+      this.socket.request({ type: 'device.check', roomId: this.roomId, camera: false, microphone: false }).catch(() => {});
+    }
+  }
+
+  renderWaiting() {
+    this.stopPreview();
+    render(this.body,
+      h('section', { class: 'card waiting' },
+        h('h1', {}, 'You’re in the waiting room'),
+        h('p', { class: 'lead' }, 'Your therapist will let you in shortly. You can keep this page open; there is nothing else to do.'),
+        h('p', { class: 'hint' }, 'If you feel unsafe at any point, call your local emergency number.'),
+        h('div', { id: 'waiting-hosts' })));
+    this.renderWaitingHosts();
+  }
+
+  renderWaitingHosts() {
+    const box = this.body.querySelector('#waiting-hosts');
+    if (!box) return;
+    const hosts = this.roster.filter((p) => p.host);
+    render(box, hosts.length ? h('p', {}, hosts.map((p) => `${p.displayName}: ${PRESENCE_WORDS[p.presence] || p.presence}`).join(' · '))
+      : h('p', { class: 'muted' }, 'Your therapist has not joined yet.'));
+  }
+
+  stopPreview() {
+    if (this.preview) {
+      this.preview.getTracks().forEach((t) => t.stop());
+      this.preview = null;
+    }
+    this.timers.forEach((stop) => stop());
+    this.timers = [];
+  }
+
+  // ---------------------------------------------------------------- the session
+
+  renderRoom() {
+    this.stopPreview();
+    this.videos = h('div', { class: 'videos', 'aria-label': 'Video' });
+    this.mediaNote = h('p', { class: 'hint', role: 'status' });
+    this.rosterBox = h('ul', { class: 'roster', 'aria-label': 'People in this session' });
+    this.waitingBox = h('div', { class: 'waiting-list' });
+    this.alertBox = h('div', { role: 'alert' });
+    this.chatLog = h('ol', { class: 'chat-log', 'aria-live': 'polite' });
+    this.exerciseBox = h('section', { class: 'card exercise', 'aria-labelledby': 'exercise-title' });
+    const chatInput = h('input', { id: 'chat-text', maxlength: 2000, autocomplete: 'off' });
+    const chatForm = h('form', { class: 'chat-form' }, h('label', { for: 'chat-text', class: 'visually-hidden' }, 'Message'), chatInput,
+      h('button', { type: 'submit' }, 'Send'));
+    chatForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = chatInput.value.trim();
+      if (!text) return;
+      try {
+        await this.socket.request({ type: 'chat.send', roomId: this.roomId, text });
+        chatInput.value = '';
+      } catch (e) {
+        this.chatLog.append(h('li', { class: 'muted' }, e.message));
+      }
+    });
+    const controls = this.mediaControls();
+    const endButton = this.host ? h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!window.confirm('End the session for everyone? Nobody will be able to come back in.')) return;
+      try { await this.socket.request({ type: 'host.end', roomId: this.roomId }); } catch (e) { this.show(e.message); }
+    } }, 'End for everyone') : null;
+    const leaveButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      try { await this.socket.request({ type: 'room.leave', roomId: this.roomId }); } catch (e) { /* leaving anyway */ }
+      this.left({ reason: 'left' });
+    } }, 'Leave');
+    render(this.body,
+      h('h1', { class: 'visually-hidden' }, 'Session'),
+      this.alertBox,
+      h('div', { class: 'room-layout' },
+        h('div', { class: 'room-main' }, this.videos, this.mediaNote, controls, this.exerciseBox),
+        h('aside', { class: 'room-side' },
+          this.host ? h('section', { 'aria-labelledby': 'waiting-title' }, h('h2', { id: 'waiting-title' }, 'Waiting room'), this.waitingBox) : null,
+          h('section', { 'aria-labelledby': 'roster-title' }, h('h2', { id: 'roster-title' }, 'In this session'), this.rosterBox),
+          h('section', { 'aria-labelledby': 'chat-title' }, h('h2', { id: 'chat-title' }, 'Chat'),
+            h('p', { class: 'hint' }, 'Chat is not saved: it disappears when the session ends.'), this.chatLog, chatForm),
+          h('div', { class: 'actions' }, leaveButton, endButton))));
+    this.renderRoster();
+    this.startExercise();
+    this.startMedia();
+  }
+
+  show(text) {
+    render(this.alertBox, text ? h('div', { class: 'alert error' }, h('p', {}, text)) : null);
+  }
+
+  rosterChanged(participants) {
+    for (const p of participants) this.known.set(p.personId, p);
+    const before = this.roster;
+    this.roster = participants;
+    if (this.phase === 'waiting') this.renderWaitingHosts();
+    if (this.phase !== 'room') return;
+    this.renderRoster(before);
+    this.refreshMedia();
+  }
+
+  renderRoster(before = []) {
+    if (!this.rosterBox) return;
+    const present = new Set(this.roster.map((p) => p.personId));
+    const gone = [...this.known.values()].filter((p) => !present.has(p.personId) && p.admitted);
+    const admitted = this.roster.filter((p) => p.admitted);
+    render(this.rosterBox, [...admitted, ...gone.map((p) => ({ ...p, presence: 'left', media: null }))].map((p) => h('li', { 'data-person': p.personId, 'data-presence': p.presence },
+      h('span', { class: 'who-name' }, p.displayName), p.host ? h('span', { class: 'badge role' }, 'Therapist') : null, ' ', badge(p.presence),
+      p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.video ? '' : ' · camera off',
+        p.media.screen ? ' · sharing screen' : '', p.media.quality && p.media.quality !== 'unknown' ? ` · connection ${p.media.quality}` : '') : null,
+      this.host && !p.host && p.presence !== 'left' ? h('button', { type: 'button', class: 'secondary small', onclick: () =>
+        this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove') : null)));
+    if (!this.host) return;
+    const waiting = this.roster.filter((p) => !p.admitted && !p.host);
+    render(this.waitingBox, waiting.length === 0 ? h('p', { class: 'muted' }, 'Nobody is waiting.') : h('ul', { class: 'waiting' }, waiting.map((p) => h('li', { 'data-person': p.personId },
+      h('p', {}, h('strong', {}, p.displayName), ' ', badge(p.presence), ' ',
+        h('span', { class: 'muted' }, p.ready.gate ? 'safety check done' : 'safety check pending', ' · ', p.ready.devices ? 'devices checked' : 'devices not checked')),
+      p.safety ? safetyBlock(p.safety) : null,
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', disabled: !p.ready.gate, onclick: () => this.socket.request({ type: 'host.admit', roomId: this.roomId, personId: p.personId })
+          .catch((e) => this.show(e.message)) }, `Admit ${p.displayName}`),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.socket.request({ type: 'host.deny', roomId: this.roomId, personId: p.personId })
+          .catch((e) => this.show(e.message)) }, 'Not now'))))));
+    // A patient whose connection dropped: where they are and whom to call, at once.
+    const dropped = this.roster.filter((p) => !p.host && p.presence === 'reconnecting' && p.safety);
+    render(this.alertBox, dropped.map((p) => h('div', { class: 'alert warning', role: 'alert' },
+      h('p', {}, h('strong', {}, `${p.displayName}’s connection dropped.`), ' Hearth is trying to reconnect them.'), safetyBlock(p.safety))));
+    const wasDropped = before.filter((p) => p.presence === 'reconnecting').map((p) => p.personId);
+    if (dropped.some((p) => !wasDropped.includes(p.personId))) announce('A participant’s connection dropped');
+  }
+
+  chatLine(m) {
+    if (!this.chatLog) return;
+    this.chatLog.append(h('li', {}, h('strong', {}, m.from.displayName), ': ', m.text));
+    this.chatLog.scrollTop = this.chatLog.scrollHeight;
+  }
+
+  // ---------------------------------------------------------------- media
+
+  mediaControls() {
+    const state = { audio: true, video: true, screen: false, audioOnly: false };
+    this.mediaState = state;
+    // A toggle button: its action changes `state`, then its label and aria-pressed follow.
+    const toggle = (offLabel, onLabel, pressed, action) => {
+      const button = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false' }, offLabel);
+      button.addEventListener('click', async () => {
+        try {
+          await action();
+        } catch (e) {
+          this.show(e.message);
+        }
+        button.setAttribute('aria-pressed', String(pressed()));
+        button.textContent = pressed() ? onLabel : offLabel;
+        this.sendMediaState();
+      });
+      return button;
+    };
+    const mute = toggle('Mute', 'Unmute', () => !state.audio, async () => {
+      state.audio = !state.audio;
+      if (this.mesh) this.mesh.setMicrophone(state.audio);
+    });
+    const camera = toggle('Camera off', 'Camera on', () => !state.video, async () => {
+      state.video = !state.video;
+      if (this.mesh) this.mesh.setCamera(state.video);
+    });
+    const audioOnly = toggle('Audio only', 'Back to video', () => state.audioOnly, async () => {
+      state.audioOnly = !state.audioOnly;
+      if (this.mesh) await this.mesh.setAudioOnly(state.audioOnly);
+    });
+    const share = toggle('Share screen', 'Stop sharing', () => state.screen, async () => {
+      if (!this.mesh) return;
+      if (state.screen) {
+        await this.mesh.stopScreen();
+        state.screen = false;
+        return;
+      }
+      const track = await this.mesh.shareScreen();
+      state.screen = true;
+      track.addEventListener('ended', () => {
+        state.screen = false;
+        share.textContent = 'Share screen';
+        share.setAttribute('aria-pressed', 'false');
+        this.sendMediaState();
+      });
+    });
+    this.cameraSelect = h('select', { id: 'camera-select' });
+    this.micSelect = h('select', { id: 'mic-select' });
+    this.cameraSelect.addEventListener('change', () => this.mesh && this.mesh.switchDevice('video', this.cameraSelect.value).catch((e) => this.show(e.message)));
+    this.micSelect.addEventListener('change', () => this.mesh && this.mesh.switchDevice('audio', this.micSelect.value).catch((e) => this.show(e.message)));
+    return h('div', { class: 'media-controls' }, mute, camera, audioOnly, share,
+      h('label', { for: 'mic-select' }, 'Microphone'), this.micSelect, h('label', { for: 'camera-select' }, 'Camera'), this.cameraSelect);
+  }
+
+  sendMediaState() {
+    if (!this.mediaState) return;
+    const s = this.mediaState;
+    this.socket.request({ type: 'media.state', roomId: this.roomId, media: { audio: s.audio, video: s.video && !s.audioOnly,
+      screen: s.screen, audioOnly: s.audioOnly, quality: this.quality || 'unknown' } }).catch(() => {});
+  }
+
+  async startMedia() {
+    this.mesh = new PeerMesh({
+      selfId: this.person.id,
+      signal: (to, payload) => this.socket.request({ type: 'rtc.signal', roomId: this.roomId, to, ...payload })
+        .catch((e) => { if (e.code !== 'peer-not-in-room') console.warn('signal not delivered', e.code); }),
+      onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
+      onPeerGone: (peerId) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"]`); if (tile) tile.remove(); },
+      onState: (peerId, state) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`); if (tile) tile.textContent = state === 'connected' ? '' : state; },
+      onError: (text) => { this.mediaNote.textContent = text; },
+    });
+    try {
+      const local = await this.mesh.start();
+      const mine = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': 'You' });
+      mine.srcObject = local;
+      this.videos.prepend(h('figure', { class: 'tile self' }, mine, h('figcaption', {}, 'You')));
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      render(this.micSelect, devices.filter((d) => d.kind === 'audioinput').map((d, i) => h('option', { value: d.deviceId }, d.label || `Microphone ${i + 1}`)));
+      render(this.cameraSelect, devices.filter((d) => d.kind === 'videoinput').map((d, i) => h('option', { value: d.deviceId }, d.label || `Camera ${i + 1}`)));
+    } catch (e) {
+      this.mediaNote.textContent = 'Your camera and microphone could not be started; you can still follow the chat and the exercise.';
+    }
+    await this.refreshMedia();
+    const sample = setInterval(async () => {
+      if (!this.mesh) return;
+      const stats = await this.mesh.stats();
+      const qualities = Object.values(stats).map(qualityOf).filter((q) => q !== 'unknown');
+      const worst = qualities.includes('poor') ? 'poor' : qualities.includes('fair') ? 'fair' : qualities.length ? 'good' : 'unknown';
+      if (worst !== this.quality) {
+        this.quality = worst;
+        this.sendMediaState();
+      }
+    }, 2000);
+    this.timers.push(() => clearInterval(sample));
+    this.sendMediaState();
+  }
+
+  attachVideo(peerId, stream) {
+    let tile = this.videos.querySelector(`[data-peer="${peerId}"]`);
+    if (!tile) {
+      const name = (this.known.get(peerId) || {}).displayName || 'Participant';
+      const video = h('video', { autoplay: true, playsinline: true, 'aria-label': name });
+      tile = h('figure', { class: 'tile', 'data-peer': peerId }, video, h('figcaption', {}, name, h('span', { class: 'tile-state' })));
+      this.videos.append(tile);
+    }
+    const video = tile.querySelector('video');
+    if (video.srcObject !== stream) video.srcObject = stream;
+  }
+
+  /** Asks whom to connect with (after every roster change, debounced). */
+  refreshMedia() {
+    clearTimeout(this.mediaTimer);
+    return new Promise((resolve) => {
+      this.mediaTimer = setTimeout(async () => {
+        if (!this.mesh || this.phase !== 'room') return resolve();
+        try {
+          const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
+          this.mesh.configure(config);
+          if (config.mode === 'none') {
+            this.mediaNote.textContent = config.reason;
+            this.meshReason = config.reason;
+            this.mesh.setPeers([]);
+          } else {
+            if (this.meshReason && this.mediaNote.textContent === this.meshReason) this.mediaNote.textContent = '';
+            this.meshReason = null;
+            this.mesh.setPeers(config.peers);
+          }
+        } catch (e) { /* not admitted yet, or reconnecting: the next roster tries again */ }
+        resolve();
+      }, 150);
+    });
+  }
+
+  // ---------------------------------------------------------------- the guided exercise
+
+  startExercise() {
+    this.player = new ExercisePlayer({
+      clock: this.socket.clock,
+      loadAudio: (audioId) => fetchBytes(`/api/audio/${encodeURIComponent(audioId)}`),
+      onStep: (step) => this.renderStep(step),
+      onError: (text) => this.show(text),
+    });
+    this.renderExercise(null);
+    const tick = setInterval(() => this.tickExercise(), 250);
+    this.timers.push(() => clearInterval(tick));
+    if (this.host) this.loadLibrary();
+  }
+
+  async loadLibrary() {
+    try {
+      const { items } = await api('GET', '/api/exercises');
+      this.library = items;
+      this.renderExercise(this.player.state);
+    } catch (e) {
+      this.library = [];
+    }
+  }
+
+  exerciseState(state) {
+    if (!this.player) return;
+    this.player.setState(state);
+    this.renderExercise(state);
+  }
+
+  command(action, extra = {}) {
+    const version = this.player.state ? this.player.state.version : 0;
+    return this.socket.request({ type: 'exercise.command', roomId: this.roomId, version, action, ...extra })
+      .catch((e) => this.show(e.message));
+  }
+
+  renderExercise(state) {
+    if (!this.exerciseBox) return;
+    const running = state && state.itemId;
+    this.stepBox = h('div', { class: 'step', 'aria-live': 'polite' });
+    this.timerBox = h('p', { class: 'step-timer' });
+    this.pacerBox = h('div', { class: 'pacer', 'aria-hidden': 'true' });
+    const volume = h('input', { type: 'range', id: 'music-volume', min: '0', max: '100', value: String(Math.round(this.player.volume * 100)) });
+    volume.addEventListener('input', () => this.player.setVolume(Number(volume.value) / 100));
+    const hostControls = this.host ? this.hostExerciseControls(state) : null;
+    render(this.exerciseBox,
+      h('h2', { id: 'exercise-title' }, running ? state.title : 'Guided exercise'),
+      running ? null : h('p', { class: 'muted' }, this.host ? 'Choose an exercise to guide the session.' : 'Your therapist may guide an exercise here.'),
+      running ? this.stepBox : null, running ? this.timerBox : null, running ? this.pacerBox : null,
+      running ? h('details', { class: 'script' }, h('summary', {}, 'Read the whole script'),
+        h('ol', {}, state.segments.map((s) => h('li', {}, s.title ? h('strong', {}, `${s.title}: `) : null, s.text || s.title || '')))) : null,
+      h('div', { class: 'volume' }, h('label', { for: 'music-volume' }, 'Music volume (just for you)'), volume),
+      hostControls);
+    if (running) this.renderStep(this.lastStep || { state, step: state.step, segment: state.segments[state.step], positionMs: state.positionMs });
+  }
+
+  hostExerciseControls(state) {
+    const running = state && state.itemId;
+    const picker = h('select', { id: 'exercise-picker' }, (this.library || []).map((item) =>
+      h('option', { value: item.id }, `${item.title} (${item.kind})`)));
+    return h('div', { class: 'exercise-controls' },
+      h('label', { for: 'exercise-picker' }, 'Exercise'), picker,
+      h('button', { type: 'button', onclick: () => picker.value && this.command('start', { itemId: picker.value }) }, running ? 'Switch to this' : 'Start'),
+      running ? h('button', { type: 'button', class: 'secondary', onclick: () => this.command('previous') }, 'Previous') : null,
+      running ? h('button', { type: 'button', class: 'secondary', onclick: () => this.command(state.playing ? 'pause' : 'play') }, state.playing ? 'Pause' : 'Play') : null,
+      running ? h('button', { type: 'button', class: 'secondary', onclick: () => this.command('next') }, 'Next') : null,
+      running ? h('button', { type: 'button', class: 'secondary', onclick: () => {
+        const here = this.lastStep || { step: 0, positionMs: 0 };
+        this.command('seek', { step: here.step, positionMs: Math.max(0, Math.round(here.positionMs) - 15000) });
+      } }, 'Back 15 s') : null,
+      running ? h('button', { type: 'button', class: 'secondary', onclick: () => this.command('stop') }, 'Stop') : null);
+  }
+
+  renderStep(step) {
+    this.lastStep = step;
+    if (!this.stepBox || !step || !step.segment) return;
+    render(this.stepBox, h('p', { class: 'step-text' }, step.segment.text || step.segment.title || ''),
+      h('p', { class: 'muted' }, `Step ${step.step + 1} of ${step.state.segments.length}${step.finished ? ' · finished' : ''}`));
+  }
+
+  tickExercise() {
+    const state = this.player && this.player.state;
+    if (!state || !state.itemId || !this.timerBox) return;
+    // Only the clock and the pacer move here; step changes and audio belong to the player's schedule.
+    const here = pointAt(state, this.socket.clock.now());
+    const segment = state.segments[here.step];
+    const left = Math.max(0, Math.round((segment.durationMs - here.positionMs) / 1000));
+    this.timerBox.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left in this step${state.playing ? '' : ' (paused)'}`;
+    if (segment.pacer) {
+      const p = segment.pacer;
+      const phases = [['Breathe in', p.inhaleSeconds || 4], ['Hold', p.holdSeconds || 0], ['Breathe out', p.exhaleSeconds || 4], ['Rest', p.restSeconds || 0]]
+        .filter(([, s]) => s > 0);
+      const cycle = phases.reduce((sum, [, s]) => sum + s, 0) * 1000;
+      let t = here.positionMs % cycle;
+      let phase = phases[0];
+      for (const candidate of phases) {
+        if (t < candidate[1] * 1000) { phase = candidate; break; }
+        t -= candidate[1] * 1000;
+      }
+      this.pacerBox.textContent = phase[0];
+      this.pacerBox.dataset.phase = phase[0];
+    } else {
+      this.pacerBox.textContent = '';
+    }
+  }
+
+  /** Test hook: what this page plays at a server time. */
+  exercisePositionAt(serverTime) {
+    return this.player ? this.player.positionAt(serverTime) : null;
+  }
+
+  serverNow() {
+    return this.socket.clock.now();
+  }
+
+  async mediaStats() {
+    return this.mesh ? this.mesh.stats() : {};
+  }
+
+  dispose() {
+    this.stopPreview();
+    if (this.mesh) { this.mesh.close(); this.mesh = null; }
+    if (this.player) this.player.stop();
+    this.socket.close();
+  }
+}
