@@ -38,6 +38,7 @@ import app.hearth.room.RoomHub;
 import app.hearth.room.RoomRecords;
 import app.hearth.room.library.AudioStore;
 import app.hearth.room.library.ExerciseLibrary;
+import app.hearth.room.library.StarterLibrary;
 import app.hearth.room.presence.HazelcastPresenceStore;
 import app.hearth.room.presence.InMemoryPresenceStore;
 import app.hearth.room.presence.PresenceStore;
@@ -154,9 +155,11 @@ public final class HearthNode implements AutoCloseable {
                     config.jwt().accessTokenTtl());
             ConnectionTickets connectionTickets = new ConnectionTickets(store, storeWork, clock);
             connectionTickets.ensureIndexes();
-            AudioStore audioStore = new AudioStore(store, storeWork);
+            StarterLibrary starter = StarterLibrary.load();
+            AudioStore audioStore = new AudioStore(store, storeWork, starter);
             ExerciseLibrary library = new ExerciseLibrary(store, audioStore, storeWork, clock);
             library.ensureIndexes();
+            await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
                     library, clock);
             ApiContract apiContract = ApiContract.load();

@@ -193,4 +193,21 @@ class LibraryApiTest extends DemoNodeTest {
         assertEquals(201, playlist.status(), playlist.body());
         assertEquals(id, playlist.json().getJsonArray("tracks").getJsonObject(0).getString("audioId"));
     }
+
+    @Test
+    @DisplayName("the starter library is there for every therapist, read-only, copyable, and its audio is made on first play")
+    void starterLibrary() throws Exception {
+        assertTrue(titles(therapist2).containsAll(List.of("Body scan", "Breath awareness", "Grounding: 5-4-3-2-1", "Safe place",
+                "The river", "The opening door", "Settling", "Integration reflections")));
+        ApiClient.Reply edit = api.put("/api/exercises/starter-body-scan", admin, script("Mine now", "clinic"));
+        assertEquals(409, edit.status(), edit.body());
+        ApiClient.Reply copy = api.postJson("/api/exercises/starter-body-scan/copy", therapist, new JsonObject());
+        assertEquals(201, copy.status(), copy.body());
+        assertEquals("Body scan (copy)", copy.json().getString("title"));
+
+        HttpResponse<byte[]> track = download(patient, "starter-track-dawn", "bytes=0-11");
+        assertEquals(206, track.statusCode());
+        assertEquals("RIFF", new String(track.body(), 0, 4, StandardCharsets.US_ASCII));
+        assertEquals("audio/wav", track.headers().firstValue("Content-Type").orElse(""));
+    }
 }

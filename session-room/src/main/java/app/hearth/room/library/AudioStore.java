@@ -39,10 +39,13 @@ public final class AudioStore {
 
     private final GridFSBucket bucket;
     private final Blocking blocking;
+    private final StarterLibrary starter;
 
-    public AudioStore(Store store, Blocking blocking) {
+    /** @param starter renders the starter library's audio the first time each file is asked for */
+    public AudioStore(Store store, Blocking blocking, StarterLibrary starter) {
         this.bucket = GridFSBuckets.create(store.database(), BUCKET);
         this.blocking = blocking;
+        this.starter = starter;
     }
 
     /** Stores an upload for the caller's clinic after checking what it really is. */
@@ -61,14 +64,6 @@ public final class AudioStore {
         return blocking.run(() -> put("a" + OpaqueTokens.newSecret().substring(0, 21), actor.clinicId(), format, title, bytes));
     }
 
-    /** Stores a starter-library file under a fixed id, for every clinic; does nothing if it is there. */
-    public Future<AudioFile> putStarter(String id, String title, byte[] wav) {
-        return blocking.run(() -> {
-            GridFSFile existing = bucket.find(Filters.eq("_id", new BsonString(id))).first();
-            return existing != null ? describe(existing) : put(id, STARTER, AudioFormat.WAV, title, wav);
-        });
-    }
-
     private AudioFile put(String id, String clinicId, AudioFormat format, String title, byte[] bytes) {
         bucket.uploadFromStream(new BsonString(id), title == null ? id : title, new ByteArrayInputStream(bytes),
                 new GridFSUploadOptions().chunkSizeBytes(255 * 1024).metadata(new Document("clinicId", clinicId)
@@ -84,6 +79,9 @@ public final class AudioStore {
     /** Whether a clinic may use this audio id in its exercises. */
     public AudioFile visible(String clinicId, String id) {
         GridFSFile file = id == null || id.length() > 64 ? null : bucket.find(Filters.eq("_id", new BsonString(id))).first();
+        if (file == null && id != null && starter.audioIds().contains(id)) {
+            return renderStarter(id);
+        }
         if (file == null) {
             throw LibraryProblems.AUDIO_NOT_FOUND.exception(null);
         }
@@ -92,6 +90,23 @@ public final class AudioStore {
             throw LibraryProblems.AUDIO_NOT_FOUND.exception(null);
         }
         return audio;
+    }
+
+    /**
+     * Renders and stores a starter file on first use. Two nodes may race; GridFS's unique indexes let
+     * one win, and the other reads what the winner stored.
+     */
+    private AudioFile renderStarter(String id) {
+        byte[] wav = starter.render(id).orElseThrow(() -> LibraryProblems.AUDIO_NOT_FOUND.exception(null));
+        try {
+            return put(id, STARTER, AudioFormat.WAV, starter.title(id).orElse(id), wav);
+        } catch (RuntimeException raced) {
+            GridFSFile stored = bucket.find(Filters.eq("_id", new BsonString(id))).first();
+            if (stored == null) {
+                throw raced;
+            }
+            return describe(stored);
+        }
     }
 
     /** Up to {@link #MAX_RANGE_BYTES} bytes from {@code offset}; the caller has checked the range. */

@@ -153,10 +153,16 @@ public final class ExerciseLibrary {
                 if (items.find(Filters.eq("_id", item.getString("id"))).first() == null) {
                     Document doc = Document.parse(item.copy().put("visibility", "starter").encode());
                     doc.remove("id");
-                    items.insertOne(doc.append("_id", item.getString("id")).append("clinicId", STARTER).append("ownerId", null)
-                            .append("archived", false).append("createdAt", Date.from(clock.instant()))
-                            .append("updatedAt", Date.from(clock.instant())));
-                    added++;
+                    try {
+                        items.insertOne(doc.append("_id", item.getString("id")).append("clinicId", STARTER).append("ownerId", null)
+                                .append("archived", false).append("createdAt", Date.from(clock.instant()))
+                                .append("updatedAt", Date.from(clock.instant())));
+                        added++;
+                    } catch (com.mongodb.MongoWriteException e) {
+                        if (e.getError().getCategory() != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                            throw e; // another node loaded it at the same moment: fine; anything else is not
+                        }
+                    }
                 }
             }
             return added;
