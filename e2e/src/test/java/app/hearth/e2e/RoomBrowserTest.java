@@ -114,7 +114,7 @@ class RoomBrowserTest {
 
             // the patient confirms where they are (the contact on file is prefilled) and waits
             patient.getByLabel("Where are you right now? (address)").fill("12 Harbour Lane, Portland");
-            assertThat(patient.getByLabel("Name")).not().isEmpty();
+            assertThat(patient.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).not().isEmpty();
             patient.getByLabel("I am in a private place and I am not driving").check();
             patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I’m ready: join the waiting room")).click();
             assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You’re in the waiting room"))).isVisible();

@@ -62,7 +62,7 @@ public final class OpenRoom {
     }
 
     /** A person made for a scenario, signed in. */
-    public record Member(String id, String token) {
+    public record Member(String id, String token, String email) {
     }
 
     /** An open circle: two facilitators and seated patients, each signed in. */
@@ -77,7 +77,7 @@ public final class OpenRoom {
             String id = newPerson(api, adminToken, new JsonObject().put("role", "therapist")
                     .put("displayName", "Facilitator " + i + " " + n).put("email", email), email);
             openAllDay(api, adminToken, id);
-            facilitators.add(new Member(id, api.accessToken(email, PASSWORD)));
+            facilitators.add(new Member(id, api.accessToken(email, PASSWORD), email));
         }
         long mark = 300;
         Instant soon = Instant.ofEpochSecond((Instant.now().getEpochSecond() / mark + 1) * mark);
@@ -95,7 +95,7 @@ public final class OpenRoom {
             ApiClient.Reply seated = api.postJson("/api/appointments/" + circleId + "/seats", adminToken,
                     new JsonObject().put("patientId", id));
             assertEquals(200, seated.status(), seated.body());
-            patients.add(new Member(id, api.accessToken(email, PASSWORD)));
+            patients.add(new Member(id, api.accessToken(email, PASSWORD), email));
         }
         return new Circle(circleId, booked.json().getString("roomId"), List.copyOf(facilitators), List.copyOf(patients));
     }

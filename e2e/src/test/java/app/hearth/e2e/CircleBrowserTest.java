@@ -1,0 +1,207 @@
+package app.hearth.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.OpenRoom;
+import app.hearth.gateway.testing.TestNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.SelectOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A circle in real Chromium pages: a facilitator and two patients. Their video forms a peer-to-peer
+ * mesh (no media server configured); the facilitator runs a playlist and everyone hears the same
+ * moment of the same track, measured on each page from its own audio clock against the server's
+ * clock, including a patient who joins late; pausing and moving on reach everyone.
+ */
+@DisplayName("A circle in the browser: mesh video and a shared exercise in sync")
+class CircleBrowserTest {
+
+    static final double MAX_SPREAD_MS = 50;
+
+    static TestNode node;
+    static BrowserSupport browsers;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(Map.of("HEARTH_LOGINS_PER_ADDRESS", "500"));
+        browsers = new BrowserSupport();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browsers != null) {
+            browsers.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    static LocatorAssertions.IsVisibleOptions within(double seconds) {
+        return new LocatorAssertions.IsVisibleOptions().setTimeout(seconds * 1000);
+    }
+
+    static void signIn(Page page, String email, String password) {
+        page.navigate(node.baseUrl() + "/#/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    /** A patient presses Join, confirms the safety gate and waits. */
+    static void checkIn(Page page, String email) {
+        signIn(page, email, OpenRoom.PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join")).click();
+        page.getByLabel("Where are you right now? (address)").fill("At home, 3 Elm Street");
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Alex Contact");
+        page.getByLabel("Phone", new Page.GetByLabelOptions().setExact(true)).fill("+1 555 0199");
+        page.getByLabel("I am in a private place and I am not driving").check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I’m ready: join the waiting room")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You’re in the waiting room"))).isVisible(within(10));
+    }
+
+    static void admit(Page host, String name, Page patient) {
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Admit " + name)).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("In this session"))).isVisible(within(10));
+    }
+
+    static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                BrowserSupport.screenshot(page, "timeout-" + what.replaceAll("[^a-z]+", "-"));
+                throw new AssertionError("Waited " + timeoutMs + " ms for " + what);
+            }
+            page.waitForTimeout(200); // polling the page's own state
+        }
+    }
+
+    /** Every other participant's audio and video arrive on this page. */
+    static boolean receivingFrom(Page page, int peers) {
+        Object ok = page.evaluate("async (n) => { const s = await window.hearthRoom.mediaStats(); const v = Object.values(s);"
+                + " return v.length === n && v.every(p => p.audioBytes > 10000 && p.videoBytes > 10000); }", peers);
+        return Boolean.TRUE.equals(ok);
+    }
+
+    /**
+     * The playback position (ms into the current track) each page will be at, at one server time a
+     * little ahead, as its own audio clock schedules it. Null where a page plays nothing.
+     */
+    static double[] positions(List<Page> pages) {
+        double at = ((Number) pages.get(0).evaluate("() => window.hearthRoom.serverNow() + 400")).doubleValue();
+        double[] result = new double[pages.size()];
+        for (int i = 0; i < pages.size(); i++) {
+            Object p = pages.get(i).evaluate("(t) => { const p = window.hearthRoom.exercisePositionAt(t); return p ? p.positionMs : null; }", at);
+            result[i] = p == null ? Double.NaN : ((Number) p).doubleValue();
+        }
+        return result;
+    }
+
+    static double spread(double[] positions) {
+        return Arrays.stream(positions).max().orElseThrow() - Arrays.stream(positions).min().orElseThrow();
+    }
+
+    static boolean allPlaying(List<Page> pages) {
+        return Arrays.stream(positions(pages)).noneMatch(Double::isNaN);
+    }
+
+    static int stateVersion(Page page) {
+        Object v = page.evaluate("() => window.hearthRoom.player && window.hearthRoom.player.state ? window.hearthRoom.player.state.version : 0");
+        return ((Number) v).intValue();
+    }
+
+    @Test
+    @DisplayName("three pages see each other; a playlist plays at the same moment everywhere, also for a late joiner; pause and next reach all")
+    void meshAndExerciseInSync() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 2);
+        OpenRoom.Member lead = circle.facilitators().get(0);
+        OpenRoom.Member first = circle.patients().get(0);
+        OpenRoom.Member late = circle.patients().get(1);
+        String firstName = "Circle Patient 1 " + first.email().replaceAll(".*\\.(\\d+)@.*", "$1");
+        String lateName = "Circle Patient 2 " + late.email().replaceAll(".*\\.(\\d+)@.*", "$1");
+
+        try (BrowserContext hostContext = browsers.newContext(1200, 900);
+             BrowserContext firstContext = browsers.newContext(1200, 900);
+             BrowserContext lateContext = browsers.newContext(1200, 900)) {
+            Page host = hostContext.newPage();
+            Page patient = firstContext.newPage();
+            Page latecomer = lateContext.newPage();
+
+            // the facilitator opens the circle's room from their schedule
+            signIn(host, lead.email(), OpenRoom.PASSWORD);
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join")).click();
+            assertThat(host.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("In this session"))).isVisible(within(15));
+
+            // the first patient checks in and is admitted
+            checkIn(patient, first.email());
+            admit(host, firstName, patient);
+
+            // the facilitator starts a playlist: both pages play the same moment of the same track
+            host.locator("#exercise-picker").selectOption(new SelectOption().setLabel("Settling (playlist)"));
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start")).click();
+            List<Page> two = List.of(host, patient);
+            waitUntil(host, "both pages playing the track", () -> allPlaying(two), 20_000);
+            assertThat(patient.locator(".exercise h2")).hasText("Settling");
+
+            // a patient who joins late lands on the same moment
+            checkIn(latecomer, late.email());
+            admit(host, lateName, latecomer);
+            List<Page> all = List.of(host, patient, latecomer);
+            waitUntil(latecomer, "the late joiner playing the track", () -> allPlaying(all), 20_000);
+            List<Double> spreads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                double[] p = positions(all);
+                spreads.add(spread(p));
+                host.waitForTimeout(250); // samples a quarter second apart
+            }
+            spreads.sort(Double::compare);
+            System.out.printf("playback spread across 3 pages (ms): p50 %.1f, max %.1f, samples %s%n",
+                    spreads.get(spreads.size() / 2), spreads.get(spreads.size() - 1), spreads);
+            assertTrue(spreads.get(spreads.size() - 1) <= MAX_SPREAD_MS, "spread within 50 ms: " + spreads);
+            BrowserSupport.screenshot(latecomer, "circle-1-exercise");
+
+            // the three form a mesh: each page receives the two others
+            for (Page page : all) {
+                waitUntil(page, "media from both other participants", () -> receivingFrom(page, 2), 40_000);
+            }
+
+            // pause reaches everyone; next moves everyone to the next track, in step again
+            int before = stateVersion(host);
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause")).click();
+            for (Page page : all) {
+                waitUntil(page, "the pause", () -> stateVersion(page) == before + 1, 10_000);
+                assertEquals(false, page.evaluate("() => window.hearthRoom.player.state.playing"));
+            }
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Play")).click();
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
+            for (Page page : all) {
+                waitUntil(page, "the next track", () -> stateVersion(page) == before + 3, 10_000);
+                assertEquals(1, ((Number) page.evaluate("() => window.hearthRoom.player.state.step")).intValue());
+            }
+            waitUntil(host, "the next track playing everywhere", () -> allPlaying(all), 20_000);
+            double afterNext = spread(positions(all));
+            System.out.printf("playback spread after 'next' (ms): %.1f%n", afterNext);
+            assertTrue(afterNext <= MAX_SPREAD_MS, "in step after next: " + afterNext);
+            assertThat(latecomer.locator(".step-text")).not().isEmpty();
+            Locator script = latecomer.getByText("Read the whole script");
+            assertThat(script).isVisible();
+        }
+    }
+}
