@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  *   java bench/HearthBench.java cold-start [--runs 5] [--env K=V,K=V] [--jar gateway/target/hearth.jar]
  *   java bench/HearthBench.java login [--concurrency 8] [--seconds 20] [--max-requests 20000] [--jar ...]
  *   java bench/HearthBench.java booking [--concurrency 4] [--jar ...]
+ *   java bench/HearthBench.java rooms [--rooms 8] [--per-room 4] [--messages 20] [--idle-connections 500] [--jar ...]
  *
  * Common option: --max-minutes 10 (a watchdog ends the whole run, killing its nodes, after that).
  *
@@ -70,6 +71,10 @@ public class HearthBench {
                 case "cold-start" -> coldStart(jar, Integer.parseInt(options.getOrDefault("runs", "5")),
                         envOption(options.getOrDefault("env", "")));
                 case "booking" -> booking(jar, Integer.parseInt(options.getOrDefault("concurrency", "4")));
+                case "rooms" -> RoomsBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "8")),
+                        Integer.parseInt(options.getOrDefault("per-room", "4")),
+                        Integer.parseInt(options.getOrDefault("messages", "20")),
+                        Integer.parseInt(options.getOrDefault("idle-connections", "500")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -369,6 +374,281 @@ public class HearthBench {
         storm.shutdown();
         System.out.println("storm of 50 identical bookings: " + stormStatuses);
         stop(process);
+    }
+
+    // ---------------------------------------------------------------- live rooms
+
+    /**
+     * Live rooms under load on a two-node cluster (two processes on loopback): circles whose
+     * facilitator is connected to node 1 and whose patients are connected to node 2, so every event
+     * crosses the cluster. Measures chat fan-out, roster pushes, cross-node waiting-room alerts,
+     * heap per idle connection and the time to clear a killed node's people from the rosters.
+     */
+    static final class RoomsBench {
+
+        /** One WebSocket client; every text message is kept with the nanoTime it arrived. */
+        static final class Client implements java.net.http.WebSocket.Listener {
+            record Received(long atNanos, String text) {
+            }
+
+            final List<Received> received = new CopyOnWriteArrayList<>();
+            final StringBuilder partial = new StringBuilder();
+            java.net.http.WebSocket socket;
+            String personId;
+            int nextId;
+
+            static Client open(Api api, String token, String personId) throws Exception {
+                String url = field(api.call("POST", "/api/realtime/ticket", token, null), "\"url\":\"");
+                Client client = new Client();
+                client.personId = personId;
+                client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(URI.create(api.base().replace("http://", "ws://") + url), client).get(15, TimeUnit.SECONDS);
+                client.await(t -> t.contains("\"type\":\"welcome\""), 10_000);
+                return client;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    received.add(new Received(System.nanoTime(), partial.toString()));
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            /** Sends a request and waits for its reply; fails on an error reply. */
+            String request(String json) throws Exception {
+                String id = "b" + (++nextId);
+                int from = received.size();
+                socket.sendText(json.substring(0, json.length() - 1) + ",\"id\":\"" + id + "\"}", true).join();
+                Received reply = awaitFrom(from, t -> t.contains("\"id\":\"" + id + "\""), 15_000);
+                if (reply.text().contains("\"type\":\"error\"")) {
+                    throw new IllegalStateException(json + " → " + reply.text());
+                }
+                return reply.text();
+            }
+
+            Received await(java.util.function.Predicate<String> match, long timeoutMs) throws InterruptedException {
+                return awaitFrom(0, match, timeoutMs);
+            }
+
+            Received awaitFrom(int from, java.util.function.Predicate<String> match, long timeoutMs) throws InterruptedException {
+                long deadline = System.currentTimeMillis() + timeoutMs;
+                while (System.currentTimeMillis() < deadline) {
+                    for (int i = from; i < received.size(); i++) {
+                        if (match.test(received.get(i).text())) {
+                            return received.get(i);
+                        }
+                    }
+                    Thread.sleep(2); // polling the client's own inbox; bounded by the deadline
+                }
+                throw new IllegalStateException("timed out waiting on a socket of " + personId);
+            }
+        }
+
+        record Person(String id, String token) {
+        }
+
+        static Person newPerson(Api api, String admin, String json, String email) throws Exception {
+            String created = api.call("POST", "/api/people", admin, json);
+            String url = field(created, "\"url\":\"");
+            String ticket = url.substring(url.indexOf("#/set-password/") + "#/set-password/".length());
+            api.call("POST", "/api/auth/set-password", null, "{\"ticket\":\"" + ticket + "\",\"password\":\"a bench passphrase\"}");
+            return new Person(field(created.substring(created.indexOf("\"person\"")), "\"id\":\""), api.token(email, "a bench passphrase"));
+        }
+
+        static void run(Path jar, int rooms, int perRoom, int messages, int idleConnections) throws Exception {
+            Path dir1 = Files.createTempDirectory("hearth-bench-rooms-1-");
+            Path dir2 = Files.createTempDirectory("hearth-bench-rooms-2-");
+            TEMP_DIRS.add(dir1);
+            TEMP_DIRS.add(dir2);
+            int mongoPort = freePort();
+            int c1 = freePort();
+            int c2 = freePort();
+            String members = "127.0.0.1:" + c1 + ",127.0.0.1:" + c2;
+            int port1 = freePort();
+            int port2 = freePort();
+            Map<String, String> common = Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000", "HEARTH_CLUSTER_MEMBERS", members,
+                    "HEARTH_CLUSTER_NAME", "bench-" + c1, "HEARTH_JWT_ISSUER", "http://bench.local");
+            Map<String, String> env1 = new java.util.HashMap<>(common);
+            env1.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(mongoPort));
+            env1.put("HEARTH_CLUSTER_PORT", Integer.toString(c1));
+            Process node1 = launch(jar, dir1, port1, env1);
+            awaitReadyLine(node1, Duration.ofSeconds(120));
+            Map<String, String> env2 = new java.util.HashMap<>(common);
+            env2.put("MONGO_URI", "mongodb://127.0.0.1:" + mongoPort);
+            env2.put("HEARTH_CLUSTER_PORT", Integer.toString(c2));
+            env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir1.resolve("keys/jwt-private.pem").toString());
+            env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir1.resolve("keys/jwt-public.pem").toString());
+            env2.put("HEARTH_DEMO_SEED", "false");
+            Process node2 = launch(jar, dir2, port2, env2);
+            awaitReadyLine(node2, Duration.ofSeconds(120));
+            Api api1 = new Api("http://127.0.0.1:" + port1);
+            Api api2 = new Api("http://127.0.0.1:" + port2);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!api1.call("GET", "/health/ready", null, null).contains("\"members\":2")) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the two nodes did not form a cluster");
+                }
+                Thread.sleep(200); // waiting for the cluster, bounded
+            }
+            String admin = api1.token("admin@demo.hearth", "hearth-demo");
+            int offset = Math.max(-12, Math.min(14, 12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()));
+            String zone = offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+            StringBuilder everyDay = new StringBuilder();
+            for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
+                everyDay.append(everyDay.length() == 0 ? "" : ",").append("{\"day\":\"").append(d).append("\",\"start\":\"00:00\",\"end\":\"23:55\"}");
+            }
+            Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 1) * 300);
+
+            // set-up: per room one facilitator (node 1) and perRoom-1 patients (node 2), patients waiting
+            System.out.printf("setting up %d circles of %d on two nodes…%n", rooms, perRoom);
+            List<List<Client>> patientsByRoom = new ArrayList<>();
+            List<Client> hosts = new ArrayList<>();
+            List<String> roomIds = new ArrayList<>();
+            List<Long> propagation = new ArrayList<>();
+            long run = System.nanoTime() % 100000;
+            for (int r = 0; r < rooms; r++) {
+                String temail = "bench.facilitator." + run + "." + r + "@example.org";
+                Person therapist = newPerson(api1, admin, "{\"role\":\"therapist\",\"displayName\":\"Facilitator " + r
+                        + "\",\"email\":\"" + temail + "\"}", temail);
+                api1.call("PUT", "/api/therapists/" + therapist.id() + "/availability", admin, "{\"timeZone\":\"" + zone
+                        + "\",\"weekly\":[" + everyDay + "],\"minimumNoticeHours\":0,\"horizonDays\":30}");
+                String circle = api1.call("POST", "/api/appointments", admin, "{\"type\":\"circle\",\"therapistIds\":[\""
+                        + therapist.id() + "\"],\"capacity\":" + Math.max(2, perRoom) + ",\"start\":\"" + start + "\"}");
+                String circleId = field(circle, "\"id\":\"");
+                roomIds.add(field(circle, "\"roomId\":\""));
+                Client host = Client.open(api1, therapist.token(), therapist.id());
+                host.request("{\"type\":\"room.join\",\"joinTicket\":\"" + field(api1.call("POST", "/api/appointments/" + circleId
+                        + "/join-ticket", therapist.token(), null), "\"ticket\":\"") + "\"}");
+                host.request("{\"type\":\"lobby.watch\",\"scope\":\"mine\"}");
+                hosts.add(host);
+                List<Client> patients = new ArrayList<>();
+                for (int p = 1; p < perRoom; p++) {
+                    String pemail = "bench.patient." + run + "." + r + "." + p + "@example.org";
+                    Person patient = newPerson(api1, admin, "{\"role\":\"patient\",\"displayName\":\"Patient " + r + "." + p
+                            + "\",\"email\":\"" + pemail + "\"}", pemail);
+                    api1.call("POST", "/api/appointments/" + circleId + "/seats", admin, "{\"patientId\":\"" + patient.id() + "\"}");
+                    Client c = Client.open(api2, patient.token(), patient.id());
+                    c.request("{\"type\":\"room.join\",\"joinTicket\":\"" + field(api2.call("POST", "/api/appointments/" + circleId
+                            + "/join-ticket", patient.token(), null), "\"ticket\":\"") + "\"}");
+                    int from = host.received.size();
+                    long sent = System.nanoTime();
+                    c.request("{\"type\":\"gate.submit\",\"roomId\":\"" + roomIds.get(r) + "\",\"address\":\"Bench Street 1\","
+                            + "\"emergencyContact\":{\"name\":\"Bench Contact\",\"phone\":\"+1 555 0100\"},\"privateAndNotDriving\":true}");
+                    String pid = patient.id();
+                    Client.Received seen = host.awaitFrom(from, t -> t.contains("\"lobby.snapshot\"") && waitingIn(t, pid), 15_000);
+                    propagation.add((seen.atNanos() - sent) / 1000);
+                    host.request("{\"type\":\"host.admit\",\"roomId\":\"" + roomIds.get(r) + "\",\"personId\":\"" + pid + "\"}");
+                    c.await(t -> t.contains("\"room.admitted\""), 15_000);
+                    patients.add(c);
+                }
+                patientsByRoom.add(patients);
+            }
+            report("cross-node waiting-room alert (gate on node 2 → lobby on node 1)", propagation);
+
+            // chat fan-out: every facilitator sends, every patient (other node) receives
+            List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
+            for (int m = 0; m < messages; m++) {
+                for (int r = 0; r < rooms; r++) {
+                    long sent = System.nanoTime();
+                    String marker = "m" + m + "r" + r + "t" + sent;
+                    hosts.get(r).request("{\"type\":\"chat.send\",\"roomId\":\"" + roomIds.get(r) + "\",\"text\":\"" + marker + "\"}");
+                    for (Client c : patientsByRoom.get(r)) {
+                        fanOut.add((c.await(t -> t.contains(marker), 15_000).atNanos() - sent) / 1000);
+                    }
+                }
+                Thread.sleep(20); // spacing between rounds, bounded by --messages
+            }
+            report("chat fan-out across nodes (send on node 1 → receipt on node 2)", fanOut);
+
+            // roster push: a patient mutes; the others (and the facilitator) see it in their roster
+            List<Long> rosterPush = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                Client muting = patientsByRoom.get(r).get(0);
+                List<Client> others = new ArrayList<>(patientsByRoom.get(r).subList(1, patientsByRoom.get(r).size()));
+                others.add(hosts.get(r));
+                List<Integer> marks = others.stream().map(c -> c.received.size()).toList();
+                long sent = System.nanoTime();
+                muting.request("{\"type\":\"media.state\",\"roomId\":\"" + roomIds.get(r) + "\",\"media\":{\"audio\":false,\"video\":true}}");
+                for (int i = 0; i < others.size(); i++) {
+                    Client.Received roster = others.get(i).awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"")
+                            && muted(t, muting.personId), 15_000);
+                    rosterPush.add((roster.atNanos() - sent) / 1000);
+                }
+            }
+            report("roster push after a change (media state), all members", rosterPush);
+
+            // idle connections on node 1: heap and memory per connection
+            long heapBefore = heapUsedBytes(node1.pid());
+            long rssBefore = rssKib(node1.pid());
+            List<Client> idle = new ArrayList<>();
+            for (int i = 0; i < idleConnections; i++) {
+                idle.add(Client.open(api1, admin, "admin"));
+            }
+            Thread.sleep(3000); // a few ping rounds, so the per-connection state is all there
+            long heapAfter = heapUsedBytes(node1.pid());
+            long rssAfter = rssKib(node1.pid());
+            System.out.printf("| idle connections on node 1 | %d | heap %.1f KiB per connection (%.1f MiB → %.1f MiB after GC) | RSS +%.1f MiB |%n",
+                    idleConnections, (heapAfter - heapBefore) / 1024.0 / idleConnections, heapBefore / 1048576.0, heapAfter / 1048576.0,
+                    (rssAfter - rssBefore) / 1024.0);
+            for (Client c : idle) {
+                c.socket.abort();
+            }
+
+            // node 2 dies (SIGKILL): how long until node 1's rosters no longer list its people
+            List<Integer> marks = hosts.stream().map(c -> c.received.size()).toList();
+            long killed = System.nanoTime();
+            node2.destroyForcibly();
+            List<Long> cleanup = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                int room = r;
+                Client.Received clean = hosts.get(r).awaitFrom(marks.get(r), t -> t.contains("\"room.roster\"")
+                        && patientsByRoom.get(room).stream().noneMatch(p -> t.contains(p.personId)), 30_000);
+                cleanup.add((clean.atNanos() - killed) / 1000);
+            }
+            report("dead node's participants cleared from node 1's rosters (after SIGKILL)", cleanup);
+            stop(node1);
+        }
+
+        static boolean waitingIn(String snapshot, String personId) {
+            int at = snapshot.indexOf("\"personId\":\"" + personId + "\"");
+            return at >= 0 && snapshot.indexOf("\"presence\":\"waiting\"", at) > at
+                    && (snapshot.indexOf("\"personId\"", at + 1) < 0 || snapshot.indexOf("\"presence\":\"waiting\"", at) < snapshot.indexOf("\"personId\"", at + 1));
+        }
+
+        static boolean muted(String roster, String personId) {
+            int at = roster.indexOf("\"personId\":\"" + personId + "\"");
+            if (at < 0) {
+                return false;
+            }
+            int next = roster.indexOf("\"personId\"", at + 1);
+            int audio = roster.indexOf("\"audio\":false", at);
+            return audio > at && (next < 0 || audio < next);
+        }
+
+        static void report(String what, List<Long> micros) {
+            List<Long> sorted = new ArrayList<>(micros);
+            Collections.sort(sorted);
+            System.out.printf("| %s | n=%d | p50 %.1f ms | p99 %.1f ms | max %.1f ms |%n", what, sorted.size(),
+                    percentile(sorted, 50) / 1000.0, percentile(sorted, 99) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+        }
+
+        /** Used heap after a full GC, from jcmd (the JDK's own tool, next to this java). */
+        static long heapUsedBytes(long pid) throws Exception {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+            Process info = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            info.waitFor(60, TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("no heap figure in: " + out);
+            }
+            return Long.parseLong(m.group(1)) * 1024;
+        }
     }
 
     /** A tiny JSON-over-HTTP client for the harness (no JSON library: the JDK only). */
