@@ -9,12 +9,13 @@ import { patientView } from './views/patient.js';
 import { calendarView } from './views/calendar.js';
 import { roomView } from './views/room.js';
 import { lobbyView } from './views/lobby.js';
+import { availabilityView } from './views/availability.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
-  admin: [['#/admin/calendar', 'Calendar'], ['#/lobby', 'Waiting room'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
-  therapist: [['#/therapist', 'Your patients'], ['#/lobby', 'Clinic waiting room']],
+  admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
+  therapist: [['#/therapist', 'Your patients'], ['#/availability', 'Your hours'], ['#/lobby', 'Clinic waiting room']],
   patient: [['#/patient', 'Your profile']],
 };
 const ROUTES = [
@@ -23,6 +24,8 @@ const ROUTES = [
   { pattern: /^#\/admin\/calendar$/, role: 'admin', view: calendarView, title: 'Calendar' },
   { pattern: /^#\/room\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/, role: '*', view: roomView, title: 'Your session' },
   { pattern: /^#\/lobby$/, role: 'admin', view: lobbyView, title: 'Waiting room' },
+  { pattern: /^#\/availability$/, role: 'admin', view: availabilityView, title: 'Availability' },
+  { pattern: /^#\/availability$/, role: 'therapist', view: availabilityView, title: 'Your hours' },
   { pattern: /^#\/lobby$/, role: 'therapist', view: lobbyView, title: 'Waiting room' },
   { pattern: /^#\/therapist$/, role: 'therapist', view: therapistView, title: 'Your patients' },
   { pattern: /^#\/patient$/, role: 'patient', view: patientView, title: 'Your profile' },

@@ -142,4 +142,39 @@ class BookingBrowserTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("the admin edits a therapist's hours: a bad time zone is refused at its field, a good edit is saved")
+    void editAvailability() {
+        try (BrowserContext context = browsers.newContext(1280, 900)) {
+            Page admin = context.newPage();
+            admin.navigate(node.baseUrl() + "/#/login");
+            admin.getByLabel("Email").fill("admin@demo.hearth");
+            admin.getByLabel("Password").fill("hearth-demo");
+            admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Availability")).click();
+            admin.getByLabel("Therapist", exact()).selectOption(new SelectOption().setLabel("Dr. Sam Rivera"));
+            assertThat(admin.locator("ul[aria-label='Weekly hours'] li")).not().hasCount(0);
+
+            // a Saturday morning is added, in a zone that does not exist
+            admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add hours")).click();
+            Locator added = admin.locator("ul[aria-label='Weekly hours'] li").last();
+            added.locator("select[name=day]").selectOption("SATURDAY");
+            added.locator("input[name=start]").fill("10:00");
+            added.locator("input[name=end]").fill("12:00");
+            admin.getByLabel("Time zone (IANA, e.g. America/New_York)").fill("Mars/Olympus_Mons");
+            admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save availability")).click();
+            assertThat(admin.getByRole(AriaRole.ALERT).getByText("Unknown time zone", new Locator.GetByTextOptions().setExact(true))).isVisible();
+            assertThat(admin.getByLabel("Time zone (IANA, e.g. America/New_York)")).hasAttribute("aria-invalid", "true");
+
+            // then fixed and saved; reopening shows the Saturday hours
+            admin.getByLabel("Time zone (IANA, e.g. America/New_York)").fill("Europe/Berlin");
+            admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save availability")).click();
+            assertThat(admin.getByText("Availability saved.", new Page.GetByTextOptions().setExact(false))).isVisible();
+            admin.reload();
+            admin.getByLabel("Therapist", exact()).selectOption(new SelectOption().setLabel("Dr. Sam Rivera"));
+            assertThat(admin.locator("ul[aria-label='Weekly hours'] select[name=day] option[value=SATURDAY]:checked")).hasCount(1);
+            BrowserSupport.screenshot(admin, "admin-availability");
+        }
+    }
 }

@@ -126,7 +126,7 @@ class CircleBrowserTest {
     }
 
     @Test
-    @DisplayName("three pages see each other; a playlist plays at the same moment everywhere, also for a late joiner; pause and next reach all")
+    @DisplayName("three pages see each other; a playlist plays at the same moment everywhere, also for a late joiner; pause, next and seek reach all")
     void meshAndExerciseInSync() {
         ApiClient api = new ApiClient(node.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
@@ -196,9 +196,16 @@ class CircleBrowserTest {
                 assertEquals(1, ((Number) page.evaluate("() => window.hearthRoom.player.state.step")).intValue());
             }
             waitUntil(host, "the next track playing everywhere", () -> allPlaying(all), 20_000);
+            host.waitForTimeout(1500); // let the track run a little, so that seeking back has somewhere to go
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Back 15 s")).click();
+            for (Page page : all) {
+                waitUntil(page, "the seek", () -> stateVersion(page) == before + 4, 10_000);
+                assertEquals(0, ((Number) page.evaluate("() => window.hearthRoom.player.state.positionMs")).intValue());
+            }
+            waitUntil(host, "playing again after the seek", () -> allPlaying(all), 20_000);
             double afterNext = spread(positions(all));
-            System.out.printf("playback spread after 'next' (ms): %.1f%n", afterNext);
-            assertTrue(afterNext <= MAX_SPREAD_MS, "in step after next: " + afterNext);
+            System.out.printf("playback spread after 'next' and a seek (ms): %.1f%n", afterNext);
+            assertTrue(afterNext <= MAX_SPREAD_MS, "in step after next and seek: " + afterNext);
             assertThat(latecomer.locator(".step-text")).not().isEmpty();
             Locator script = latecomer.getByText("Read the whole script");
             assertThat(script).isVisible();

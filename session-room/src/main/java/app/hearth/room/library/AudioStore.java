@@ -97,15 +97,23 @@ public final class AudioStore {
      * one win, and the other reads what the winner stored.
      */
     private AudioFile renderStarter(String id) {
-        byte[] wav = starter.render(id).orElseThrow(() -> LibraryProblems.AUDIO_NOT_FOUND.exception(null));
-        try {
-            return put(id, STARTER, AudioFormat.WAV, starter.title(id).orElse(id), wav);
-        } catch (RuntimeException raced) {
+        // One render at a time on this node, and a second look once inside: a room's pages all ask
+        // for the same track at the same moment, and only the first should make it.
+        synchronized (starter) {
             GridFSFile stored = bucket.find(Filters.eq("_id", new BsonString(id))).first();
-            if (stored == null) {
-                throw raced;
+            if (stored != null) {
+                return describe(stored);
             }
-            return describe(stored);
+            byte[] wav = starter.render(id).orElseThrow(() -> LibraryProblems.AUDIO_NOT_FOUND.exception(null));
+            try {
+                return put(id, STARTER, AudioFormat.WAV, starter.title(id).orElse(id), wav);
+            } catch (RuntimeException raced) {
+                stored = bucket.find(Filters.eq("_id", new BsonString(id))).first();
+                if (stored == null) {
+                    throw raced;
+                }
+                return describe(stored);
+            }
         }
     }
 
