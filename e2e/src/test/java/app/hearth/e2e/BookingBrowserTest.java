@@ -177,4 +177,27 @@ class BookingBrowserTest {
             BrowserSupport.screenshot(admin, "admin-availability");
         }
     }
+
+    @Test
+    @DisplayName("when the clinic lets patients book, a patient books a preparation from their therapist's open times")
+    void patientBooksFromOpenTimes() {
+        app.hearth.gateway.testing.ApiClient api = new app.hearth.gateway.testing.ApiClient(node.baseUrl());
+        String adminToken = api.accessToken("admin@demo.hearth", "hearth-demo");
+        io.vertx.core.json.JsonObject policy = api.get("/api/booking-policy", adminToken).json();
+        api.put("/api/booking-policy", adminToken, policy.copy().put("patientsMayBook", true));
+        try (BrowserContext context = browsers.newContext(420, 900)) {
+            Page patient = context.newPage();
+            patient.navigate(node.baseUrl() + "/#/login");
+            patient.getByLabel("Email").fill("patient2@demo.hearth");
+            patient.getByLabel("Password").fill("hearth-demo");
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            Locator first = patient.locator("section[aria-labelledby=request-title] button.slot").first();
+            assertThat(first).isVisible();
+            first.click();
+            assertThat(patient.getByText("Booked:", new Page.GetByTextOptions().setExact(false))).isVisible();
+            BrowserSupport.screenshot(patient, "patient-books-phone");
+        } finally {
+            api.put("/api/booking-policy", adminToken, policy);
+        }
+    }
 }

@@ -1,16 +1,19 @@
 import { api } from '../api.js';
 import { h, problemAlert, render, viewerZone } from '../dom.js';
 import { scheduleSection } from './schedule.js';
+import { requestSection } from './request.js';
 
 export async function patientView(main, person) {
   try {
     const me = await api('GET', '/api/me');
     const upcoming = await scheduleSection(main, person);
+    const request = await requestSection(me);
     const contact = me.emergencyContact;
     render(main,
       h('h1', {}, 'Your profile'),
       h('p', { class: 'lead' }, `Hello, ${me.displayName}. It’s good to have you here. This is what your care team has on file for you.`),
       upcoming,
+      request,
       h('section', { class: 'card', 'aria-labelledby': 'profile-details-title' },
         h('h2', { id: 'profile-details-title', class: 'card-title' }, 'Your details'),
         h('dl', { class: 'profile' },
