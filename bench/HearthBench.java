@@ -47,6 +47,8 @@ public class HearthBench {
 
     static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
     static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
+    /** Set once main is done; the shutdown hook says so when it runs before (a signal, the watchdog). */
+    static volatile boolean finished;
     static final String[] ACCOUNTS = {"admin@demo.hearth", "therapist@demo.hearth", "therapist2@demo.hearth",
             "patient1@demo.hearth", "patient2@demo.hearth", "patient3@demo.hearth", "patient4@demo.hearth"};
     static final String READY_LINE = "Hearth is ready at ";
@@ -88,6 +90,7 @@ public class HearthBench {
             e.printStackTrace();
             exit = 1;
         } finally {
+            finished = true;
             cleanUp();
         }
         System.exit(exit); // also ends the HTTP clients' and drainers' threads
@@ -390,6 +393,8 @@ public class HearthBench {
     static final class RoomsBench {
 
         static final long WAIT_MS = 15_000;
+        /** Node 2's fixed heap (MiB) for the idle-connection figures. */
+        static final int NODE2_HEAP_MIB = 512;
 
         /** One WebSocket client; every text message is kept with the nanoTime it arrived. */
         static final class Client implements java.net.http.WebSocket.Listener {
@@ -562,6 +567,9 @@ public class HearthBench {
             env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir1.resolve("keys/jwt-private.pem").toString());
             env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir1.resolve("keys/jwt-public.pem").toString());
             env2.put("HEARTH_DEMO_SEED", "false");
+            // Node 2 holds the idle sockets: its store is node 1's, so its heap is connections only; a
+            // fixed, pre-touched heap keeps G1's resizing out of its RSS, so RSS growth is memory outside the heap.
+            env2.put("JAVA_TOOL_OPTIONS", "-Xms" + NODE2_HEAP_MIB + "m -Xmx" + NODE2_HEAP_MIB + "m -XX:+AlwaysPreTouch");
             Process node2 = launch(jar, dir2, port2, env2);
             awaitReadyLine(node2, Duration.ofSeconds(120));
             Api api1 = new Api("http://127.0.0.1:" + port1);
@@ -577,7 +585,8 @@ public class HearthBench {
             List<Room> circles = setUp(api1, api2, admin, rooms, perRoom, alerts);
             System.out.printf("set-up took %.0f s%n", (System.nanoTime() - setupStarted) / 1e9);
 
-            Split fanOut = chat(circles, messages);
+            Split alone = chat(circles, messages, false);
+            Split fanOut = chat(circles, messages, true);
             Split media = new Split();
             Split dropped = new Split();
             Split back = new Split();
@@ -586,7 +595,7 @@ public class HearthBench {
 
             long n1 = circles.stream().flatMap(r -> r.members().stream()).filter(c -> c.node == 1).count();
             long n2 = circles.stream().flatMap(r -> r.members().stream()).filter(c -> c.node == 2).count();
-            String idleRow = idle(api1, admin, node1.pid(), idleConnections, n1);
+            String idleRow = idle(api2, admin, node2.pid(), idleConnections, n2);
 
             Split seenReconnecting = new Split();
             Split cleared = new Split();
@@ -601,9 +610,12 @@ public class HearthBench {
             System.out.println();
             System.out.println("| measurement | n | p50 | p99 | max |");
             System.out.println("|---|---|---|---|---|");
-            row("chat fan-out, all deliveries (send → each other member's receipt)", fanOut.all());
-            row("chat fan-out, sender and receiver on different nodes", fanOut.cross());
-            row("chat fan-out, sender and receiver on the same node", fanOut.same());
+            row("chat fan-out, one circle at a time (send → each other member's receipt)", alone.all());
+            row("… sender and receiver on different nodes", alone.cross());
+            row("… sender and receiver on the same node", alone.same());
+            row("chat fan-out, all " + rooms + " circles sending at once", fanOut.all());
+            row("… sender and receiver on different nodes", fanOut.cross());
+            row("… sender and receiver on the same node", fanOut.same());
             row("roster push after a media-state change, every other member", media.all());
             row("roster push after a socket drops (→ reconnecting), every other member", dropped.all());
             row("roster push after a rejoin within the grace (→ in-room), every other member", back.all());
@@ -613,8 +625,8 @@ public class HearthBench {
             row("node 2 killed (SIGKILL) → node 1's rosters show its people reconnecting", seenReconnecting.all());
             row("node 2 killed (SIGKILL) → node 1's rosters no longer list its people", cleared.all());
             System.out.println();
-            System.out.println("| idle connections | connections on node 1 | heap per connection (after full GC, jcmd) "
-                    + "| RSS growth | heap after closing them |");
+            System.out.println("| idle connections | connections on node 2 | heap per connection (after full GC, jcmd) "
+                    + "| RSS per connection | heap after closing them (vs before) |");
             System.out.println("|---|---|---|---|---|");
             System.out.println(idleRow);
             System.out.println();
@@ -640,15 +652,33 @@ public class HearthBench {
             for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
                 everyDay.append(everyDay.length() == 0 ? "" : ",").append("{\"day\":\"").append(d).append("\",\"start\":\"00:00\",\"end\":\"23:55\"}");
             }
-            Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 1) * 300);
+            // the people first, three at a time (each costs two Argon2id hashes: set-password and sign-in)
             long run = System.nanoTime() % 100000;
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            List<java.util.concurrent.Future<Person>> people = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                for (int p = 0; p < perRoom; p++) {
+                    String role = p == 0 ? "therapist" : "patient";
+                    String name = (p == 0 ? "Facilitator " + r : "Patient " + r + "." + p);
+                    String email = "bench." + role + "." + run + "." + r + "." + p + "@example.org";
+                    people.add(pool.submit(() -> newPerson(api1, admin, "{\"role\":\"" + role + "\",\"displayName\":\"" + name
+                            + "\",\"email\":\"" + email + "\"}", email)));
+                }
+            }
+            pool.shutdown();
+            List<Person> persons = new ArrayList<>();
+            for (var f : people) {
+                persons.add(f.get(120, TimeUnit.SECONDS));
+            }
+            System.out.printf("%d people made%n", persons.size());
             List<Room> circles = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
-                String temail = "bench.facilitator." + run + "." + r + "@example.org";
-                Person therapist = newPerson(api1, admin, "{\"role\":\"therapist\",\"displayName\":\"Facilitator " + r
-                        + "\",\"email\":\"" + temail + "\"}", temail);
+                Person therapist = persons.get(r * perRoom);
                 api1.call("PUT", "/api/therapists/" + therapist.id() + "/availability", admin, "{\"timeZone\":\"" + zone
                         + "\",\"weekly\":[" + everyDay + "],\"minimumNoticeHours\":0,\"horizonDays\":30}");
+                // the next 5-minute mark at least a minute ahead (set-up may outlast one mark): its room is open now
+                Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 1) * 300);
+                start = start.isBefore(Instant.now().plusSeconds(60)) ? start.plusSeconds(300) : start;
                 String circle = api1.call("POST", "/api/appointments", admin, "{\"type\":\"circle\",\"therapistIds\":[\""
                         + therapist.id() + "\"],\"capacity\":" + Math.max(2, perRoom - 1) + ",\"start\":\"" + start + "\"}");
                 Client host = Client.open(api1, HttpClient.newHttpClient(), therapist.token(), therapist.id(), 1);
@@ -658,9 +688,7 @@ public class HearthBench {
                 for (int p = 1; p < perRoom; p++) {
                     int node = p % 2 == 1 ? 2 : 1;
                     Api api = node == 1 ? api1 : api2;
-                    String pemail = "bench.patient." + run + "." + r + "." + p + "@example.org";
-                    Person patient = newPerson(api1, admin, "{\"role\":\"patient\",\"displayName\":\"Patient " + r + "." + p
-                            + "\",\"email\":\"" + pemail + "\"}", pemail);
+                    Person patient = persons.get(r * perRoom + p);
                     api1.call("POST", "/api/appointments/" + room.appointmentId + "/seats", admin, "{\"patientId\":\"" + patient.id() + "\"}");
                     Client c = Client.open(api, HttpClient.newHttpClient(), patient.token(), patient.id(), node);
                     join(api, c, room);
@@ -701,20 +729,21 @@ public class HearthBench {
 
         /**
          * Chat rounds: in every round each circle has one sender (the members take turns, so both
-         * nodes send), all circles send at once, then every receipt is awaited.
+         * nodes send). With {@code together}, all circles send at once and then every receipt is
+         * awaited; otherwise one circle sends and its receipts are awaited before the next one sends.
          */
-        static Split chat(List<Room> circles, int messages) throws Exception {
+        static Split chat(List<Room> circles, int messages, boolean together) throws Exception {
             Split fanOut = new Split();
             for (int m = 0; m < messages; m++) {
                 List<Runnable> checks = new ArrayList<>();
                 for (Room room : circles) {
                     List<Client> members = room.members();
                     Client sender = members.get(m % members.size());
-                    String marker = "bench chat " + m + " in " + room.roomId;
+                    String marker = "bench chat " + m + (together ? " together" : " alone") + " in " + room.roomId;
                     List<Client> recipients = members.stream().filter(c -> c != sender).toList();
                     List<Integer> marks = recipients.stream().map(c -> c.received.size()).toList();
                     int replyFrom = sender.received.size();
-                    String id = "chat-" + m;
+                    String id = "chat-" + m + (together ? "t" : "a");
                     long sent = System.nanoTime();
                     sender.socket.sendText("{\"type\":\"chat.send\",\"id\":\"" + id + "\",\"roomId\":\"" + room.roomId
                             + "\",\"text\":\"" + marker + "\"}", true).join();
@@ -733,6 +762,9 @@ public class HearthBench {
                             throw new IllegalStateException(e);
                         }
                     });
+                    if (!together) {
+                        checks.remove(0).run();
+                    }
                 }
                 checks.forEach(Runnable::run);
                 Thread.sleep(50); // spacing between rounds (each socket sends at most once a round), bounded by --messages
@@ -800,11 +832,11 @@ public class HearthBench {
         }
 
         /**
-         * Opens idle sockets on node 1 (the admin's, one realtime ticket each, over one shared HTTP
-         * client) and reads node 1's used heap after a full GC before, with them open, and after
+         * Opens idle sockets on node 2 (the admin's, one realtime ticket each, over one shared HTTP
+         * client) and reads node 2's used heap after a full GC before, with them open, and after
          * closing them. A socket counts as held when the server has pinged it and not closed it.
          */
-        static String idle(Api api1, String admin, long pid, int count, long roomSockets) throws Exception {
+        static String idle(Api api, String admin, long pid, int count, long roomSockets) throws Exception {
             if (count == 0) {
                 return "| 0 | – | – | – | – |";
             }
@@ -814,7 +846,7 @@ public class HearthBench {
             List<Client> idle = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 120_000;
             for (int i = 0; i < count && System.currentTimeMillis() < deadline; i++) {
-                idle.add(Client.open(api1, shared, admin, "admin", 1));
+                idle.add(Client.open(api, shared, admin, "admin", 2));
             }
             Thread.sleep(5000); // two ping rounds at least, so every socket has been pinged and answered
             long held = idle.stream().filter(c -> c.closedWith == null && c.pings.get() > 0).count();
@@ -831,8 +863,9 @@ public class HearthBench {
             System.out.printf("idle: opened %d of %d, %d held (pinged, open); heap %.1f → %.1f → %.1f MiB; RSS %.1f → %.1f MiB%n",
                     idle.size(), count, held, heapBefore / 1048576.0, heapAfter / 1048576.0, heapClosed / 1048576.0,
                     rssBefore / 1024.0, rssAfter / 1024.0);
-            return String.format("| %,d on node 1 (%d held) | %,d | %.1f KiB | %+.1f MiB | %+.1f MiB vs before |", idle.size(), held,
-                    held + roomSockets, (heapAfter - heapBefore) / 1024.0 / Math.max(1, held), (rssAfter - rssBefore) / 1024.0,
+            return String.format("| %,d on node 2 (%,d held) | %,d | %.1f KiB | %.1f KiB (%+.1f MiB in all) | %+.1f MiB |", idle.size(),
+                    held, held + roomSockets, (heapAfter - heapBefore) / 1024.0 / Math.max(1, held),
+                    (rssAfter - rssBefore) / (double) Math.max(1, held), (rssAfter - rssBefore) / 1024.0,
                     (heapClosed - heapBefore) / 1048576.0);
         }
 
@@ -1121,6 +1154,9 @@ public class HearthBench {
 
     /** Kills every node still running and deletes every temporary directory; safe to call twice. */
     static synchronized void cleanUp() {
+        if (!finished) {
+            System.err.println("hearth-bench: ended before the run finished (signal, watchdog or failure): stopping its nodes");
+        }
         for (Process p : CHILDREN) {
             p.destroy();
         }
