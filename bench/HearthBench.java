@@ -77,7 +77,8 @@ public class HearthBench {
                 case "rooms" -> RoomsBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "8")),
                         Integer.parseInt(options.getOrDefault("per-room", "4")),
                         Integer.parseInt(options.getOrDefault("messages", "20")),
-                        Integer.parseInt(options.getOrDefault("idle-connections", "500")));
+                        Integer.parseInt(options.getOrDefault("idle-connections", "500")),
+                        envOption(options.getOrDefault("env", "")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -536,7 +537,8 @@ public class HearthBench {
             return new Person(field(created.substring(created.indexOf("\"person\"")), "\"id\":\""), api.token(email, "a bench passphrase"));
         }
 
-        static void run(Path jar, int rooms, int perRoom, int messages, int idleConnections) throws Exception {
+        static void run(Path jar, int rooms, int perRoom, int messages, int idleConnections, Map<String, String> extraEnv)
+                throws Exception {
             if (rooms < 1 || rooms > 100 || perRoom < 2 || perRoom > 51 || messages < 1 || messages > 1000
                     || idleConnections < 0 || idleConnections > 10_000) {
                 throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 100, 2 ≤ --per-room ≤ 51 (a circle seats 50), "
@@ -556,6 +558,8 @@ public class HearthBench {
             int port2 = freePort();
             Map<String, String> common = Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000", "HEARTH_CLUSTER_MEMBERS", members,
                     "HEARTH_CLUSTER_NAME", "bench-" + c1, "HEARTH_JWT_ISSUER", "http://bench.local");
+            common = new java.util.HashMap<>(common);
+            common.putAll(extraEnv);
             Map<String, String> env1 = new java.util.HashMap<>(common);
             env1.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(mongoPort));
             env1.put("HEARTH_CLUSTER_PORT", Integer.toString(c1));
@@ -569,7 +573,8 @@ public class HearthBench {
             env2.put("HEARTH_DEMO_SEED", "false");
             // Node 2 holds the idle sockets: its store is node 1's, so its heap is connections only; a
             // fixed, pre-touched heap keeps G1's resizing out of its RSS, so RSS growth is memory outside the heap.
-            env2.put("JAVA_TOOL_OPTIONS", "-Xms" + NODE2_HEAP_MIB + "m -Xmx" + NODE2_HEAP_MIB + "m -XX:+AlwaysPreTouch");
+            env2.put("JAVA_TOOL_OPTIONS", ("-Xms" + NODE2_HEAP_MIB + "m -Xmx" + NODE2_HEAP_MIB + "m -XX:+AlwaysPreTouch "
+                    + extraEnv.getOrDefault("JAVA_TOOL_OPTIONS", "")).strip());
             Process node2 = launch(jar, dir2, port2, env2);
             awaitReadyLine(node2, Duration.ofSeconds(120));
             Api api1 = new Api("http://127.0.0.1:" + port1);
@@ -766,7 +771,15 @@ public class HearthBench {
                         checks.remove(0).run();
                     }
                 }
+                int sameFrom = fanOut.same().size();
+                int crossFrom = fanOut.cross().size();
                 checks.forEach(Runnable::run);
+                long slowest = Math.max(fanOut.same().subList(sameFrom, fanOut.same().size()).stream().mapToLong(x -> x).max().orElse(0),
+                        fanOut.cross().subList(crossFrom, fanOut.cross().size()).stream().mapToLong(x -> x).max().orElse(0));
+                if (slowest > 200_000) {
+                    System.out.printf("  chat round %d (%s) at %s: slowest delivery %s%n", m, together ? "all at once" : "alone",
+                            java.time.LocalTime.now(), ms(slowest));
+                }
                 Thread.sleep(50); // spacing between rounds (each socket sends at most once a round), bounded by --messages
             }
             return fanOut;
