@@ -33,7 +33,7 @@ public final class StarterLibrary {
 
     public static final String RESOURCE = "/starter-library/library.json";
     /** The keys of a step or track that name an audio id. */
-    public static final List<String> AUDIO_KEYS = List.of("audioId", "cueAudioId", "backgroundAudioId");
+    private static final List<String> AUDIO_KEYS = List.of("audioId", "cueAudioId", "backgroundAudioId");
 
     private final List<JsonObject> items;
     private final Map<String, AmbientSynth.Recipe> recipes;
