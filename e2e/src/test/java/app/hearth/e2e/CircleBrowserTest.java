@@ -180,7 +180,7 @@ class CircleBrowserTest {
             // the three form a mesh: each page receives the two others
             for (Page page : all) {
                 try {
-                    waitUntil(page, "media from both other participants", () -> receivingFrom(page, 2), 40_000);
+                    waitUntil(page, "media from both other participants", () -> receivingFrom(page, 2), 60_000);
                 } catch (AssertionError e) {
                     Object state = page.evaluate("async () => { const m = window.hearthRoom.mesh; const s = await m.stats();"
                             + " return JSON.stringify([...m.peers].map(([id, p]) => [id, p.pc.connectionState, p.pc.signalingState,"

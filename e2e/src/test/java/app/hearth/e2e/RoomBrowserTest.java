@@ -140,8 +140,8 @@ class RoomBrowserTest {
             }
 
             // their media flows peer to peer: each page's inbound audio and video byte counters grow
-            waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 30_000);
-            waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 30_000);
+            waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 60_000);
+            waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 60_000);
             BrowserSupport.screenshot(therapist, "room-3-in-session");
 
             // muting shows in the other page's roster

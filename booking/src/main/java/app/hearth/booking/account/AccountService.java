@@ -88,8 +88,8 @@ public final class AccountService {
         }));
     }
 
-    /** Spends the presented refresh token and hands out the next one. */
-    public Future<SignedIn> refresh(String refreshToken) {
+    /** Spends the presented refresh token and hands out the next one (with the person's record: audited). */
+    public Future<SignedIn> refresh(String refreshToken, String sourceAddress) {
         return store.run(() -> {
             Instant now = clock.instant();
             RefreshTokens.Grant grant = refreshTokens.spend(refreshToken, now)
@@ -99,7 +99,7 @@ public final class AccountService {
                     .orElseThrow(() -> AccountProblems.REFRESH_TOKEN_INVALID.exception("Your account is not active"));
             String next = refreshTokens.issue(grant, now, now.plus(policy.refreshTokenTtl()));
             return new SignedIn(person, next);
-        });
+        }).compose(signedIn -> audit.record(entry(signedIn.person(), sourceAddress, "auth.refresh", Outcome.SUCCESS)).map(signedIn));
     }
 
     public Future<Void> logout(String refreshToken) {

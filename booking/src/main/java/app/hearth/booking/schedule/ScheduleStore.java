@@ -114,7 +114,10 @@ public final class ScheduleStore {
         Bson notIn = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
                 Filters.ne("attendees.patientId", seated.patientId()));
         FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
-        Document result = appointments.findOneAndUpdate(Filters.and(notIn, Filters.lt("seatCount", capacity)),
+        // A free seat goes to a newcomer only while nobody waits: otherwise the waitlist's first is
+        // promoted (promoteFirstWaitlisted), and a join racing that promotion must not jump the queue.
+        Document result = appointments.findOneAndUpdate(Filters.and(notIn, Filters.lt("seatCount", capacity),
+                        Filters.ne("attendees.state", "waitlisted")),
                 Updates.combine(Updates.push("attendees", ScheduleDocuments.attendee(seated)), Updates.inc("seatCount", 1),
                         Updates.push("history", ScheduleDocuments.history(entry))), after);
         if (result == null) {

@@ -33,7 +33,7 @@ public final class AuthApi {
     }
 
     private void refresh(RoutingContext ctx) {
-        Replies.reply(ctx, accounts.refresh(Replies.body(ctx).getString("refreshToken")), 200, this::tokenPair);
+        Replies.reply(ctx, accounts.refresh(Replies.body(ctx).getString("refreshToken"), ClientAddress.of(ctx)), 200, this::tokenPair);
     }
 
     private void logout(RoutingContext ctx) {
