@@ -465,8 +465,16 @@ class RoomPage {
         .catch((e) => { if (e.code !== 'peer-not-in-room') console.warn('signal not delivered', e.code); }),
       onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
       onPeerGone: (peerId) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"]`); if (tile) tile.remove(); },
-      onState: (peerId, state) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`); if (tile) tile.textContent = state === 'connected' ? '' : state; },
-      onError: (text) => { this.mediaNote.textContent = text; },
+      onState: (peerId, state) => {
+        const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`);
+        if (tile) tile.textContent = state === 'connected' ? '' : state;
+        // A negotiation hiccup that healed is no longer news.
+        if (state === 'connected' && this.mediaNote.textContent === this.negotiationNote) this.mediaNote.textContent = '';
+      },
+      onError: (text, cause) => {
+        if (cause) { this.negotiationNote = text; console.debug('media negotiation:', cause.message); }
+        this.mediaNote.textContent = text;
+      },
     });
     try {
       const local = await this.mesh.start();
