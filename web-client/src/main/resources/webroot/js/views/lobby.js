@@ -8,12 +8,19 @@ import { RoomSocket } from '../socket.js';
 const WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In session', reconnecting: 'Reconnecting…' };
 const TYPES = { preparation: 'Preparation', integration: 'Integration', circle: 'Circle' };
 
-let baseTitle = null;
+let audio = null;
+
+/** One audio context for the page, woken on a person's gesture (browsers keep it silent before one). */
+function audioContext() {
+  if (!audio) audio = new AudioContext();
+  if (audio.state === 'suspended') audio.resume().catch(() => {});
+  return audio;
+}
 
 /** A short two-tone bell from the Web Audio API (no audio file needed). */
 function chime() {
   try {
-    const context = new AudioContext();
+    const context = audioContext();
     const now = context.currentTime;
     [[880, 0], [660, 0.35]].forEach(([frequency, delay]) => {
       const osc = context.createOscillator();
@@ -27,14 +34,12 @@ function chime() {
       osc.start(now + delay);
       osc.stop(now + delay + 1.3);
     });
-    setTimeout(() => context.close(), 2000);
   } catch (e) { /* no audio here: the badge and the notification still show */ }
 }
 
 function setBadge(count) {
-  if (baseTitle === null) baseTitle = document.title.replace(/^\(\d+\) /, '');
-  baseTitle = document.title.replace(/^\(\d+\) /, '');
-  document.title = count > 0 ? `(${count}) ${baseTitle}` : baseTitle;
+  const base = document.title.replace(/^\(\d+\) /, '');
+  document.title = count > 0 ? `(${count}) ${base}` : base;
 }
 
 function notify(entry) {
@@ -64,33 +69,41 @@ export function lobbyPanel(scope) {
   const status = h('p', { class: 'hint', role: 'status' });
   const permission = ('Notification' in window && Notification.permission === 'default')
     ? h('button', { type: 'button', class: 'secondary small', onclick: async (e) => {
-      await Notification.requestPermission();
-      e.target.remove();
+      audioContext(); // this click also lets the chime play
+      const answer = await Notification.requestPermission().catch(() => 'denied');
+      e.target.replaceWith(h('p', { class: 'hint' }, answer === 'granted'
+        ? 'You will get a notification on this device when someone waits.'
+        : 'Notifications are off in this browser; the sound and the tab title still tell you when someone waits.'));
     } }, 'Notify me on this device when someone waits') : null;
   const element = h('section', { class: 'card lobby', 'aria-labelledby': `lobby-${scope}-title` },
     h('h2', { id: `lobby-${scope}-title` }, scope === 'clinic' ? 'Everyone waiting in the clinic' : 'Your waiting room'),
     status, permission, message, list);
   const socket = new RoomSocket();
-  let waitingBefore = new Set();
-  let unseen = 0;
-  const seen = () => { unseen = 0; setBadge(0); };
+  // Patients already announced as waiting, kept while they stay in the lobby unadmitted: a patient
+  // whose connection blips (waiting → reconnecting → waiting) is not a new arrival.
+  const announced = new Set();
+  // Arrivals nobody has looked at yet; the tab title counts those still waiting.
+  const unseen = new Set();
+  const seen = () => { unseen.clear(); setBadge(0); };
+  const onVisible = () => { if (!document.hidden) seen(); };
   window.addEventListener('focus', seen);
-  document.addEventListener('visibilitychange', () => { if (!document.hidden) seen(); });
+  document.addEventListener('visibilitychange', onVisible);
 
   const show = (snapshot) => {
     const entries = snapshot.entries;
-    const waitingNow = new Set(entries.filter((e) => e.patient.presence === 'waiting').map((e) => `${e.roomId}/${e.patient.personId}`));
-    const arrivals = entries.filter((e) => e.patient.presence === 'waiting' && !waitingBefore.has(`${e.roomId}/${e.patient.personId}`));
-    waitingBefore = waitingNow;
+    const key = (e) => `${e.roomId}/${e.patient.personId}`;
+    const unadmitted = new Set(entries.filter((e) => !e.patient.admitted).map(key));
+    for (const k of [...announced]) if (!unadmitted.has(k)) announced.delete(k);
+    const arrivals = entries.filter((e) => e.patient.presence === 'waiting' && !e.patient.admitted && !announced.has(key(e)));
+    arrivals.forEach((e) => announced.add(key(e)));
+    for (const k of [...unseen]) if (!unadmitted.has(k)) unseen.delete(k);
+    arrivals.forEach((e) => unseen.add(key(e)));
+    setBadge(unseen.size);
+    // The first snapshot (the reply, with an id) is the state on opening the page: no sound for it.
     if (arrivals.length > 0 && snapshot.id === undefined) {
       chime();
       arrivals.forEach(notify);
-      unseen += arrivals.length;
-      setBadge(unseen);
       announce(`${arrivals.map((e) => e.patient.displayName).join(', ')} ${arrivals.length > 1 ? 'are' : 'is'} waiting`);
-    } else if (arrivals.length > 0) {
-      unseen = arrivals.length;
-      setBadge(unseen);
     }
     render(list, entries.length === 0 ? h('p', { class: 'muted' }, 'Nobody is waiting right now.')
       : h('ul', { class: 'lobby-entries' }, entries.map((e) => {
@@ -119,7 +132,12 @@ export function lobbyPanel(scope) {
   socket.on('reconnected', () => socket.request({ type: 'lobby.watch', scope }).then(show).catch(() => {}));
   socket.open().then(() => socket.request({ type: 'lobby.watch', scope })).then(show)
     .catch((e) => render(list, h('p', { class: 'field-error', role: 'alert' }, e.message)));
-  const close = () => { socket.close(); window.removeEventListener('focus', seen); setBadge(0); };
+  const close = () => {
+    socket.close();
+    window.removeEventListener('focus', seen);
+    document.removeEventListener('visibilitychange', onVisible);
+    setBadge(0);
+  };
   const onLeave = () => {
     if (!element.isConnected) { close(); window.removeEventListener('hashchange', onLeave); }
   };
