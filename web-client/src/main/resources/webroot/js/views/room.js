@@ -118,9 +118,13 @@ class RoomPage {
   }
 
   /** After a dropped connection: back to the same seat (within the grace) with a new ticket. */
-  async rejoin() {
+  async rejoin(attempt = 0) {
     try {
       const joinTicket = await this.freshTicket();
+      if (!joinTicket) {
+        this.fatal('Your connection dropped. Open the session again from your appointments.');
+        return;
+      }
       const joined = await this.socket.request({ type: 'room.join', joinTicket });
       this.joined = joined;
       announce(joined.resumed ? 'Reconnected to your session' : 'Reconnected');
@@ -128,6 +132,14 @@ class RoomPage {
       if (phase !== this.phase) this.showPhase(phase);
       else if (this.phase === 'room') this.refreshMedia();
     } catch (e) {
+      // A hiccup while coming back (the network still flaky, a node restarting) is tried again; a
+      // refusal (the room closed, the session ended) is final.
+      const transient = e.code === 'unavailable' || e.status === 0 || e.status >= 500;
+      if (transient && attempt < 5) {
+        // A socket that dropped again re-enters by itself once it is back; an open one is retried here.
+        if (this.socket.status === 'open') setTimeout(() => this.rejoin(attempt + 1), 1000 * (attempt + 1));
+        return;
+      }
       this.fatal(e.message);
     }
   }
