@@ -60,7 +60,8 @@ class RoomPage {
     this.socket = new RoomSocket();
     this.joined = null;
     this.roster = [];
-    this.known = new Map(); // personId → displayName, to show who left
+    this.known = new Map(); // personId → last roster entry, to show who left
+    this.lost = new Map(); // personId → last roster entry of a patient whose connection dropped for good
     this.phase = 'connecting';
     this.mesh = null;
     this.player = null;
@@ -315,7 +316,8 @@ class RoomPage {
     this.mediaNote = h('p', { class: 'hint', role: 'status' });
     this.rosterBox = h('ul', { class: 'roster', 'aria-label': 'People in this session' });
     this.waitingBox = h('div', { class: 'waiting-list' });
-    this.alertBox = h('div', { role: 'alert' });
+    this.alertBox = h('div', { class: 'safety-alerts' });
+    this.errorBox = h('div');
     this.chatLog = h('ol', { class: 'chat-log', 'aria-live': 'polite' });
     this.exerciseBox = h('section', { class: 'card exercise', 'aria-labelledby': 'exercise-title' });
     const chatInput = h('input', { id: 'chat-text', maxlength: 2000, autocomplete: 'off' });
@@ -343,7 +345,7 @@ class RoomPage {
     } }, 'Leave');
     render(this.body,
       h('h1', { class: 'visually-hidden' }, 'Session'),
-      this.alertBox,
+      this.alertBox, this.errorBox,
       h('div', { class: 'room-layout' },
         h('div', { class: 'room-main' }, this.videos, this.mediaNote, controls, this.exerciseBox),
         h('aside', { class: 'room-side' },
@@ -358,7 +360,7 @@ class RoomPage {
   }
 
   show(text) {
-    render(this.alertBox, text ? h('div', { class: 'alert error' }, h('p', {}, text)) : null);
+    render(this.errorBox, text ? h('div', { class: 'alert error', role: 'alert' }, h('p', {}, text)) : null);
   }
 
   rosterChanged(participants) {
@@ -381,7 +383,7 @@ class RoomPage {
       p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.video ? '' : ' · camera off',
         p.media.screen ? ' · sharing screen' : '', p.media.quality && p.media.quality !== 'unknown' ? ` · connection ${p.media.quality}` : '') : null,
       this.host && !p.host && p.presence !== 'left' ? h('button', { type: 'button', class: 'secondary small', onclick: () =>
-        this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove') : null)));
+        this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${p.displayName}`)) : null)));
     if (!this.host) return;
     const waiting = this.roster.filter((p) => !p.admitted && !p.host);
     render(this.waitingBox, waiting.length === 0 ? h('p', { class: 'muted' }, 'Nobody is waiting.') : h('ul', { class: 'waiting' }, waiting.map((p) => h('li', { 'data-person': p.personId },
@@ -392,11 +394,23 @@ class RoomPage {
         h('button', { type: 'button', disabled: !p.ready.gate, onclick: () => this.socket.request({ type: 'host.admit', roomId: this.roomId, personId: p.personId })
           .catch((e) => this.show(e.message)) }, `Admit ${p.displayName}`),
         h('button', { type: 'button', class: 'secondary', onclick: () => this.socket.request({ type: 'host.deny', roomId: this.roomId, personId: p.personId })
-          .catch((e) => this.show(e.message)) }, 'Not now'))))));
-    // A patient whose connection dropped: where they are and whom to call, at once.
+          .catch((e) => this.show(e.message)) }, 'Not now', h('span', { class: 'visually-hidden' }, ` (${p.displayName})`)))))));
+    // A patient whose connection dropped: where they are and whom to call, at once. One who does
+    // not come back keeps that note (greyed as left in the roster) until a host dismisses it.
     const dropped = this.roster.filter((p) => !p.host && p.presence === 'reconnecting' && p.safety);
-    render(this.alertBox, dropped.map((p) => h('div', { class: 'alert warning', role: 'alert' },
-      h('p', {}, h('strong', {}, `${p.displayName}’s connection dropped.`), ' Hearth is trying to reconnect them.'), safetyBlock(p.safety))));
+    for (const p of before) {
+      if (p.presence === 'reconnecting' && p.safety && !present.has(p.personId)) this.lost.set(p.personId, p);
+    }
+    for (const id of present) this.lost.delete(id);
+    render(this.alertBox,
+      dropped.map((p) => h('div', { class: 'alert warning', role: 'alert', 'data-person': p.personId },
+        h('p', {}, h('strong', {}, `${p.displayName}’s connection dropped.`), ' Hearth is trying to reconnect them.'), safetyBlock(p.safety))),
+      [...this.lost.values()].map((p) => h('div', { class: 'alert warning', role: 'alert', 'data-person': p.personId },
+        h('p', {}, h('strong', {}, `${p.displayName} has not come back.`),
+          ' Their connection dropped during the session. These are the details they confirmed for it:'),
+        safetyBlock(p.safety),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => { this.lost.delete(p.personId); this.renderRoster(this.roster); } },
+          `Dismiss the note about ${p.displayName}`))));
     const wasDropped = before.filter((p) => p.presence === 'reconnecting').map((p) => p.personId);
     if (dropped.some((p) => !wasDropped.includes(p.personId))) announce('A participant’s connection dropped');
   }
