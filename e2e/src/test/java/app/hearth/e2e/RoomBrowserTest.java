@@ -178,6 +178,7 @@ class RoomBrowserTest {
             BrowserSupport.screenshot(therapist, "room-3-therapist-alerted");
             // and the clinic board lists them too
             assertThat(lobbyEntry(board, "Jordan Lee").getByText("Waiting", new Locator.GetByTextOptions().setExact(true))).isVisible(within(5));
+            assertThat(lobbyEntry(board, "Jordan Lee").getByText("with Dr. Maya Okafor", new Locator.GetByTextOptions().setExact(false))).isVisible();
             BrowserSupport.screenshot(board, "room-4-clinic-board");
             adminContext.close();
 

@@ -60,10 +60,33 @@ async function openRoom(appointmentId, message) {
 }
 
 /**
- * A live waiting-room panel. scope: 'mine' (the therapist's own sessions) or 'clinic'.
+ * Whose session each entry is, for the clinic board: admins may read the therapists' names; a
+ * therapist knows only themselves.
+ */
+async function therapistNames(person) {
+  if (!person) return new Map();
+  if (person.role !== 'admin') return new Map([[person.id, 'you']]);
+  try {
+    const { items } = await api('GET', '/api/people?role=therapist');
+    return new Map(items.map((p) => [p.id, p.displayName]));
+  } catch (e) {
+    return new Map();
+  }
+}
+
+function withWhom(entry, names) {
+  if (names.size === 0) return null;
+  const known = entry.therapistIds.map((id) => names.get(id)).filter(Boolean);
+  if (known.length === 0) return 'with a colleague';
+  return `with ${known.join(' and ')}`;
+}
+
+/**
+ * A live waiting-room panel. scope: 'mine' (the therapist's own sessions) or 'clinic' (then
+ * `person`, the viewer, lets the board say whose session each patient waits for).
  * Returns {element, close()}.
  */
-export function lobbyPanel(scope) {
+export function lobbyPanel(scope, person = null) {
   const list = h('div', { class: 'lobby-list' }, h('p', { class: 'loading', role: 'status' }, 'Connecting…'));
   const message = h('div');
   const status = h('p', { class: 'hint', role: 'status' });
@@ -79,6 +102,9 @@ export function lobbyPanel(scope) {
     h('h2', { id: `lobby-${scope}-title` }, scope === 'clinic' ? 'Everyone waiting in the clinic' : 'Your waiting room'),
     status, permission, message, list);
   const socket = new RoomSocket();
+  let names = new Map();
+  let last = null;
+  if (scope === 'clinic') therapistNames(person).then((found) => { names = found; if (last) show(last); });
   // Patients already announced as waiting, kept while they stay in the lobby unadmitted: a patient
   // whose connection blips (waiting → reconnecting → waiting) is not a new arrival.
   const announced = new Set();
@@ -90,6 +116,7 @@ export function lobbyPanel(scope) {
   document.addEventListener('visibilitychange', onVisible);
 
   const show = (snapshot) => {
+    last = snapshot;
     const entries = snapshot.entries;
     const key = (e) => `${e.roomId}/${e.patient.personId}`;
     const unadmitted = new Set(entries.filter((e) => !e.patient.admitted).map(key));
@@ -112,7 +139,8 @@ export function lobbyPanel(scope) {
         return h('li', { class: `lobby-entry presence-${p.presence}`, 'data-person': p.personId },
           h('p', {}, h('strong', {}, p.displayName), ' ', h('span', { class: `badge presence-${p.presence}` }, WORDS[p.presence] || p.presence),
             ' ', h('span', { class: ready ? 'badge ready' : 'badge' }, ready ? 'Ready' : (p.ready.gate ? 'Safety check done' : 'Safety check pending'))),
-          h('p', { class: 'muted' }, `${TYPES[e.appointmentType] || e.appointmentType}, ${new Date(e.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`),
+          h('p', { class: 'muted' }, [`${TYPES[e.appointmentType] || e.appointmentType}, ${new Date(e.start).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`,
+            scope === 'clinic' ? withWhom(e, names) : null].filter(Boolean).join(' · ')),
           p.safety ? h('p', { class: 'muted' }, `At: ${p.safety.address} · Emergency contact: ${p.safety.emergencyContact.name}, ${p.safety.emergencyContact.phone}`) : null,
           h('div', { class: 'actions' },
             !p.admitted && p.ready.gate && scope === 'mine' ? h('button', { type: 'button', onclick: async () => {
@@ -128,6 +156,8 @@ export function lobbyPanel(scope) {
   };
 
   socket.on('lobby.snapshot', (m) => { if (m.scope === scope) show(m); });
+  // A refusal that answers no request of ours (a rate limit, say): said where the person looks.
+  socket.on('error', (m) => render(message, h('p', { class: 'field-error', role: 'alert' }, m.message)));
   socket.on('status', (s) => { status.textContent = s === 'reconnecting' ? 'Reconnecting…' : ''; });
   socket.on('reconnected', () => socket.request({ type: 'lobby.watch', scope }).then(show).catch(() => {}));
   socket.open().then(() => socket.request({ type: 'lobby.watch', scope })).then(show)
@@ -146,7 +176,7 @@ export function lobbyPanel(scope) {
 }
 
 /** The clinic-wide board page (admins and therapists). */
-export async function lobbyView(main) {
-  const { element } = lobbyPanel('clinic');
+export async function lobbyView(main, person) {
+  const { element } = lobbyPanel('clinic', person);
   render(main, h('h1', {}, 'Waiting room'), h('p', { class: 'lead' }, 'Everyone waiting for a session in the clinic, live.'), element);
 }

@@ -78,6 +78,8 @@ class RoomPage {
     this.socket.on('room.admitted', (m) => m.roomId === roomId && this.admitted());
     this.socket.on('room.left', (m) => m.roomId === roomId && this.left(m));
     this.socket.on('chat.message', (m) => m.roomId === roomId && this.chatLine(m));
+    // A refusal that answers no request (a rate limit, say); 'replaced' is handled as a status.
+    this.socket.on('error', (m) => { if (m.code !== 'replaced') this.notice(m.message); });
     this.socket.on('rtc.signal', (m) => m.roomId === roomId && this.mesh && this.mesh.receive(m.from, m));
     this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
     window.hearthRoom = this; // tests read media and exercise positions from here
@@ -357,6 +359,12 @@ class RoomPage {
     this.renderRoster();
     this.startExercise();
     this.startMedia();
+  }
+
+  /** A message from the server, wherever the person is in the flow. */
+  notice(text) {
+    if (this.errorBox && this.errorBox.isConnected) this.show(text);
+    else render(this.message, h('div', { class: 'alert error', role: 'alert' }, h('p', {}, text)));
   }
 
   show(text) {
