@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { announce, h, render } from '../dom.js';
 import { RoomSocket } from '../socket.js';
+import { openRoomOf } from './room.js';
 
 const WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In session', reconnecting: 'Reconnecting…' };
 const TYPES = { preparation: 'Preparation', integration: 'Integration', circle: 'Circle' };
@@ -52,8 +53,7 @@ function notify(entry) {
 
 async function openRoom(appointmentId, message) {
   try {
-    const ticket = await api('POST', `/api/appointments/${appointmentId}/join-ticket`);
-    location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+    await openRoomOf(appointmentId);
   } catch (e) {
     render(message, h('p', { class: 'field-error', role: 'alert' }, e.message));
   }

@@ -15,6 +15,16 @@ function storageKey(roomId) {
   return `hearth.room.${roomId}`;
 }
 
+/**
+ * Goes into an appointment's room: a fresh join ticket, and the appointment remembered for this tab
+ * so the room page can get new tickets itself (after a drop, on reload) once this one is spent.
+ */
+export async function openRoomOf(appointmentId) {
+  const ticket = await api('POST', `/api/appointments/${appointmentId}/join-ticket`);
+  sessionStorage.setItem(storageKey(ticket.roomId), appointmentId);
+  location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+}
+
 function badge(presence) {
   return h('span', { class: `badge presence-${presence}` }, PRESENCE_WORDS[presence] || presence);
 }
@@ -104,7 +114,13 @@ class RoomPage {
         this.fatal('This session link has been used. Open the session again from your appointments.');
         return;
       }
-      await this.join(joinTicket);
+      try {
+        await this.join(joinTicket);
+      } catch (e) {
+        // A link's ticket already spent (opened twice, say): a fresh one from the appointment will do.
+        if (e.code !== 'ticket-invalid' || !ticket || !this.appointmentId) throw e;
+        await this.join(await this.freshTicket());
+      }
     } catch (e) {
       this.fatal(e.message || 'The session could not be opened.');
     }
