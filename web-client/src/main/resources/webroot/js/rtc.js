@@ -79,6 +79,12 @@ class Peer {
       }
     } catch (e) {
       this.settingRemoteAnswer = false;
+      if (description && description.type === 'offer' && !this.resetting) {
+        // The other side started over (a new connection: new ICE credentials and DTLS
+        // certificate). Start over too, with their offer, instead of keeping a broken call.
+        this.mesh.restart(this.peerId, { description });
+        return;
+      }
       this.mesh.onError('The video connection could not be set up. If the picture does not appear, leave and join again.', e);
     }
   }
@@ -235,19 +241,37 @@ export class PeerMesh {
     return this.localStream.getTracks();
   }
 
-  /** Connects to exactly these peers: new ones get a connection, missing ones are closed. */
-  setPeers(peerIds) {
-    const wanted = new Set(peerIds.filter((id) => id !== this.selfId));
+  /** Connects to these peers (those already connected stay). */
+  addPeers(peerIds) {
+    for (const id of peerIds) {
+      if (id !== this.selfId && !this.peers.has(id)) this.peers.set(id, new Peer(this, id));
+    }
+  }
+
+  /**
+   * Closes the connections to everyone not in this list. Called with the room's admitted people
+   * (the roster), never with an older snapshot: closing a peer that just connected would leave the
+   * two sides with different calls.
+   */
+  keepOnly(peerIds) {
+    const keep = new Set(peerIds);
     for (const [id, peer] of this.peers) {
-      if (!wanted.has(id)) {
+      if (!keep.has(id)) {
         peer.close();
         this.peers.delete(id);
         this.onPeerGone(id);
       }
     }
-    for (const id of wanted) {
-      if (!this.peers.has(id)) this.peers.set(id, new Peer(this, id));
-    }
+  }
+
+  /** Drops the call with one peer and starts a new one, applying the signal that showed the need. */
+  restart(peerId, message) {
+    const old = this.peers.get(peerId);
+    if (old) old.close();
+    const fresh = new Peer(this, peerId);
+    fresh.resetting = true;
+    this.peers.set(peerId, fresh);
+    return fresh.receive(message).finally(() => { fresh.resetting = false; });
   }
 
   /** A signal relayed by the server from another participant. */

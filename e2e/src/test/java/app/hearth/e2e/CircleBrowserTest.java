@@ -126,7 +126,7 @@ class CircleBrowserTest {
     }
 
     @Test
-    @DisplayName("three pages see each other; a playlist plays at the same moment everywhere, also for a late joiner; pause, next and seek reach all")
+    @DisplayName("three pages see each other; a playlist, then a script, play at the same moment everywhere, also for a late joiner; pause, next and seek reach all")
     void meshAndExerciseInSync() {
         ApiClient api = new ApiClient(node.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
@@ -179,7 +179,14 @@ class CircleBrowserTest {
 
             // the three form a mesh: each page receives the two others
             for (Page page : all) {
-                waitUntil(page, "media from both other participants", () -> receivingFrom(page, 2), 40_000);
+                try {
+                    waitUntil(page, "media from both other participants", () -> receivingFrom(page, 2), 40_000);
+                } catch (AssertionError e) {
+                    Object state = page.evaluate("async () => { const m = window.hearthRoom.mesh; const s = await m.stats();"
+                            + " return JSON.stringify([...m.peers].map(([id, p]) => [id, p.pc.connectionState, p.pc.signalingState,"
+                            + " p.pc.iceConnectionState, s[id]])); }");
+                    throw new AssertionError(e.getMessage() + "; peers: " + state, e);
+                }
             }
 
             // pause reaches everyone; next moves everyone to the next track, in step again
@@ -209,6 +216,18 @@ class CircleBrowserTest {
             assertThat(latecomer.locator(".step-text")).not().isEmpty();
             Locator script = latecomer.getByText("Read the whole script");
             assertThat(script).isVisible();
+
+            // switching to a script: its step text, breathing pacer and background track, in step everywhere
+            host.locator("#exercise-picker").selectOption(new SelectOption().setLabel("Breath awareness (mindfulness)"));
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch to this")).click();
+            for (Page page : all) {
+                assertThat(page.locator(".exercise h2")).hasText("Breath awareness");
+            }
+            waitUntil(host, "the script's background playing everywhere", () -> allPlaying(all), 20_000);
+            double onScript = spread(positions(all));
+            System.out.printf("playback spread on a script's background track (ms): %.1f%n", onScript);
+            assertTrue(onScript <= MAX_SPREAD_MS, "in step on the script: " + onScript);
+            assertThat(latecomer.locator(".step-text")).containsText("Find a position that feels supported");
         }
     }
 }

@@ -394,6 +394,10 @@ class RoomPage {
     if (this.phase === 'waiting') this.renderWaitingHosts();
     if (this.phase !== 'room') return;
     this.renderRoster(before);
+    if (this.mesh) {
+      // Whoever is no longer admitted (left, removed, gone after the grace) loses their call.
+      this.mesh.keepOnly(participants.filter((p) => p.admitted).map((p) => p.personId));
+    }
     this.refreshMedia();
   }
 
@@ -576,11 +580,11 @@ class RoomPage {
           if (config.mode === 'none') {
             this.mediaNote.textContent = config.reason;
             this.meshReason = config.reason;
-            this.mesh.setPeers([]);
+            this.mesh.keepOnly([]);
           } else {
             if (this.meshReason && this.mediaNote.textContent === this.meshReason) this.mediaNote.textContent = '';
             this.meshReason = null;
-            this.mesh.setPeers(config.peers);
+            this.mesh.addPeers(config.peers);
           }
         } catch (e) { /* not admitted yet, or reconnecting: the next roster tries again */ }
         resolve();
