@@ -102,6 +102,15 @@ class RoomBrowserTest {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /** Each peer's counters and connection states as the page sees them, for a failure message. */
+    static Object media(Page page) {
+        return page.evaluate("async () => { const r = window.hearthRoom; if (!r || !r.mesh) return 'no media';"
+                + " const s = await r.mediaStats(); const out = {};"
+                + " for (const [id, p] of r.mesh.peers) out[id] = { connection: p.pc.connectionState, signaling: p.pc.signalingState,"
+                + " ice: p.pc.iceConnectionState, audioBytes: (s[id] || {}).audioBytes, videoBytes: (s[id] || {}).videoBytes };"
+                + " return JSON.stringify(out); }");
+    }
+
     static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.getAsBoolean()) {
@@ -215,8 +224,12 @@ class RoomBrowserTest {
                     .isVisible(within(5));
 
             // and their media flows peer to peer: each page's inbound audio and video byte counters grow
-            waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 30_000);
-            waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 30_000);
+            try {
+                waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 30_000);
+                waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 30_000);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; therapist's peers " + media(therapist) + ", patient's peers " + media(patient), e);
+            }
             BrowserSupport.screenshot(therapist, "room-5-in-session");
             BrowserSupport.screenshot(patient, "room-5-in-session-phone");
 
