@@ -29,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Hearth's start-up and sign-in load harness. JDK only; run with the source launcher:
+ * Hearth's load harness (start-up, sign-in, booking, live rooms). JDK only; run with the source launcher:
  *
  *   java bench/HearthBench.java cold-start [--runs 5] [--env K=V,K=V] [--jar gateway/target/hearth.jar]
  *   java bench/HearthBench.java login [--concurrency 8] [--seconds 20] [--max-requests 20000] [--jar ...]
  *   java bench/HearthBench.java booking [--concurrency 4] [--jar ...]
  *   java bench/HearthBench.java rooms [--rooms 8] [--per-room 4] [--messages 20] [--idle-connections 500] [--jar ...]
+ *       (two nodes on loopback; chat fan-out, roster pushes, waiting-room alerts, heap per idle socket, dead-node cleanup)
  *
  * Common option: --max-minutes 10 (a watchdog ends the whole run, killing its nodes, after that).
  *
@@ -46,6 +47,8 @@ public class HearthBench {
 
     static final List<Process> CHILDREN = new CopyOnWriteArrayList<>();
     static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
+    /** Set once main is done; the shutdown hook says so when it runs before (a signal, the watchdog). */
+    static volatile boolean finished;
     static final String[] ACCOUNTS = {"admin@demo.hearth", "therapist@demo.hearth", "therapist2@demo.hearth",
             "patient1@demo.hearth", "patient2@demo.hearth", "patient3@demo.hearth", "patient4@demo.hearth"};
     static final String READY_LINE = "Hearth is ready at ";
@@ -55,7 +58,7 @@ public class HearthBench {
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
@@ -74,7 +77,8 @@ public class HearthBench {
                 case "rooms" -> RoomsBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "8")),
                         Integer.parseInt(options.getOrDefault("per-room", "4")),
                         Integer.parseInt(options.getOrDefault("messages", "20")),
-                        Integer.parseInt(options.getOrDefault("idle-connections", "500")));
+                        Integer.parseInt(options.getOrDefault("idle-connections", "500")),
+                        envOption(options.getOrDefault("env", "")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -87,6 +91,7 @@ public class HearthBench {
             e.printStackTrace();
             exit = 1;
         } finally {
+            finished = true;
             cleanUp();
         }
         System.exit(exit); // also ends the HTTP clients' and drainers' threads
@@ -379,12 +384,18 @@ public class HearthBench {
     // ---------------------------------------------------------------- live rooms
 
     /**
-     * Live rooms under load on a two-node cluster (two processes on loopback): circles whose
-     * facilitator is connected to node 1 and whose patients are connected to node 2, so every event
-     * crosses the cluster. Measures chat fan-out, roster pushes, cross-node waiting-room alerts,
-     * heap per idle connection and the time to clear a killed node's people from the rosters.
+     * Live rooms under load on a two-node cluster (two processes on loopback). Each circle's
+     * facilitator is connected to node 1; its patients alternate, the first on node 2, the second on
+     * node 1, the third on node 2, and so on, so that every room has members on both nodes and each
+     * figure can be split into same-node and cross-node deliveries. Measures chat fan-out, roster
+     * pushes after presence changes, waiting-room alerts, connections and heap per idle connection,
+     * and the time to clear a killed node's people from the survivors' rosters.
      */
     static final class RoomsBench {
+
+        static final long WAIT_MS = 15_000;
+        /** Node 2's fixed heap (MiB) for the idle-connection figures. */
+        static final int NODE2_HEAP_MIB = 512;
 
         /** One WebSocket client; every text message is kept with the nanoTime it arrived. */
         static final class Client implements java.net.http.WebSocket.Listener {
@@ -393,15 +404,23 @@ public class HearthBench {
 
             final List<Received> received = new CopyOnWriteArrayList<>();
             final StringBuilder partial = new StringBuilder();
+            final AtomicInteger pings = new AtomicInteger();
+            volatile String closedWith;
             java.net.http.WebSocket socket;
             String personId;
+            String token;
+            int node;
             int nextId;
+            /** When the last {@link #request} was handed to the socket. */
+            long sentNanos;
 
-            static Client open(Api api, String token, String personId) throws Exception {
+            static Client open(Api api, HttpClient http, String token, String personId, int node) throws Exception {
                 String url = field(api.call("POST", "/api/realtime/ticket", token, null), "\"url\":\"");
                 Client client = new Client();
                 client.personId = personId;
-                client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                client.token = token;
+                client.node = node;
+                client.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                         .buildAsync(URI.create(api.base().replace("http://", "ws://") + url), client).get(15, TimeUnit.SECONDS);
                 client.await(t -> t.contains("\"type\":\"welcome\""), 10_000);
                 return client;
@@ -418,12 +437,31 @@ public class HearthBench {
                 return null;
             }
 
+            @Override
+            public java.util.concurrent.CompletionStage<?> onPing(java.net.http.WebSocket ws, java.nio.ByteBuffer message) {
+                pings.incrementAndGet(); // the JDK answers every ping with a pong by itself
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
+                closedWith = statusCode + " " + reason;
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket ws, Throwable error) {
+                closedWith = error.toString();
+            }
+
             /** Sends a request and waits for its reply; fails on an error reply. */
             String request(String json) throws Exception {
                 String id = "b" + (++nextId);
                 int from = received.size();
+                sentNanos = System.nanoTime();
                 socket.sendText(json.substring(0, json.length() - 1) + ",\"id\":\"" + id + "\"}", true).join();
-                Received reply = awaitFrom(from, t -> t.contains("\"id\":\"" + id + "\""), 15_000);
+                Received reply = awaitFrom(from, t -> t.contains("\"id\":\"" + id + "\""), WAIT_MS);
                 if (reply.text().contains("\"type\":\"error\"")) {
                     throw new IllegalStateException(json + " → " + reply.text());
                 }
@@ -436,19 +474,59 @@ public class HearthBench {
 
             Received awaitFrom(int from, java.util.function.Predicate<String> match, long timeoutMs) throws InterruptedException {
                 long deadline = System.currentTimeMillis() + timeoutMs;
+                int next = from;
                 while (System.currentTimeMillis() < deadline) {
-                    for (int i = from; i < received.size(); i++) {
-                        if (match.test(received.get(i).text())) {
-                            return received.get(i);
+                    for (; next < received.size(); next++) {
+                        if (match.test(received.get(next).text())) {
+                            return received.get(next);
                         }
                     }
                     Thread.sleep(2); // polling the client's own inbox; bounded by the deadline
                 }
-                throw new IllegalStateException("timed out waiting on a socket of " + personId);
+                throw new IllegalStateException("timed out after " + timeoutMs + " ms waiting on a socket of " + personId
+                        + " (node " + node + "); last message: " + (received.isEmpty() ? "none" : received.get(received.size() - 1).text()));
             }
         }
 
         record Person(String id, String token) {
+        }
+
+        /** One circle: its facilitator (node 1) and its patients (alternating node 2, node 1, …). */
+        static final class Room {
+            final String roomId;
+            final String appointmentId;
+            final Client host;
+            final List<Client> patients = new ArrayList<>();
+
+            Room(String roomId, String appointmentId, Client host) {
+                this.roomId = roomId;
+                this.appointmentId = appointmentId;
+                this.host = host;
+            }
+
+            List<Client> members() {
+                List<Client> all = new ArrayList<>();
+                all.add(host);
+                all.addAll(patients);
+                return all;
+            }
+        }
+
+        /** Latencies in µs, split by whether sender and receiver were connected to the same node. */
+        record Split(List<Long> same, List<Long> cross) {
+            Split() {
+                this(new ArrayList<>(), new ArrayList<>());
+            }
+
+            void add(Client from, Client to, long micros) {
+                (from.node == to.node ? same : cross).add(micros);
+            }
+
+            List<Long> all() {
+                List<Long> all = new ArrayList<>(same);
+                all.addAll(cross);
+                return all;
+            }
         }
 
         static Person newPerson(Api api, String admin, String json, String email) throws Exception {
@@ -459,7 +537,15 @@ public class HearthBench {
             return new Person(field(created.substring(created.indexOf("\"person\"")), "\"id\":\""), api.token(email, "a bench passphrase"));
         }
 
-        static void run(Path jar, int rooms, int perRoom, int messages, int idleConnections) throws Exception {
+        static void run(Path jar, int rooms, int perRoom, int messages, int idleConnections, Map<String, String> extraEnv)
+                throws Exception {
+            if (rooms < 1 || rooms > 100 || perRoom < 2 || perRoom > 51 || messages < 1 || messages > 1000
+                    || idleConnections < 0 || idleConnections > 10_000) {
+                throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 100, 2 ≤ --per-room ≤ 51 (a circle seats 50), "
+                        + "1 ≤ --messages ≤ 1000, 0 ≤ --idle-connections ≤ 10000");
+            }
+            long runStarted = System.nanoTime();
+            System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
             Path dir1 = Files.createTempDirectory("hearth-bench-rooms-1-");
             Path dir2 = Files.createTempDirectory("hearth-bench-rooms-2-");
             TEMP_DIRS.add(dir1);
@@ -472,6 +558,8 @@ public class HearthBench {
             int port2 = freePort();
             Map<String, String> common = Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000", "HEARTH_CLUSTER_MEMBERS", members,
                     "HEARTH_CLUSTER_NAME", "bench-" + c1, "HEARTH_JWT_ISSUER", "http://bench.local");
+            common = new java.util.HashMap<>(common);
+            common.putAll(extraEnv);
             Map<String, String> env1 = new java.util.HashMap<>(common);
             env1.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(mongoPort));
             env1.put("HEARTH_CLUSTER_PORT", Integer.toString(c1));
@@ -483,163 +571,399 @@ public class HearthBench {
             env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir1.resolve("keys/jwt-private.pem").toString());
             env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir1.resolve("keys/jwt-public.pem").toString());
             env2.put("HEARTH_DEMO_SEED", "false");
+            // Node 2 holds the idle sockets: its store is node 1's, so its heap is connections only; a
+            // fixed, pre-touched heap keeps G1's resizing out of its RSS, so RSS growth is memory outside the heap.
+            env2.put("JAVA_TOOL_OPTIONS", ("-Xms" + NODE2_HEAP_MIB + "m -Xmx" + NODE2_HEAP_MIB + "m -XX:+AlwaysPreTouch "
+                    + extraEnv.getOrDefault("JAVA_TOOL_OPTIONS", "")).strip());
             Process node2 = launch(jar, dir2, port2, env2);
             awaitReadyLine(node2, Duration.ofSeconds(120));
             Api api1 = new Api("http://127.0.0.1:" + port1);
             Api api2 = new Api("http://127.0.0.1:" + port2);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (!api1.call("GET", "/health/ready", null, null).contains("\"members\":2")) {
+            awaitMembers(api1, 2, 60_000);
+            String admin = api1.token("admin@demo.hearth", "hearth-demo");
+
+            // set-up: circles starting at the next 5-minute mark (rooms open 10 min before), patients waiting then admitted
+            System.out.printf("setting up %d circles of %d (facilitator on node 1, patients alternating node 2 / node 1)…%n",
+                    rooms, perRoom);
+            long setupStarted = System.nanoTime();
+            Split alerts = new Split();
+            List<Room> circles = setUp(api1, api2, admin, rooms, perRoom, alerts);
+            System.out.printf("set-up took %.0f s%n", (System.nanoTime() - setupStarted) / 1e9);
+
+            Split alone = chat(circles, messages, false);
+            Split fanOut = chat(circles, messages, true);
+            Split media = new Split();
+            Split dropped = new Split();
+            Split back = new Split();
+            Split left = new Split();
+            presenceChanges(circles, api1, api2, media, dropped, back, left);
+
+            long n1 = circles.stream().flatMap(r -> r.members().stream()).filter(c -> c.node == 1).count();
+            long n2 = circles.stream().flatMap(r -> r.members().stream()).filter(c -> c.node == 2).count();
+            String idleRow = idle(api2, admin, node2.pid(), idleConnections, n2);
+
+            Split seenReconnecting = new Split();
+            Split cleared = new Split();
+            int[] wronglyRemoved = {0};
+            killNode2(circles, node2, seenReconnecting, cleared, wronglyRemoved);
+            awaitMembers(api1, 1, 30_000);
+
+            System.out.println();
+            System.out.printf("rooms: %d circles × %d people = %d room sockets (node 1: %d, node 2: %d), %d chat rounds, "
+                    + "%d idle sockets; run took %.0f s%n", rooms, perRoom, rooms * perRoom, n1, n2, messages, idleConnections,
+                    (System.nanoTime() - runStarted) / 1e9);
+            System.out.println();
+            System.out.println("| measurement | n | p50 | p99 | max |");
+            System.out.println("|---|---|---|---|---|");
+            row("chat fan-out, one circle at a time (send → each other member's receipt)", alone.all());
+            row("… sender and receiver on different nodes", alone.cross());
+            row("… sender and receiver on the same node", alone.same());
+            row("chat fan-out, all " + rooms + " circles sending at once", fanOut.all());
+            row("… sender and receiver on different nodes", fanOut.cross());
+            row("… sender and receiver on the same node", fanOut.same());
+            row("roster push after a media-state change, every other member", media.all());
+            row("roster push after a socket drops (→ reconnecting), every other member", dropped.all());
+            row("roster push after a rejoin within the grace (→ in-room), every other member", back.all());
+            row("roster push after room.leave (→ gone), every other member", left.all());
+            row("waiting-room alert, gate submitted on node 2 → therapist's lobby on node 1", alerts.cross());
+            row("waiting-room alert, gate submitted on node 1 → therapist's lobby on node 1", alerts.same());
+            row("node 2 killed (SIGKILL) → node 1's rosters show its people reconnecting", seenReconnecting.all());
+            row("node 2 killed (SIGKILL) → node 1's rosters no longer list its people", cleared.all());
+            System.out.println();
+            System.out.println("| idle connections | connections on node 2 | heap per connection (after full GC, jcmd) "
+                    + "| RSS per connection | heap after closing them (vs before) |");
+            System.out.println("|---|---|---|---|---|");
+            System.out.println(idleRow);
+            System.out.println();
+            System.out.println("node 1's own people still listed after node 2's cleanup: "
+                    + (wronglyRemoved[0] == 0 ? "all of them" : wronglyRemoved[0] + " rosters were missing one (see above)"));
+            stop(node1);
+        }
+
+        static void awaitMembers(Api api, int count, long timeoutMs) throws Exception {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            while (!api.call("GET", "/health/ready", null, null).contains("\"members\":" + count)) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the two nodes did not form a cluster");
+                    throw new IllegalStateException("the cluster did not reach " + count + " member(s) in " + timeoutMs + " ms");
                 }
                 Thread.sleep(200); // waiting for the cluster, bounded
             }
-            String admin = api1.token("admin@demo.hearth", "hearth-demo");
+        }
+
+        static List<Room> setUp(Api api1, Api api2, String admin, int rooms, int perRoom, Split alerts) throws Exception {
             int offset = Math.max(-12, Math.min(14, 12 - java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).getHour()));
             String zone = offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
             StringBuilder everyDay = new StringBuilder();
             for (java.time.DayOfWeek d : java.time.DayOfWeek.values()) {
                 everyDay.append(everyDay.length() == 0 ? "" : ",").append("{\"day\":\"").append(d).append("\",\"start\":\"00:00\",\"end\":\"23:55\"}");
             }
-            Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 1) * 300);
-
-            // set-up: per room one facilitator (node 1) and perRoom-1 patients (node 2), patients waiting
-            System.out.printf("setting up %d circles of %d on two nodes…%n", rooms, perRoom);
-            List<List<Client>> patientsByRoom = new ArrayList<>();
-            List<Client> hosts = new ArrayList<>();
-            List<String> roomIds = new ArrayList<>();
-            List<Long> propagation = new ArrayList<>();
+            // the people first, three at a time (each costs two Argon2id hashes: set-password and sign-in)
             long run = System.nanoTime() % 100000;
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            List<java.util.concurrent.Future<Person>> people = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
-                String temail = "bench.facilitator." + run + "." + r + "@example.org";
-                Person therapist = newPerson(api1, admin, "{\"role\":\"therapist\",\"displayName\":\"Facilitator " + r
-                        + "\",\"email\":\"" + temail + "\"}", temail);
+                for (int p = 0; p < perRoom; p++) {
+                    String role = p == 0 ? "therapist" : "patient";
+                    String name = (p == 0 ? "Facilitator " + r : "Patient " + r + "." + p);
+                    String email = "bench." + role + "." + run + "." + r + "." + p + "@example.org";
+                    people.add(pool.submit(() -> newPerson(api1, admin, "{\"role\":\"" + role + "\",\"displayName\":\"" + name
+                            + "\",\"email\":\"" + email + "\"}", email)));
+                }
+            }
+            pool.shutdown();
+            List<Person> persons = new ArrayList<>();
+            for (var f : people) {
+                persons.add(f.get(120, TimeUnit.SECONDS));
+            }
+            System.out.printf("%d people made%n", persons.size());
+            List<Room> circles = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                Person therapist = persons.get(r * perRoom);
                 api1.call("PUT", "/api/therapists/" + therapist.id() + "/availability", admin, "{\"timeZone\":\"" + zone
                         + "\",\"weekly\":[" + everyDay + "],\"minimumNoticeHours\":0,\"horizonDays\":30}");
+                // the next 5-minute mark at least a minute ahead (set-up may outlast one mark): its room is open now
+                Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 1) * 300);
+                start = start.isBefore(Instant.now().plusSeconds(60)) ? start.plusSeconds(300) : start;
                 String circle = api1.call("POST", "/api/appointments", admin, "{\"type\":\"circle\",\"therapistIds\":[\""
-                        + therapist.id() + "\"],\"capacity\":" + Math.max(2, perRoom) + ",\"start\":\"" + start + "\"}");
-                String circleId = field(circle, "\"id\":\"");
-                roomIds.add(field(circle, "\"roomId\":\""));
-                Client host = Client.open(api1, therapist.token(), therapist.id());
-                host.request("{\"type\":\"room.join\",\"joinTicket\":\"" + field(api1.call("POST", "/api/appointments/" + circleId
-                        + "/join-ticket", therapist.token(), null), "\"ticket\":\"") + "\"}");
+                        + therapist.id() + "\"],\"capacity\":" + Math.max(2, perRoom - 1) + ",\"start\":\"" + start + "\"}");
+                Client host = Client.open(api1, HttpClient.newHttpClient(), therapist.token(), therapist.id(), 1);
+                Room room = new Room(field(circle, "\"roomId\":\""), field(circle, "\"id\":\""), host);
+                join(api1, host, room);
                 host.request("{\"type\":\"lobby.watch\",\"scope\":\"mine\"}");
-                hosts.add(host);
-                List<Client> patients = new ArrayList<>();
                 for (int p = 1; p < perRoom; p++) {
-                    String pemail = "bench.patient." + run + "." + r + "." + p + "@example.org";
-                    Person patient = newPerson(api1, admin, "{\"role\":\"patient\",\"displayName\":\"Patient " + r + "." + p
-                            + "\",\"email\":\"" + pemail + "\"}", pemail);
-                    api1.call("POST", "/api/appointments/" + circleId + "/seats", admin, "{\"patientId\":\"" + patient.id() + "\"}");
-                    Client c = Client.open(api2, patient.token(), patient.id());
-                    c.request("{\"type\":\"room.join\",\"joinTicket\":\"" + field(api2.call("POST", "/api/appointments/" + circleId
-                            + "/join-ticket", patient.token(), null), "\"ticket\":\"") + "\"}");
+                    int node = p % 2 == 1 ? 2 : 1;
+                    Api api = node == 1 ? api1 : api2;
+                    Person patient = persons.get(r * perRoom + p);
+                    api1.call("POST", "/api/appointments/" + room.appointmentId + "/seats", admin, "{\"patientId\":\"" + patient.id() + "\"}");
+                    Client c = Client.open(api, HttpClient.newHttpClient(), patient.token(), patient.id(), node);
+                    join(api, c, room);
                     int from = host.received.size();
-                    long sent = System.nanoTime();
-                    c.request("{\"type\":\"gate.submit\",\"roomId\":\"" + roomIds.get(r) + "\",\"address\":\"Bench Street 1\","
+                    c.request("{\"type\":\"gate.submit\",\"roomId\":\"" + room.roomId + "\",\"address\":\"Bench Street 1\","
                             + "\"emergencyContact\":{\"name\":\"Bench Contact\",\"phone\":\"+1 555 0100\"},\"privateAndNotDriving\":true}");
                     String pid = patient.id();
-                    Client.Received seen = host.awaitFrom(from, t -> t.contains("\"lobby.snapshot\"") && waitingIn(t, pid), 15_000);
-                    propagation.add((seen.atNanos() - sent) / 1000);
-                    host.request("{\"type\":\"host.admit\",\"roomId\":\"" + roomIds.get(r) + "\",\"personId\":\"" + pid + "\"}");
-                    c.await(t -> t.contains("\"room.admitted\""), 15_000);
-                    patients.add(c);
+                    Client.Received seen = host.awaitFrom(from, t -> t.contains("\"lobby.snapshot\"")
+                            && "waiting".equals(presenceOf(t, pid)), WAIT_MS);
+                    alerts.add(c, host, (seen.atNanos() - c.sentNanos) / 1000);
+                    admit(room, c);
+                    room.patients.add(c);
                 }
-                patientsByRoom.add(patients);
+                circles.add(room);
             }
-            report("cross-node waiting-room alert (gate on node 2 → lobby on node 1)", propagation);
+            // everyone sees everyone in the room before anything is measured
+            for (Room room : circles) {
+                for (Client c : room.members()) {
+                    c.await(t -> t.contains("\"room.roster\"") && room.members().stream()
+                            .allMatch(m -> "in-room".equals(presenceOf(t, m.personId))), WAIT_MS);
+                }
+            }
+            return circles;
+        }
 
-            // chat fan-out: every facilitator sends, every patient (other node) receives
-            List<Long> fanOut = Collections.synchronizedList(new ArrayList<>());
+        /** Spends a fresh join ticket on the client's socket. */
+        static void join(Api api, Client c, Room room) throws Exception {
+            String ticket = field(api.call("POST", "/api/appointments/" + room.appointmentId + "/join-ticket", c.token, null),
+                    "\"ticket\":\"");
+            c.request("{\"type\":\"room.join\",\"joinTicket\":\"" + ticket + "\"}");
+        }
+
+        static void admit(Room room, Client patient) throws Exception {
+            int from = patient.received.size();
+            room.host.request("{\"type\":\"host.admit\",\"roomId\":\"" + room.roomId + "\",\"personId\":\"" + patient.personId + "\"}");
+            patient.awaitFrom(from, t -> t.contains("\"room.admitted\""), WAIT_MS);
+        }
+
+        /**
+         * Chat rounds: in every round each circle has one sender (the members take turns, so both
+         * nodes send). With {@code together}, all circles send at once and then every receipt is
+         * awaited; otherwise one circle sends and its receipts are awaited before the next one sends.
+         */
+        static Split chat(List<Room> circles, int messages, boolean together) throws Exception {
+            Split fanOut = new Split();
             for (int m = 0; m < messages; m++) {
-                for (int r = 0; r < rooms; r++) {
+                List<Runnable> checks = new ArrayList<>();
+                for (Room room : circles) {
+                    List<Client> members = room.members();
+                    Client sender = members.get(m % members.size());
+                    String marker = "bench chat " + m + (together ? " together" : " alone") + " in " + room.roomId;
+                    List<Client> recipients = members.stream().filter(c -> c != sender).toList();
+                    List<Integer> marks = recipients.stream().map(c -> c.received.size()).toList();
+                    int replyFrom = sender.received.size();
+                    String id = "chat-" + m + (together ? "t" : "a");
                     long sent = System.nanoTime();
-                    String marker = "m" + m + "r" + r + "t" + sent;
-                    hosts.get(r).request("{\"type\":\"chat.send\",\"roomId\":\"" + roomIds.get(r) + "\",\"text\":\"" + marker + "\"}");
-                    for (Client c : patientsByRoom.get(r)) {
-                        fanOut.add((c.await(t -> t.contains(marker), 15_000).atNanos() - sent) / 1000);
+                    sender.socket.sendText("{\"type\":\"chat.send\",\"id\":\"" + id + "\",\"roomId\":\"" + room.roomId
+                            + "\",\"text\":\"" + marker + "\"}", true).join();
+                    checks.add(() -> {
+                        try {
+                            for (int i = 0; i < recipients.size(); i++) {
+                                Client to = recipients.get(i);
+                                Client.Received got = to.awaitFrom(marks.get(i), t -> t.contains("\"text\":\"" + marker + "\""), WAIT_MS);
+                                fanOut.add(sender, to, (got.atNanos() - sent) / 1000);
+                            }
+                            String reply = sender.awaitFrom(replyFrom, t -> t.contains("\"id\":\"" + id + "\""), WAIT_MS).text();
+                            if (reply.contains("\"type\":\"error\"")) {
+                                throw new IllegalStateException("chat.send → " + reply);
+                            }
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    if (!together) {
+                        checks.remove(0).run();
                     }
                 }
-                Thread.sleep(20); // spacing between rounds, bounded by --messages
+                int sameFrom = fanOut.same().size();
+                int crossFrom = fanOut.cross().size();
+                checks.forEach(Runnable::run);
+                long slowest = Math.max(fanOut.same().subList(sameFrom, fanOut.same().size()).stream().mapToLong(x -> x).max().orElse(0),
+                        fanOut.cross().subList(crossFrom, fanOut.cross().size()).stream().mapToLong(x -> x).max().orElse(0));
+                if (slowest > 200_000) {
+                    System.out.printf("  chat round %d (%s) at %s: slowest delivery %s%n", m, together ? "all at once" : "alone",
+                            java.time.LocalTime.now(), ms(slowest));
+                }
+                Thread.sleep(50); // spacing between rounds (each socket sends at most once a round), bounded by --messages
             }
-            report("chat fan-out across nodes (send on node 1 → receipt on node 2)", fanOut);
+            return fanOut;
+        }
 
-            // roster push: a patient mutes; the others (and the facilitator) see it in their roster
-            List<Long> rosterPush = new ArrayList<>();
-            for (int r = 0; r < rooms; r++) {
-                Client muting = patientsByRoom.get(r).get(0);
-                List<Client> others = new ArrayList<>(patientsByRoom.get(r).subList(1, patientsByRoom.get(r).size()));
-                others.add(hosts.get(r));
+        /**
+         * In every circle, its first patient (node 2) changes their media state, drops their socket
+         * (lid closed), comes back within the grace on a new socket, then leaves (and is seated again,
+         * not measured); every other member's roster is watched for the change.
+         */
+        static void presenceChanges(List<Room> circles, Api api1, Api api2, Split media, Split dropped, Split back, Split left)
+                throws Exception {
+            for (Room room : circles) {
+                Client subject = room.patients.get(0);
+                String pid = subject.personId;
+                Api api = subject.node == 1 ? api1 : api2;
+
+                List<Client> others = room.members().stream().filter(c -> c != subject).toList();
                 List<Integer> marks = others.stream().map(c -> c.received.size()).toList();
-                long sent = System.nanoTime();
-                muting.request("{\"type\":\"media.state\",\"roomId\":\"" + roomIds.get(r) + "\",\"media\":{\"audio\":false,\"video\":true}}");
-                for (int i = 0; i < others.size(); i++) {
-                    Client.Received roster = others.get(i).awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"")
-                            && muted(t, muting.personId), 15_000);
-                    rosterPush.add((roster.atNanos() - sent) / 1000);
+                subject.request("{\"type\":\"media.state\",\"roomId\":\"" + room.roomId + "\",\"media\":{\"audio\":false,\"video\":true}}");
+                long sent = subject.sentNanos;
+                awaitRosters(others, marks, t -> t.contains("\"audio\":false") && muted(t, pid), subject, sent, media);
+
+                marks = others.stream().map(c -> c.received.size()).toList();
+                sent = System.nanoTime();
+                subject.socket.abort();
+                awaitRosters(others, marks, t -> "reconnecting".equals(presenceOf(t, pid)), subject, sent, dropped);
+
+                Client again = Client.open(api, HttpClient.newHttpClient(), subject.token, pid, subject.node);
+                String ticket = field(api.call("POST", "/api/appointments/" + room.appointmentId + "/join-ticket", again.token, null),
+                        "\"ticket\":\"");
+                marks = others.stream().map(c -> c.received.size()).toList();
+                String joined = again.request("{\"type\":\"room.join\",\"joinTicket\":\"" + ticket + "\"}");
+                if (!joined.contains("\"resumed\":true")) {
+                    throw new IllegalStateException("a rejoin within the grace did not resume the seat: " + joined);
+                }
+                awaitRosters(others, marks, t -> "in-room".equals(presenceOf(t, pid)), again, again.sentNanos, back);
+                room.patients.set(0, again);
+
+                marks = others.stream().map(c -> c.received.size()).toList();
+                again.request("{\"type\":\"room.leave\",\"roomId\":\"" + room.roomId + "\"}");
+                sent = again.sentNanos;
+                awaitRosters(others, marks, t -> presenceOf(t, pid) == null, again, sent, left);
+
+                // seated again for what follows: the safety check is on record, so they wait for admission
+                List<Client> everyone = room.members();
+                marks = everyone.stream().map(c -> c.received.size()).toList();
+                join(api, again, room);
+                admit(room, again);
+                for (int i = 0; i < everyone.size(); i++) {
+                    everyone.get(i).awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"") && everyone.stream()
+                            .allMatch(m -> "in-room".equals(presenceOf(t, m.personId))), WAIT_MS);
                 }
             }
-            report("roster push after a change (media state), all members", rosterPush);
+        }
 
-            // idle connections on node 1: heap and memory per connection
-            long heapBefore = heapUsedBytes(node1.pid());
-            long rssBefore = rssKib(node1.pid());
-            List<Client> idle = new ArrayList<>();
-            for (int i = 0; i < idleConnections; i++) {
-                idle.add(Client.open(api1, admin, "admin"));
+        static void awaitRosters(List<Client> viewers, List<Integer> marks, java.util.function.Predicate<String> shows,
+                                 Client subject, long sentNanos, Split into) throws InterruptedException {
+            for (int i = 0; i < viewers.size(); i++) {
+                Client.Received roster = viewers.get(i).awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"") && shows.test(t), WAIT_MS);
+                into.add(subject, viewers.get(i), (roster.atNanos() - sentNanos) / 1000);
             }
-            Thread.sleep(3000); // a few ping rounds, so the per-connection state is all there
-            long heapAfter = heapUsedBytes(node1.pid());
-            long rssAfter = rssKib(node1.pid());
-            System.out.printf("| idle connections on node 1 | %d | heap %.1f KiB per connection (%.1f MiB → %.1f MiB after GC) | RSS +%.1f MiB |%n",
-                    idleConnections, (heapAfter - heapBefore) / 1024.0 / idleConnections, heapBefore / 1048576.0, heapAfter / 1048576.0,
-                    (rssAfter - rssBefore) / 1024.0);
+        }
+
+        /**
+         * Opens idle sockets on node 2 (the admin's, one realtime ticket each, over one shared HTTP
+         * client) and reads node 2's used heap after a full GC before, with them open, and after
+         * closing them. A socket counts as held when the server has pinged it and not closed it.
+         */
+        static String idle(Api api, String admin, long pid, int count, long roomSockets) throws Exception {
+            if (count == 0) {
+                return "| 0 | – | – | – | – |";
+            }
+            HttpClient shared = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build();
+            long heapBefore = heapUsedBytes(pid);
+            long rssBefore = rssKib(pid);
+            List<Client> idle = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 120_000;
+            for (int i = 0; i < count && System.currentTimeMillis() < deadline; i++) {
+                idle.add(Client.open(api, shared, admin, "admin", 2));
+            }
+            Thread.sleep(5000); // two ping rounds at least, so every socket has been pinged and answered
+            long held = idle.stream().filter(c -> c.closedWith == null && c.pings.get() > 0).count();
+            long heapAfter = heapUsedBytes(pid);
+            long rssAfter = rssKib(pid);
+            for (Client c : idle) {
+                c.socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bench over");
+            }
+            Thread.sleep(3000); // the server's close handlers run
+            long heapClosed = heapUsedBytes(pid);
             for (Client c : idle) {
                 c.socket.abort();
             }
-
-            // node 2 dies (SIGKILL): how long until node 1's rosters no longer list its people
-            List<Integer> marks = hosts.stream().map(c -> c.received.size()).toList();
-            long killed = System.nanoTime();
-            node2.destroyForcibly();
-            List<Long> cleanup = new ArrayList<>();
-            for (int r = 0; r < rooms; r++) {
-                int room = r;
-                Client.Received clean = hosts.get(r).awaitFrom(marks.get(r), t -> t.contains("\"room.roster\"")
-                        && patientsByRoom.get(room).stream().noneMatch(p -> t.contains(p.personId)), 30_000);
-                cleanup.add((clean.atNanos() - killed) / 1000);
-            }
-            report("dead node's participants cleared from node 1's rosters (after SIGKILL)", cleanup);
-            stop(node1);
+            System.out.printf("idle: opened %d of %d, %d held (pinged, open); heap %.1f → %.1f → %.1f MiB; RSS %.1f → %.1f MiB%n",
+                    idle.size(), count, held, heapBefore / 1048576.0, heapAfter / 1048576.0, heapClosed / 1048576.0,
+                    rssBefore / 1024.0, rssAfter / 1024.0);
+            return String.format("| %,d on node 2 (%,d held) | %,d | %.1f KiB | %.1f KiB (%+.1f MiB in all) | %+.1f MiB |", idle.size(),
+                    held, held + roomSockets, (heapAfter - heapBefore) / 1024.0 / Math.max(1, held),
+                    (rssAfter - rssBefore) / (double) Math.max(1, held), (rssAfter - rssBefore) / 1024.0,
+                    (heapClosed - heapBefore) / 1048576.0);
         }
 
-        static boolean waitingIn(String snapshot, String personId) {
-            int at = snapshot.indexOf("\"personId\":\"" + personId + "\"");
-            return at >= 0 && snapshot.indexOf("\"presence\":\"waiting\"", at) > at
-                    && (snapshot.indexOf("\"personId\"", at + 1) < 0 || snapshot.indexOf("\"presence\":\"waiting\"", at) < snapshot.indexOf("\"personId\"", at + 1));
+        /**
+         * SIGKILL to node 2; every node-1 member of every circle watches its rosters: first its node-2
+         * people shown reconnecting, then gone, while node 1's own people stay.
+         */
+        static void killNode2(List<Room> circles, Process node2, Split seenReconnecting, Split cleared, int[] wronglyRemoved)
+                throws Exception {
+            List<Client> watchers = new ArrayList<>();
+            List<Room> watcherRooms = new ArrayList<>();
+            for (Room room : circles) {
+                for (Client c : room.members()) {
+                    if (c.node == 1) {
+                        watchers.add(c);
+                        watcherRooms.add(room);
+                    }
+                }
+            }
+            List<Integer> marks = watchers.stream().map(c -> c.received.size()).toList();
+            long killed = System.nanoTime();
+            node2.destroyForcibly();
+            for (int i = 0; i < watchers.size(); i++) {
+                Client w = watchers.get(i);
+                Room room = watcherRooms.get(i);
+                List<Client> gone = room.patients.stream().filter(p -> p.node == 2).toList();
+                List<Client> staying = room.members().stream().filter(p -> p.node == 1).toList();
+                Client.Received reconnecting = w.awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"")
+                        && gone.stream().allMatch(p -> "reconnecting".equals(presenceOf(t, p.personId))), 30_000);
+                seenReconnecting.add(gone.get(0), w, (reconnecting.atNanos() - killed) / 1000);
+                Client.Received clean = w.awaitFrom(marks.get(i), t -> t.contains("\"room.roster\"")
+                        && gone.stream().allMatch(p -> presenceOf(t, p.personId) == null), 30_000);
+                cleared.add(gone.get(0), w, (clean.atNanos() - killed) / 1000);
+                if (!staying.stream().allMatch(p -> "in-room".equals(presenceOf(clean.text(), p.personId)))) {
+                    wronglyRemoved[0]++;
+                    System.out.println("roster without one of node 1's own people: " + clean.text());
+                }
+            }
+        }
+
+        /** The presence shown for a person in a roster or lobby snapshot, or null when they are not in it. */
+        static String presenceOf(String json, String personId) {
+            String entry = entryOf(json, personId);
+            return entry == null || !entry.contains("\"presence\":\"") ? null : field(entry, "\"presence\":\"");
         }
 
         static boolean muted(String roster, String personId) {
-            int at = roster.indexOf("\"personId\":\"" + personId + "\"");
-            if (at < 0) {
-                return false;
-            }
-            int next = roster.indexOf("\"personId\"", at + 1);
-            int audio = roster.indexOf("\"audio\":false", at);
-            return audio > at && (next < 0 || audio < next);
+            String entry = entryOf(roster, personId);
+            return entry != null && entry.contains("\"audio\":false");
         }
 
-        static void report(String what, List<Long> micros) {
+        /** A person's part of a roster or snapshot: from their personId to the next personId (participants start with it). */
+        static String entryOf(String json, String personId) {
+            int at = json.indexOf("\"personId\":\"" + personId + "\"");
+            if (at < 0) {
+                return null;
+            }
+            int next = json.indexOf("\"personId\":\"", at + 1);
+            return json.substring(at, next < 0 ? json.length() : next);
+        }
+
+        static void row(String what, List<Long> micros) {
+            if (micros.isEmpty()) {
+                System.out.printf("| %s | 0 | – | – | – |%n", what);
+                return;
+            }
             List<Long> sorted = new ArrayList<>(micros);
             Collections.sort(sorted);
-            System.out.printf("| %s | n=%d | p50 %.1f ms | p99 %.1f ms | max %.1f ms |%n", what, sorted.size(),
-                    percentile(sorted, 50) / 1000.0, percentile(sorted, 99) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+            System.out.printf("| %s | %d | %s | %s | %s |%n", what, sorted.size(), ms(percentile(sorted, 50)),
+                    ms(percentile(sorted, 99)), ms(sorted.get(sorted.size() - 1)));
+        }
+
+        static String ms(long micros) {
+            return micros >= 1_000_000 ? String.format("%.2f s", micros / 1e6) : String.format("%.1f ms", micros / 1000.0);
         }
 
         /** Used heap after a full GC, from jcmd (the JDK's own tool, next to this java). */
         static long heapUsedBytes(long pid) throws Exception {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
+            Process gc = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!gc.waitFor(60, TimeUnit.SECONDS)) {
+                gc.destroyForcibly();
+                throw new IllegalStateException("jcmd GC.run did not finish in 60 s");
+            }
             Process info = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
             String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             info.waitFor(60, TimeUnit.SECONDS);
@@ -843,6 +1167,9 @@ public class HearthBench {
 
     /** Kills every node still running and deletes every temporary directory; safe to call twice. */
     static synchronized void cleanUp() {
+        if (!finished) {
+            System.err.println("hearth-bench: ended before the run finished (signal, watchdog or failure): stopping its nodes");
+        }
         for (Process p : CHILDREN) {
             p.destroy();
         }

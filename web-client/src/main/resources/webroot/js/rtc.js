@@ -10,6 +10,7 @@ const QUALITY_RTT_POOR = 0.8;
 const QUALITY_LOSS_FAIR = 0.03;
 const QUALITY_LOSS_POOR = 0.1;
 const DISCONNECTED_RESTART_MS = 2500;
+const NUDGE_MS = 4000;
 
 /** One remote participant: its connection and the perfect-negotiation flags. */
 class Peer {
@@ -39,8 +40,28 @@ class Peer {
     };
     this.pc.onconnectionstatechange = () => this.stateChanged();
     this.pc.oniceconnectionstatechange = () => this.iceStateChanged();
-    for (const track of mesh.localTracks()) this.pc.addTrack(track, mesh.localStream);
+    this.addLocalTracks();
     this.applyAudioOnly();
+    // A signal can be lost (sent just before the other side could take it). A connection that has
+    // exchanged nothing at all after a while offers (again); anything under way is left alone.
+    this.watchdog = setInterval(() => this.nudge(), NUDGE_MS);
+  }
+
+  nudge() {
+    const pc = this.pc;
+    if (pc.signalingState !== 'stable' || pc.localDescription || pc.remoteDescription || this.makingOffer) return;
+    this.offer();
+  }
+
+  /**
+   * Sends every local track this connection does not send yet. A connection made for an offer that
+   * arrived before the camera and microphone were ready gets them here (and renegotiates).
+   */
+  addLocalTracks() {
+    for (const track of this.mesh.localTracks()) {
+      const sending = this.pc.getSenders().some((s) => s.track && s.track.kind === track.kind);
+      if (!sending) this.pc.addTrack(track, this.mesh.localStream);
+    }
   }
 
   async offer() {
@@ -175,6 +196,7 @@ class Peer {
 
   close() {
     clearTimeout(this.restartTimer);
+    clearInterval(this.watchdog);
     this.pc.close();
   }
 }
@@ -234,6 +256,7 @@ export class PeerMesh {
     }
     for (const track of stream.getTracks()) this.localStream.addTrack(track);
     this.camera = stream.getVideoTracks()[0] || null;
+    for (const peer of this.peers.values()) peer.addLocalTracks();
     return this.localStream;
   }
 
