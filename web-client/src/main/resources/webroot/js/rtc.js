@@ -22,6 +22,9 @@ class Peer {
     this.makingOffer = false;
     this.ignoreOffer = false;
     this.settingRemoteAnswer = false;
+    // Candidates that arrive before the description they belong to (relayed across nodes, or sent
+    // for an offer that lost a collision) wait here until a remote description is set.
+    this.earlyCandidates = [];
     this.restartTimer = null;
     this.lastStats = null;
     this.stream = new MediaStream();
@@ -67,7 +70,7 @@ class Peer {
       await this.pc.setLocalDescription();
       this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
     } catch (e) {
-      this.mesh.onError(`Could not start the call with ${this.peerId}: ${e.message}`);
+      this.mesh.onError('The video connection could not be started. If the picture does not appear, leave and join again.', e);
     } finally {
       this.makingOffer = false;
     }
@@ -87,21 +90,38 @@ class Peer {
           await this.pc.setLocalDescription();
           this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
         }
+        await this.flushCandidates();
       } else if (candidate) {
-        try {
-          await this.pc.addIceCandidate(candidate.candidate ? candidate : null);
-        } catch (e) {
-          if (!this.ignoreOffer) throw e;
+        if (!this.pc.remoteDescription) {
+          if (!this.ignoreOffer) this.earlyCandidates.push(candidate);
+          return;
         }
+        await this.addCandidate(candidate);
       }
     } catch (e) {
+      this.settingRemoteAnswer = false;
       if (description && description.type === 'offer' && !this.resetting) {
         // The other side started over (a new connection: new ICE credentials and DTLS
         // certificate). Start over too, with their offer, instead of keeping a broken call.
         this.mesh.restart(this.peerId, { description });
         return;
       }
-      this.mesh.onError(`The call with ${this.peerId} could not be negotiated: ${e.message}`);
+      this.mesh.onError('The video connection could not be set up. If the picture does not appear, leave and join again.', e);
+    }
+  }
+
+  async flushCandidates() {
+    const queued = this.earlyCandidates;
+    this.earlyCandidates = [];
+    for (const candidate of queued) await this.addCandidate(candidate);
+  }
+
+  /** One candidate; a stale one (of an offer that lost a collision) is dropped, not fatal. */
+  async addCandidate(candidate) {
+    try {
+      await this.pc.addIceCandidate(candidate.candidate ? candidate : null);
+    } catch (e) {
+      if (!this.ignoreOffer) console.debug('ICE candidate dropped:', e.message);
     }
   }
 
@@ -193,7 +213,7 @@ export function qualityOf(stats) {
  * The media of one person in one room.
  *
  * options: selfId; signal(peerId, {description}|{candidate}); onRemoteStream(peerId, stream);
- * onPeerGone(peerId); onState(peerId, connectionState, iceState); onError(message).
+ * onPeerGone(peerId); onState(peerId, connectionState, iceState); onError(message for people, cause?).
  */
 export class PeerMesh {
   constructor(options) {

@@ -1,6 +1,7 @@
 package app.hearth.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.gateway.testing.ApiClient;
@@ -12,6 +13,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * The live-rooms story in real Chromium pages on a real two-node cluster: the demo therapist's
  * browser on node A, the demo patient's on node B. The patient joins, checks devices, confirms the
  * safety gate and waits; the therapist, on another page, is alerted, admits them and opens the
- * room; both see each other in the roster and their video and audio flow peer to peer. The
- * patient's laptop closes: the therapist sees "reconnecting", then "left".
+ * room; both see each other in the roster, chat, and their video and audio flow peer to peer. The
+ * patient's laptop closes: the therapist sees "reconnecting" with where they are and whom to call,
+ * then "left", and keeps those details on screen.
  */
 @DisplayName("Live rooms in the browser, across two nodes")
 class RoomBrowserTest {
@@ -70,6 +73,44 @@ class RoomBrowserTest {
         return Boolean.TRUE.equals(ok);
     }
 
+    /** The waiting-room entry for a patient, on a therapist's page or the clinic board. */
+    static Locator lobbyEntry(Page page, String name) {
+        return page.locator(".lobby-entry", new Page.LocatorOptions().setHasText(name));
+    }
+
+    static Locator rosterEntry(Page page, String name) {
+        return page.locator("ul.roster li", new Page.LocatorOptions().setHasText(name));
+    }
+
+    static Locator safetyNote(Page page, String text) {
+        return page.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText(text));
+    }
+
+    /**
+     * Milliseconds until the selector matches on the page, polled by the page itself every 20 ms (so
+     * the figure measures the system, not the assertion library's back-off).
+     */
+    static long millisUntil(Page page, String what, String selector, double timeoutSeconds) {
+        long start = System.nanoTime();
+        try {
+            page.waitForFunction("(s) => document.querySelector(s) !== null", selector,
+                    new Page.WaitForFunctionOptions().setPollingInterval(20).setTimeout(timeoutSeconds * 1000));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            BrowserSupport.screenshot(page, "timeout-" + what.replaceAll("[^a-z]+", "-"));
+            throw new AssertionError("Waited " + timeoutSeconds + " s for " + what + " (" + selector + ")", e);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Each peer's counters and connection states as the page sees them, for a failure message. */
+    static Object media(Page page) {
+        return page.evaluate("async () => { const r = window.hearthRoom; if (!r || !r.mesh) return 'no media';"
+                + " const s = await r.mediaStats(); const out = {};"
+                + " for (const [id, p] of r.mesh.peers) out[id] = { connection: p.pc.connectionState, signaling: p.pc.signalingState,"
+                + " ice: p.pc.iceConnectionState, audioBytes: (s[id] || {}).audioBytes, videoBytes: (s[id] || {}).videoBytes };"
+                + " return JSON.stringify(out); }");
+    }
+
     static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.getAsBoolean()) {
@@ -82,83 +123,140 @@ class RoomBrowserTest {
     }
 
     @Test
-    @DisplayName("the patient checks in on node B; the therapist on node A is alerted, admits them; both connect; a closed lid shows reconnecting, then left")
+    @DisplayName("the patient checks in on node B; the therapist on node A is alerted, admits them; both connect and chat; a closed lid shows reconnecting, then left")
     void waitingRoomToCall() {
         ApiClient api = new ApiClient(nodeA.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-        OpenRoom.bookNow(api, admin, "demo-therapist-1", "demo-patient-1");
+        String roomId = OpenRoom.bookNow(api, admin, "demo-therapist-1", "demo-patient-1")[1];
 
         try (BrowserContext therapistContext = browsers.newContext(1280, 900);
-             BrowserContext patientContext = browsers.newContext(1280, 900)) {
+             BrowserContext patientContext = browsers.newContext(390, 844);
+             BrowserContext adminContext = browsers.newContext(1024, 768)) {
             Page therapist = therapistContext.newPage();
             Page patient = patientContext.newPage();
+            Page board = adminContext.newPage();
 
-            // the therapist works on their own page (node A), watching the waiting room
+            // given the therapist on their own page (node A), watching their waiting room,
+            // and the admin on the clinic-wide board (node B)
             signIn(therapist, nodeA.baseUrl(), "therapist@demo.hearth");
             assertThat(therapist.getByText("Nobody is waiting right now.")).isVisible(within(15));
+            signIn(board, nodeB.baseUrl(), "admin@demo.hearth");
+            board.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Waiting room")).click();
+            assertThat(board.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Everyone waiting in the clinic"))).isVisible();
+            assertThat(board.getByText("Nobody is waiting right now.")).isVisible(within(15));
 
-            // the patient (node B) presses Join, sees their camera and a moving microphone meter
+            // when the patient (node B, on a phone) presses Join: the ticket leaves the address bar,
+            // the camera preview plays and the microphone meter moves
             signIn(patient, nodeB.baseUrl(), "patient1@demo.hearth");
             Locator join = patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join"));
             assertThat(join).isEnabled();
             join.click();
             assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Getting ready"))).isVisible(within(15));
+            assertThat(patient).hasURL(Pattern.compile("#/room/" + roomId + "$"));
             assertThat(patient.getByText("Camera works · microphone works")).isVisible(within(15));
+            waitUntil(patient, "the camera preview to play", () -> Boolean.TRUE.equals(patient.evaluate(
+                    "() => { const v = document.querySelector('video.preview'); return !!v && v.videoWidth > 0 && !v.paused; }")), 10_000);
             waitUntil(patient, "the microphone meter to move", () -> Integer.parseInt(
                     patient.getByRole(AriaRole.METER).getAttribute("aria-valuenow")) > 0, 10_000);
-            BrowserSupport.screenshot(patient, "room-1-prejoin");
+            BrowserSupport.screenshot(patient, "room-1-prejoin-phone");
 
-            // the therapist sees them checking in, not yet ready
-            assertThat(therapist.locator(".lobby-entry", new Page.LocatorOptions().setHasText("Jordan Lee"))
-                    .getByText("Safety check pending")).isVisible(within(10));
+            // then the therapist sees them checking in, not ready, and cannot admit them yet
+            Locator entry = lobbyEntry(therapist, "Jordan Lee");
+            assertThat(entry.getByText("Safety check pending")).isVisible(within(10));
+            assertThat(entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Admit Jordan Lee"))).hasCount(0);
+            assertFalse(therapist.title().startsWith("("), "checking in is not waiting yet: no badge, title " + therapist.title());
 
-            // the patient confirms where they are (the contact on file is prefilled) and waits
+            // when the patient confirms where they are (the contact on file is prefilled) and waits
             patient.getByLabel("Where are you right now? (address)").fill("12 Harbour Lane, Portland");
-            assertThat(patient.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).not().isEmpty();
+            assertThat(patient.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).hasValue("Casey Lee");
+            assertThat(patient.getByLabel("Phone", new Page.GetByLabelOptions().setExact(true))).not().isEmpty();
             patient.getByLabel("I am in a private place and I am not driving").check();
             patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I’m ready: join the waiting room")).click();
+            long alertedAfter = millisUntil(therapist, "the patient to show as waiting and ready on the therapist's page",
+                    ".lobby-entry.presence-waiting .badge.ready", 5);
+            System.out.println("RoomBrowserTest: gate submitted on node B -> waiting and ready on node A's page in " + alertedAfter + " ms");
             assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You’re in the waiting room"))).isVisible();
+            assertThat(patient.getByText("Your therapist will let you in shortly", new Page.GetByTextOptions().setExact(false))).isVisible();
+            BrowserSupport.screenshot(patient, "room-2-waiting-phone");
 
-            // the therapist is alerted at once: ready, with the location, and a badge in the tab's title
-            Locator entry = therapist.locator(".lobby-entry", new Page.LocatorOptions().setHasText("Jordan Lee"));
-            assertThat(entry.getByText("Ready")).isVisible(within(5));
+            // then the therapist is alerted at once: waiting and ready, with the location, and a badge in the tab's title
+            assertTrue(alertedAfter < 2_000, "alerted within two seconds, took " + alertedAfter + " ms");
+            assertThat(entry.getByText("Waiting", new Locator.GetByTextOptions().setExact(true))).isVisible();
             assertThat(entry.getByText("12 Harbour Lane, Portland", new Locator.GetByTextOptions().setExact(false))).isVisible();
             waitUntil(therapist, "the tab-title badge", () -> therapist.title().startsWith("(1) "), 5_000);
-            BrowserSupport.screenshot(therapist, "room-2-therapist-alerted");
+            BrowserSupport.screenshot(therapist, "room-3-therapist-alerted");
+            // and the clinic board lists them too
+            assertThat(lobbyEntry(board, "Jordan Lee").getByText("Waiting", new Locator.GetByTextOptions().setExact(true))).isVisible(within(5));
+            assertThat(lobbyEntry(board, "Jordan Lee").getByText("with Dr. Maya Okafor", new Locator.GetByTextOptions().setExact(false))).isVisible();
+            BrowserSupport.screenshot(board, "room-4-clinic-board");
+            adminContext.close();
 
-            // the therapist admits them, then opens the room
+            // when the patient reloads the waiting page, they are back in the waiting room (a new
+            // join ticket, their seat resumed), and the therapist is not alerted a second time
+            patient.reload();
+            assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You’re in the waiting room"))).isVisible(within(15));
+            assertThat(patient).hasURL(Pattern.compile("#/room/" + roomId + "$"));
+            assertThat(entry.getByText("Waiting", new Locator.GetByTextOptions().setExact(true))).isVisible(within(10));
+            assertTrue(therapist.title().startsWith("(1) "), "still one waiting patient in the title: " + therapist.title());
+
+            // when the therapist admits them, then opens the room
             entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Admit Jordan Lee")).click();
             assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("In this session"))).isVisible(within(10));
+            waitUntil(therapist, "the badge to clear once admitted", () -> !therapist.title().startsWith("("), 5_000);
             entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Open the room")).click();
             assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("In this session"))).isVisible(within(15));
 
-            // both see both in the room
+            // then both see both in the room
             for (Page page : new Page[] {therapist, patient}) {
-                Locator roster = page.locator("ul.roster");
-                assertThat(roster.locator("li", new Locator.LocatorOptions().setHasText("Jordan Lee")).getByText("In the room")).isVisible(within(10));
-                assertThat(roster.locator("li", new Locator.LocatorOptions().setHasText("Dr. Maya Okafor")).getByText("In the room")).isVisible(within(10));
+                assertThat(rosterEntry(page, "Jordan Lee").getByText("In the room")).isVisible(within(10));
+                assertThat(rosterEntry(page, "Dr. Maya Okafor").getByText("In the room")).isVisible(within(10));
             }
 
-            // their media flows peer to peer: each page's inbound audio and video byte counters grow
-            waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 60_000);
-            waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 60_000);
-            BrowserSupport.screenshot(therapist, "room-3-in-session");
+            // and they chat across the two nodes (the page says it is kept nowhere)
+            assertThat(patient.getByText("Chat is not saved", new Page.GetByTextOptions().setExact(false))).isVisible();
+            patient.getByLabel("Message").fill("Hello from my kitchen table");
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
+            assertThat(therapist.locator(".chat-log").getByText("Hello from my kitchen table", new Locator.GetByTextOptions().setExact(false)))
+                    .isVisible(within(5));
+            therapist.getByLabel("Message").fill("Welcome, Jordan");
+            therapist.getByLabel("Message").press("Enter");
+            assertThat(patient.locator(".chat-log").getByText("Welcome, Jordan", new Locator.GetByTextOptions().setExact(false)))
+                    .isVisible(within(5));
+
+            // and their media flows peer to peer: each page's inbound audio and video byte counters grow
+            try {
+                waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 60_000);
+                waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 60_000);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; therapist's peers " + media(therapist) + ", patient's peers " + media(patient), e);
+            }
+            BrowserSupport.screenshot(therapist, "room-5-in-session");
+            BrowserSupport.screenshot(patient, "room-5-in-session-phone");
 
             // muting shows in the other page's roster
             patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute").setExact(true)).click();
-            assertThat(therapist.locator("ul.roster li", new Page.LocatorOptions().setHasText("Jordan Lee")).getByText("muted",
-                    new Locator.GetByTextOptions().setExact(false))).isVisible(within(10));
+            assertThat(rosterEntry(therapist, "Jordan Lee").getByText("muted", new Locator.GetByTextOptions().setExact(false)))
+                    .isVisible(within(10));
 
-            // the patient's laptop closes: the therapist sees reconnecting, with whom to call, then left
+            // when the patient's laptop closes, the therapist sees reconnecting at once, with where they
+            // are and whom to call, then left — never a ghost — and keeps those details on screen
             long closedAt = System.currentTimeMillis();
             patientContext.close();
-            assertThat(therapist.locator("ul.roster li", new Page.LocatorOptions().setHasText("Jordan Lee"))
-                    .getByText("Reconnecting…")).isVisible(within(15));
-            assertThat(therapist.getByText("Jordan Lee’s connection dropped.")).isVisible();
-            BrowserSupport.screenshot(therapist, "room-4-reconnecting");
-            assertThat(therapist.locator("ul.roster li", new Page.LocatorOptions().setHasText("Jordan Lee"))
-                    .getByText("Left")).isVisible(within(15));
-            assertTrue(System.currentTimeMillis() - closedAt < 20_000, "gone well within the grace and detection time");
+            assertThat(rosterEntry(therapist, "Jordan Lee").getByText("Reconnecting…")).isVisible(within(15));
+            Locator dropped = safetyNote(therapist, "Jordan Lee’s connection dropped.");
+            assertThat(dropped).isVisible();
+            assertThat(dropped.getByText("12 Harbour Lane, Portland")).isVisible();
+            assertThat(dropped.getByText("Casey Lee", new Locator.GetByTextOptions().setExact(false))).isVisible();
+            BrowserSupport.screenshot(therapist, "room-6-reconnecting");
+            assertThat(rosterEntry(therapist, "Jordan Lee").getByText("Left", new Locator.GetByTextOptions().setExact(true))).isVisible(within(15));
+            long goneAfter = System.currentTimeMillis() - closedAt;
+            System.out.println("RoomBrowserTest: lid closed -> left on the therapist's page in " + goneAfter + " ms");
+            assertTrue(goneAfter < 15_000, "reconnecting, then left, within 15 s; took " + goneAfter + " ms");
+            Locator lost = safetyNote(therapist, "Jordan Lee has not come back.");
+            assertThat(lost.getByText("12 Harbour Lane, Portland")).isVisible();
+            BrowserSupport.screenshot(therapist, "room-7-left");
+            lost.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Dismiss the note about Jordan Lee")).click();
+            assertThat(lost).hasCount(0);
         }
     }
 }

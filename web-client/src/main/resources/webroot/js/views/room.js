@@ -15,6 +15,16 @@ function storageKey(roomId) {
   return `hearth.room.${roomId}`;
 }
 
+/**
+ * Goes into an appointment's room: a fresh join ticket, and the appointment remembered for this tab
+ * so the room page can get new tickets itself (after a drop, on reload) once this one is spent.
+ */
+export async function openRoomOf(appointmentId) {
+  const ticket = await api('POST', `/api/appointments/${appointmentId}/join-ticket`);
+  sessionStorage.setItem(storageKey(ticket.roomId), appointmentId);
+  location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+}
+
 function badge(presence) {
   return h('span', { class: `badge presence-${presence}` }, PRESENCE_WORDS[presence] || presence);
 }
@@ -60,7 +70,8 @@ class RoomPage {
     this.socket = new RoomSocket();
     this.joined = null;
     this.roster = [];
-    this.known = new Map(); // personId → displayName, to show who left
+    this.known = new Map(); // personId → last roster entry, to show who left
+    this.lost = new Map(); // personId → last roster entry of a patient whose connection dropped for good
     this.phase = 'connecting';
     this.mesh = null;
     this.player = null;
@@ -77,6 +88,8 @@ class RoomPage {
     this.socket.on('room.admitted', (m) => m.roomId === roomId && this.admitted());
     this.socket.on('room.left', (m) => m.roomId === roomId && this.left(m));
     this.socket.on('chat.message', (m) => m.roomId === roomId && this.chatLine(m));
+    // A refusal that answers no request (a rate limit, say); 'replaced' is handled as a status.
+    this.socket.on('error', (m) => { if (m.code !== 'replaced') this.notice(m.message); });
     this.socket.on('rtc.signal', (m) => m.roomId === roomId && this.mesh && this.mesh.receive(m.from, m));
     this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
     window.hearthRoom = this; // tests read media and exercise positions from here
@@ -101,7 +114,13 @@ class RoomPage {
         this.fatal('This session link has been used. Open the session again from your appointments.');
         return;
       }
-      await this.join(joinTicket);
+      try {
+        await this.join(joinTicket);
+      } catch (e) {
+        // A link's ticket already spent (opened twice, say): a fresh one from the appointment will do.
+        if (e.code !== 'ticket-invalid' || !ticket || !this.appointmentId) throw e;
+        await this.join(await this.freshTicket());
+      }
     } catch (e) {
       this.fatal(e.message || 'The session could not be opened.');
     }
@@ -118,9 +137,13 @@ class RoomPage {
   }
 
   /** After a dropped connection: back to the same seat (within the grace) with a new ticket. */
-  async rejoin() {
+  async rejoin(attempt = 0) {
     try {
       const joinTicket = await this.freshTicket();
+      if (!joinTicket) {
+        this.fatal('Your connection dropped. Open the session again from your appointments.');
+        return;
+      }
       const joined = await this.socket.request({ type: 'room.join', joinTicket });
       this.joined = joined;
       announce(joined.resumed ? 'Reconnected to your session' : 'Reconnected');
@@ -128,6 +151,14 @@ class RoomPage {
       if (phase !== this.phase) this.showPhase(phase);
       else if (this.phase === 'room') this.refreshMedia();
     } catch (e) {
+      // A hiccup while coming back (the network still flaky, a node restarting) is tried again; a
+      // refusal (the room closed, the session ended) is final.
+      const transient = e.code === 'unavailable' || e.status === 0 || e.status >= 500;
+      if (transient && attempt < 5) {
+        // A socket that dropped again re-enters by itself once it is back; an open one is retried here.
+        if (this.socket.status === 'open') setTimeout(() => this.rejoin(attempt + 1), 1000 * (attempt + 1));
+        return;
+      }
       this.fatal(e.message);
     }
   }
@@ -303,7 +334,8 @@ class RoomPage {
     this.mediaNote = h('p', { class: 'hint', role: 'status' });
     this.rosterBox = h('ul', { class: 'roster', 'aria-label': 'People in this session' });
     this.waitingBox = h('div', { class: 'waiting-list' });
-    this.alertBox = h('div', { role: 'alert' });
+    this.alertBox = h('div', { class: 'safety-alerts' });
+    this.errorBox = h('div');
     this.chatLog = h('ol', { class: 'chat-log', 'aria-live': 'polite' });
     this.exerciseBox = h('section', { class: 'card exercise', 'aria-labelledby': 'exercise-title' });
     const chatInput = h('input', { id: 'chat-text', maxlength: 2000, autocomplete: 'off' });
@@ -331,7 +363,7 @@ class RoomPage {
     } }, 'Leave');
     render(this.body,
       h('h1', { class: 'visually-hidden' }, 'Session'),
-      this.alertBox,
+      this.alertBox, this.errorBox,
       h('div', { class: 'room-layout' },
         h('div', { class: 'room-main' }, this.videos, this.mediaNote, controls, this.exerciseBox),
         h('aside', { class: 'room-side' },
@@ -345,8 +377,14 @@ class RoomPage {
     this.startMedia();
   }
 
+  /** A message from the server, wherever the person is in the flow. */
+  notice(text) {
+    if (this.errorBox && this.errorBox.isConnected) this.show(text);
+    else render(this.message, h('div', { class: 'alert error', role: 'alert' }, h('p', {}, text)));
+  }
+
   show(text) {
-    render(this.alertBox, text ? h('div', { class: 'alert error' }, h('p', {}, text)) : null);
+    render(this.errorBox, text ? h('div', { class: 'alert error', role: 'alert' }, h('p', {}, text)) : null);
   }
 
   rosterChanged(participants) {
@@ -373,7 +411,7 @@ class RoomPage {
       p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.video ? '' : ' · camera off',
         p.media.screen ? ' · sharing screen' : '', p.media.quality && p.media.quality !== 'unknown' ? ` · connection ${p.media.quality}` : '') : null,
       this.host && !p.host && p.presence !== 'left' ? h('button', { type: 'button', class: 'secondary small', onclick: () =>
-        this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove') : null)));
+        this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${p.displayName}`)) : null)));
     if (!this.host) return;
     const waiting = this.roster.filter((p) => !p.admitted && !p.host);
     render(this.waitingBox, waiting.length === 0 ? h('p', { class: 'muted' }, 'Nobody is waiting.') : h('ul', { class: 'waiting' }, waiting.map((p) => h('li', { 'data-person': p.personId },
@@ -384,11 +422,23 @@ class RoomPage {
         h('button', { type: 'button', disabled: !p.ready.gate, onclick: () => this.socket.request({ type: 'host.admit', roomId: this.roomId, personId: p.personId })
           .catch((e) => this.show(e.message)) }, `Admit ${p.displayName}`),
         h('button', { type: 'button', class: 'secondary', onclick: () => this.socket.request({ type: 'host.deny', roomId: this.roomId, personId: p.personId })
-          .catch((e) => this.show(e.message)) }, 'Not now'))))));
-    // A patient whose connection dropped: where they are and whom to call, at once.
+          .catch((e) => this.show(e.message)) }, 'Not now', h('span', { class: 'visually-hidden' }, ` (${p.displayName})`)))))));
+    // A patient whose connection dropped: where they are and whom to call, at once. One who does
+    // not come back keeps that note (greyed as left in the roster) until a host dismisses it.
     const dropped = this.roster.filter((p) => !p.host && p.presence === 'reconnecting' && p.safety);
-    render(this.alertBox, dropped.map((p) => h('div', { class: 'alert warning', role: 'alert' },
-      h('p', {}, h('strong', {}, `${p.displayName}’s connection dropped.`), ' Hearth is trying to reconnect them.'), safetyBlock(p.safety))));
+    for (const p of before) {
+      if (p.presence === 'reconnecting' && p.safety && !present.has(p.personId)) this.lost.set(p.personId, p);
+    }
+    for (const id of present) this.lost.delete(id);
+    render(this.alertBox,
+      dropped.map((p) => h('div', { class: 'alert warning', role: 'alert', 'data-person': p.personId },
+        h('p', {}, h('strong', {}, `${p.displayName}’s connection dropped.`), ' Hearth is trying to reconnect them.'), safetyBlock(p.safety))),
+      [...this.lost.values()].map((p) => h('div', { class: 'alert warning', role: 'alert', 'data-person': p.personId },
+        h('p', {}, h('strong', {}, `${p.displayName} has not come back.`),
+          ' Their connection dropped during the session. These are the details they confirmed for it:'),
+        safetyBlock(p.safety),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => { this.lost.delete(p.personId); this.renderRoster(this.roster); } },
+          `Dismiss the note about ${p.displayName}`))));
     const wasDropped = before.filter((p) => p.presence === 'reconnecting').map((p) => p.personId);
     if (dropped.some((p) => !wasDropped.includes(p.personId))) announce('A participant’s connection dropped');
   }
@@ -469,8 +519,16 @@ class RoomPage {
         .catch((e) => { if (e.code !== 'peer-not-in-room') console.warn('signal not delivered', e.code); }),
       onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
       onPeerGone: (peerId) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"]`); if (tile) tile.remove(); },
-      onState: (peerId, state) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`); if (tile) tile.textContent = state === 'connected' ? '' : state; },
-      onError: (text) => { this.mediaNote.textContent = text; },
+      onState: (peerId, state) => {
+        const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`);
+        if (tile) tile.textContent = state === 'connected' ? '' : state;
+        // A negotiation hiccup that healed is no longer news.
+        if (state === 'connected' && this.mediaNote.textContent === this.negotiationNote) this.mediaNote.textContent = '';
+      },
+      onError: (text, cause) => {
+        if (cause) { this.negotiationNote = text; console.debug('media negotiation:', cause.message); }
+        this.mediaNote.textContent = text;
+      },
     });
     try {
       const local = await this.mesh.start();

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, problemAlert, render } from '../dom.js';
 import { timeRange } from './calendar.js';
+import { openRoomOf } from './room.js';
 
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'short', day: 'numeric' });
@@ -26,8 +27,7 @@ function joinButton(a, message) {
   const timer = setInterval(() => { if (!button.isConnected) clearInterval(timer); else refresh(); }, 15000);
   button.addEventListener('click', async () => {
     try {
-      const ticket = await api('POST', `/api/appointments/${a.id}/join-ticket`);
-      location.hash = ticket.url.substring(ticket.url.indexOf('#'));
+      await openRoomOf(a.id);
     } catch (e) { render(message, problemAlert(e)); }
   });
   return h('div', { class: 'actions' }, button, h('span', { class: 'muted' }, `Join opens ${Math.round(roomOpensMs / 60000)} minutes before the start.`));
