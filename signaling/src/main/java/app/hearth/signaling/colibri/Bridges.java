@@ -1,102 +1,71 @@
 package app.hearth.signaling.colibri;
 
-import java.net.URI;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Jitsi Videobridges Hearth may use (HEARTH_JVB_URLS: their private HTTP APIs), with their
- * health and load. Selection is the healthy bridge with the fewest endpoints Hearth has placed on
- * it (jicofo's "least loaded" strategy, without regions).
+ * The configured bridges, their health and the selection among them. A bridge leaves use when a
+ * health check or a request fails, and comes back when a health check succeeds.
  */
 public final class Bridges {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bridges.class);
 
-    /** One bridge: where its API is, whether it answered its last health check, how many endpoints Hearth put there. */
-    public static final class Bridge {
-        private final URI base;
-        private volatile boolean healthy = true;
-        private final AtomicInteger endpoints = new AtomicInteger();
-
-        Bridge(URI base) {
-            this.base = base;
-        }
-
-        public URI base() {
-            return base;
-        }
-
-        public boolean healthy() {
-            return healthy;
-        }
-
-        public int endpoints() {
-            return endpoints.get();
-        }
-
-        void changeEndpoints(int delta) {
-            endpoints.updateAndGet(n -> Math.max(0, n + delta));
-        }
-
-        URI conferences() {
-            return base.resolve("/colibri/v2/conferences");
-        }
-
-        URI conference(String meetingId) {
-            return base.resolve("/colibri/v2/conferences/" + meetingId);
-        }
-
-        @Override
-        public String toString() {
-            return base.toString();
-        }
-    }
-
     private final List<Bridge> bridges;
     private final BridgeHttp http;
+    private final BridgeSelectionStrategy strategy;
 
-    public Bridges(List<URI> urls, BridgeHttp http) {
-        this.bridges = urls.stream().map(Bridge::new).toList();
+    public Bridges(BridgeConfig config, BridgeHttp http, BridgeSelectionStrategy strategy) {
+        this.bridges = config.urls().stream().map(Bridge::new).toList();
         this.http = http;
+        this.strategy = strategy;
     }
 
+    /** Every configured bridge, healthy or not, in configuration order. */
     public List<Bridge> all() {
         return bridges;
     }
 
-    public boolean configured() {
-        return !bridges.isEmpty();
-    }
-
-    /** Asks every bridge for its health ({@code GET /about/health}: 200 healthy, 500 with a reason). */
-    public void checkHealth() {
+    /**
+     * Asks every bridge {@code GET /about/health} (200: healthy; 500 with a reason, another status or
+     * no answer: unhealthy).
+     *
+     * @return the bridges that were healthy before this check and are not any more
+     */
+    public List<Bridge> checkHealth() {
+        List<Bridge> lost = new ArrayList<>();
         for (Bridge bridge : bridges) {
-            boolean was = bridge.healthy;
+            String failure;
             try {
-                bridge.healthy = http.send("GET", bridge.base.resolve("/about/health"), null).status() == 200;
+                BridgeHttp.Response response = http.get(bridge.health());
+                failure = response.status() == 200 ? null
+                        : "health " + response.status() + " " + ColibriException.reason(response.body());
             } catch (Exception e) {
-                bridge.healthy = false;
+                failure = "health check got no answer: " + e.getMessage();
             }
-            if (was != bridge.healthy) {
-                LOG.info("Bridge {} is now {}", bridge, bridge.healthy ? "healthy" : "unhealthy");
+            boolean changed = bridge.setHealthy(failure == null, failure);
+            if (changed && failure == null) {
+                LOG.info("Bridge {} is healthy again", bridge);
+            } else if (changed) {
+                LOG.warn("Bridge {} is unhealthy: {}", bridge, failure);
+                lost.add(bridge);
             }
         }
+        return lost;
     }
 
+    /** The bridge for a new circle, among the healthy ones, by the strategy. */
     public Optional<Bridge> select() {
-        return bridges.stream().filter(Bridge::healthy).min(Comparator.comparingInt(Bridge::endpoints));
+        return strategy.select(bridges.stream().filter(Bridge::healthy).toList());
     }
 
-    /** A bridge that failed a request is out until a health check says otherwise. */
-    public void markUnhealthy(Bridge bridge) {
-        if (bridge.healthy) {
-            LOG.warn("Bridge {} failed a request and is taken out of use", bridge);
+    /** A bridge that failed a request stays out of use until a health check says otherwise. */
+    void markFailed(Bridge bridge, String reason) {
+        if (bridge.setHealthy(false, reason)) {
+            LOG.warn("Bridge {} failed and is taken out of use: {}", bridge, reason);
         }
-        bridge.healthy = false;
     }
 }

@@ -1,120 +1,151 @@
 package app.hearth.signaling.colibri;
 
-import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
-import org.jitsi.xmpp.extensions.colibri2.ConferenceModifiedIQ;
 import org.jitsi.xmpp.extensions.jingle.IceUdpTransportPacketExtension;
 
 /**
- * One circle's conference on a bridge: an endpoint per participant, allocated one per request as
- * the bridge requires, their answers given back, expired when they leave, and the whole conference
- * expired when the room closes. When its bridge fails, the conference moves to another bridge and
- * tells the caller whose browsers need a new offer.
- *
- * <p>Not thread-safe: the room layer drives one circle from one place.
+ * One circle's conference: where it lives, its participants and what each browser was last offered.
+ * Pure state, no I/O: {@link CircleConferences} talks to the bridge and applies the answers here,
+ * always under this object's monitor.
  */
-public final class CircleConference {
+final class CircleConference {
 
-    private final Bridges bridges;
-    private final BridgeHttp http;
-    private final String circleId;
-    private Bridges.Bridge bridge;
-    private String meetingId;
-    private boolean created;
-    /** endpoint id → the bridge's transport for it (what the browser's offer is built from). */
-    private final Map<String, IceUdpTransportPacketExtension> endpoints = new LinkedHashMap<>();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    public CircleConference(Bridges bridges, BridgeHttp http, String circleId) {
-        this.bridges = bridges;
-        this.http = http;
+    /** One participant: its endpoint on the bridge, its browser's side, and its offer's m-lines. */
+    static final class Participant {
+        final String id;
+        IceUdpTransportPacketExtension bridgeTransport;
+        IceUdpTransportPacketExtension browserTransport;
+        List<Source> sources = List.of();
+        long sessionId;
+        long version;
+        List<CircleSdp.Slot> slots = List.of();
+        boolean newConnection;
+
+        Participant(String id) {
+            this.id = id;
+        }
+
+        /** A new RTCPeerConnection on the browser's side: new session, m-lines from scratch. */
+        void freshConnection(IceUdpTransportPacketExtension bridgeTransport) {
+            this.bridgeTransport = bridgeTransport;
+            this.browserTransport = null;
+            this.sources = List.of();
+            this.sessionId = RANDOM.nextLong() & Long.MAX_VALUE;
+            this.version = 0;
+            this.slots = List.of();
+            this.newConnection = true;
+        }
+    }
+
+    final String circleId;
+    Bridge bridge;
+    String meetingId;
+    /** The bridge's feedback sources, from its first answer. */
+    List<Source> bridgeSources = List.of();
+    final Map<String, Participant> participants = new LinkedHashMap<>();
+
+    CircleConference(String circleId) {
         this.circleId = circleId;
     }
 
-    public Bridges.Bridge bridge() {
-        return bridge;
+    boolean allocated() {
+        return bridge != null;
+    }
+
+    /** A new conference id on a new bridge; the participants stay, their endpoints are gone. */
+    void placeOn(Bridge bridge) {
+        this.bridge = bridge;
+        this.meetingId = UUID.randomUUID().toString();
+        this.bridgeSources = List.of();
+    }
+
+    void unplace() {
+        this.bridge = null;
+        this.meetingId = null;
+        this.bridgeSources = List.of();
     }
 
     /**
-     * Allocates an endpoint for a participant (creating the conference on a selected bridge first).
-     *
-     * @return the bridge's transport for this endpoint: ICE credentials, candidates, DTLS fingerprint
+     * Recomputes a participant's m-lines from everyone else's current sources and returns the new
+     * offer if anything changed (or {@code force}). Slots are only ever added or reused, never removed.
      */
-    public IceUdpTransportPacketExtension allocate(String endpointId) throws ColibriException {
-        if (bridge == null) {
-            bridge = bridges.select().orElseThrow(() -> new ColibriException(-1, "no healthy bridge"));
-            meetingId = UUID.randomUUID().toString();
-            created = false;
+    Optional<Offer> refreshOffer(Participant p, boolean force) {
+        List<Source> others = new ArrayList<>();
+        for (Participant other : participants.values()) {
+            if (other != p) {
+                others.addAll(other.sources);
+            }
         }
-        String body = ColibriMessages.allocate(meetingId, circleId + "@hearth", endpointId, !created);
-        BridgeHttp.Response response = call(created ? "PATCH" : "POST", created ? bridge.conference(meetingId) : bridge.conferences(), body);
-        created = true;
-        ConferenceModifiedIQ answer = ColibriMessages.read(response.body());
-        IceUdpTransportPacketExtension transport = ColibriMessages.transportOf(answer, endpointId);
-        if (transport == null) {
-            throw new ColibriException(response.status(), "the bridge allocated no transport for " + endpointId);
+        List<CircleSdp.Slot> slots = new ArrayList<>(p.slots);
+        if (slots.isEmpty()) {
+            slots.add(new CircleSdp.Slot("0", "audio", true, null));
+            slots.add(new CircleSdp.Slot("1", "video", true, null));
         }
-        endpoints.put(endpointId, transport);
-        bridge.changeEndpoints(1);
-        return transport;
-    }
-
-    /** Gives the bridge a browser's answer (its transport and sources). */
-    public void answer(String endpointId, CircleSdp.Answer answer) throws ColibriException {
-        call("PATCH", bridge.conference(meetingId), ColibriMessages.updateEndpoint(meetingId, endpointId, answer.transport(), answer.sources()));
-    }
-
-    public void expire(String endpointId) throws ColibriException {
-        if (endpoints.remove(endpointId) != null && bridge != null) {
-            bridge.changeEndpoints(-1);
-            call("PATCH", bridge.conference(meetingId), ColibriMessages.expireEndpoint(meetingId, endpointId));
+        slots.set(0, new CircleSdp.Slot("0", "audio", true, feedback("audio")));
+        slots.set(1, new CircleSdp.Slot("1", "video", true, feedback("video")));
+        // sources that left or changed their SSRCs free their m-line (inactive)
+        for (int i = 2; i < slots.size(); i++) {
+            CircleSdp.Slot slot = slots.get(i);
+            if (slot.source() != null && !others.contains(slot.source())) {
+                slots.set(i, new CircleSdp.Slot(slot.mid(), slot.kind(), false, null));
+            }
         }
-    }
-
-    /** Expires the whole conference (the room closed). */
-    public void close() throws ColibriException {
-        if (bridge != null && created) {
-            bridge.changeEndpoints(-endpoints.size());
-            endpoints.clear();
-            call("PATCH", bridge.conference(meetingId), ColibriMessages.expireConference(meetingId));
+        // new sources take a free m-line of their kind, or a new one at the end
+        for (Source source : others) {
+            if (slots.stream().anyMatch(s -> source.equals(s.source()))) {
+                continue;
+            }
+            int free = -1;
+            for (int i = 2; i < slots.size() && free < 0; i++) {
+                if (slots.get(i).source() == null && slots.get(i).kind().equals(source.kind()) && !freedNow(p.slots, slots, i)) {
+                    free = i;
+                }
+            }
+            if (free >= 0) {
+                slots.set(free, new CircleSdp.Slot(slots.get(free).mid(), source.kind(), false, source));
+            } else {
+                slots.add(new CircleSdp.Slot(Integer.toString(slots.size()), source.kind(), false, source));
+            }
         }
-        bridge = null;
+        if (!force && slots.equals(p.slots)) {
+            return Optional.empty();
+        }
+        p.slots = List.copyOf(slots);
+        p.version++;
+        Offer offer = new Offer(p.id, CircleSdp.offer(p.sessionId, p.version, p.bridgeTransport, p.slots), p.newConnection);
+        p.newConnection = false;
+        return Optional.of(offer);
     }
 
     /**
-     * Moves the conference to another healthy bridge after its bridge failed: every endpoint is
-     * allocated anew there.
-     *
-     * @return the endpoints whose browsers need a new offer (all of them)
+     * A slot freed in this very offer is not reused in it: the browser would see one track's m-line
+     * switch to another participant without ever going inactive, and keep the old stream association.
      */
-    public Map<String, IceUdpTransportPacketExtension> moveToAnotherBridge() throws ColibriException {
-        if (bridge != null) {
-            bridges.markUnhealthy(bridge);
-            bridge.changeEndpoints(-endpoints.size());
-        }
-        List<String> ids = new ArrayList<>(endpoints.keySet());
-        endpoints.clear();
-        bridge = null;
-        Map<String, IceUdpTransportPacketExtension> moved = new LinkedHashMap<>();
-        for (String id : ids) {
-            moved.put(id, allocate(id));
-        }
-        return moved;
+    private static boolean freedNow(List<CircleSdp.Slot> before, List<CircleSdp.Slot> now, int i) {
+        return i < before.size() && before.get(i).source() != null && now.get(i).source() == null;
     }
 
-    private BridgeHttp.Response call(String method, java.net.URI uri, String body) throws ColibriException {
-        BridgeHttp.Response response;
-        try {
-            response = http.send(method, uri, body);
-        } catch (IOException e) {
-            throw new ColibriException(-1, "bridge " + bridge + " did not answer: " + e.getMessage());
+    private Source feedback(String kind) {
+        return bridgeSources.stream().filter(s -> s.kind().equals(kind)).findFirst().orElse(null);
+    }
+
+    /** Offers for everyone except {@code except} whose m-lines changed. */
+    List<Offer> refreshOthers(String except) {
+        List<Offer> offers = new ArrayList<>();
+        for (Participant p : participants.values()) {
+            if (!Objects.equals(p.id, except) && p.bridgeTransport != null) {
+                refreshOffer(p, false).ifPresent(offers::add);
+            }
         }
-        if (!response.ok()) {
-            throw new ColibriException(response.status(), "bridge " + bridge + " refused: " + ColibriException.reason(response.body()));
-        }
-        return response;
+        return offers;
     }
 }

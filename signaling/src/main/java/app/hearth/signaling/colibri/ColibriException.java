@@ -1,20 +1,47 @@
 package app.hearth.signaling.colibri;
 
-/** A bridge refused or failed a Colibri2 request; {@code status} is its HTTP status (-1: no answer). */
+/**
+ * A circle's conference could not be set up or changed on a bridge. {@link #kind()} says whose
+ * fault it is; {@link #status()} is the bridge's HTTP status (-1 when it did not answer).
+ */
 public final class ColibriException extends Exception {
 
+    /** Stable error kinds, for the room layer to map to its own codes. */
+    public enum Kind {
+        /** No bridge is configured or healthy: the circle cannot use video through a bridge now. */
+        NO_BRIDGE,
+        /** The bridge did not answer, answered 5xx, or lost the conference (the circle was moved if it could be). */
+        BRIDGE_FAILED,
+        /** The bridge refused a request (4xx): a bug in Hearth's request, never retried. */
+        BRIDGE_REFUSED,
+        /** The bridge's answer could not be read or lacked what was asked for. */
+        BAD_ANSWER,
+        /** The participant is not in the circle's conference. */
+        UNKNOWN_PARTICIPANT
+    }
+
+    private final Kind kind;
     private final int status;
 
-    public ColibriException(int status, String message) {
+    public ColibriException(Kind kind, int status, String message) {
         super(message);
+        this.kind = kind;
         this.status = status;
+    }
+
+    public ColibriException(Kind kind, String message) {
+        this(kind, -1, message);
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public int status() {
         return status;
     }
 
-    /** The bridge's reason from its Jetty error page's title, or the body's start. */
+    /** The bridge's reason from its Jetty error page's {@code <title>}, or the body's start. */
     static String reason(String body) {
         if (body == null) {
             return "";
@@ -24,6 +51,7 @@ public final class ColibriException extends Exception {
         if (start >= 0 && end > start) {
             return body.substring(start + 7, end).strip();
         }
-        return body.length() > 200 ? body.substring(0, 200) : body;
+        String text = body.strip();
+        return text.length() > 200 ? text.substring(0, 200) : text;
     }
 }
