@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.jitsi.xmpp.extensions.colibri2.ConferenceModifiedIQ;
 import org.jitsi.xmpp.extensions.jingle.DtlsFingerprintPacketExtension;
@@ -24,7 +25,11 @@ class ColibriMessagesTest {
     @DisplayName("creating a conference is exactly the request a real bridge accepted (meeting-id, booleans, number and string ids, source-names)")
     void createIsTheRecordedRequest() {
         JsonNode sent = Samples.tree(ColibriMessages.allocate(MEETING, "circle-42@hearth", "ep1", true));
-        assertEquals(Samples.json("colibri2/create-request.json"), sent);
+        JsonNode recorded = Samples.json("colibri2/create-request.json");
+        // the recorded request spelled out rtx's empty feedback list; Jitsi's serializer leaves an empty list out
+        ObjectNode rtx = (ObjectNode) recorded.get("endpoints").get(0).get("medias").get(1).get("payload-types").get(1);
+        assertEquals(0, rtx.remove("rtcp-fbs").size());
+        assertEquals(recorded, sent);
         assertTrue(sent.get("create").isBoolean(), "create is a JSON boolean");
         JsonNode endpoint = sent.get("endpoints").get(0);
         assertTrue(endpoint.get("create").isBoolean());
