@@ -37,6 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeBridge implements AutoCloseable {
 
+    static {
+        // Jetty writes a response in one go; the JDK server writes headers and body apart, and with Nagle
+        // on, loopback delayed ACKs add ~40 ms to every exchange. Off, the fake answers like the real one.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One request as received. */
     record Request(String method, String path, String contentType, String body) {
         JsonObject json() {
