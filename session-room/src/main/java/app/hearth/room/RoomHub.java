@@ -68,6 +68,8 @@ public final class RoomHub {
     private final Set<String> auditedReads = ConcurrentHashMap.newKeySet();
     private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<JsonObject> consumer;
+    /** Set when the node shuts down: cluster callbacks that arrive later find its pools closed. */
+    private volatile boolean stopped;
 
     /** One connection of this node and what it is part of. */
     private static final class Local {
@@ -112,11 +114,6 @@ public final class RoomHub {
         return nodeId;
     }
 
-    /** Number of this node's open room connections (for health and benchmarks). */
-    public int connectionCount() {
-        return locals.size();
-    }
-
     public Future<Void> start() {
         consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message -> onEvent(message.body()));
         presence.onExpired(seat -> publish(RoomEvent.changed(seat.clinicId(), seat.roomId())));
@@ -128,6 +125,7 @@ public final class RoomHub {
 
     /** Closes this node's connections (going away); their seats wait out the grace elsewhere. */
     public Future<Void> stop() {
+        stopped = true;
         timers.forEach(vertx::cancelTimer);
         locals.values().forEach(l -> l.connection.close((short) 1001, "server shutting down"));
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
@@ -374,7 +372,7 @@ public final class RoomHub {
      *                       been cut off at least that long, which counts against their grace
      */
     public void nodeLeft(String deadNodeId, java.time.Duration detectionDelay) {
-        if (deadNodeId == null || deadNodeId.equals(nodeId)) {
+        if (stopped || deadNodeId == null || deadNodeId.equals(nodeId)) {
             return;
         }
         presence.onNode(deadNodeId).onSuccess(seats -> {
