@@ -47,9 +47,15 @@ class Peer {
     this.watchdog = setInterval(() => this.nudge(), NUDGE_MS);
   }
 
+  /** Negotiation steps go to the console at debug level: a test that gives up prints them. */
+  log(what) {
+    console.debug(`rtc ${this.peerId}: ${what} [${this.pc.signalingState}, ${this.pc.getTransceivers().length} transceivers]`);
+  }
+
   nudge() {
     const pc = this.pc;
     if (pc.signalingState !== 'stable' || pc.localDescription || pc.remoteDescription || this.makingOffer) return;
+    this.log('nudged: nothing exchanged yet');
     this.offer();
   }
 
@@ -68,6 +74,7 @@ class Peer {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
+      this.log(`sends ${this.pc.localDescription.type}`);
       this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
     } catch (e) {
       this.mesh.onError('The video connection could not be started. If the picture does not appear, leave and join again.', e);
@@ -82,12 +89,14 @@ class Peer {
         const readyForOffer = !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
         const collision = description.type === 'offer' && !readyForOffer;
         this.ignoreOffer = !this.polite && collision;
+        this.log(`receives ${description.type}${collision ? ' (collision)' : ''}${this.ignoreOffer ? ', ignored' : ''}`);
         if (this.ignoreOffer) return;
         this.settingRemoteAnswer = description.type === 'answer';
         await this.pc.setRemoteDescription(description);
         this.settingRemoteAnswer = false;
         if (description.type === 'offer') {
           await this.pc.setLocalDescription();
+          this.log('sends answer');
           this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
         }
         await this.flushCandidates();
@@ -201,6 +210,159 @@ class Peer {
   }
 }
 
+const BRIDGE_RETRY_MS = 3000;
+const BRIDGE_MAX_RETRIES = 5;
+
+/**
+ * The one connection of a circle participant to the circle's media server (Jitsi Videobridge). Hearth
+ * offers (built from the bridge's transport and the others' sources), the browser answers: the
+ * reverse of the mesh. The others' media arrive in MediaStreams named by their person id; the
+ * bridge's own stream ("jvb") carries no one's picture and is ignored.
+ */
+class BridgeLink {
+  constructor(mesh) {
+    this.mesh = mesh;
+    this.pc = null;
+    this.queue = Promise.resolve();
+    this.streams = new Map(); // personId → MediaStream of their tracks
+    this.owners = new Map(); // receiver track id → personId
+    this.retries = 0;
+    this.retryTimer = null;
+    this.closed = false;
+  }
+
+  log(what) {
+    console.debug(`rtc bridge: ${what}${this.pc ? ` [${this.pc.signalingState}, ${this.pc.connectionState}]` : ''}`);
+  }
+
+  /** An offer pushed by the server; applied in order, once the camera and microphone are ready. */
+  offer({ sdp, newConnection }) {
+    this.queue = this.queue.then(() => this.apply(sdp, newConnection)).catch((e) => {
+      this.mesh.onError('The circle\'s video could not be set up. If pictures do not appear, leave and join again.', e);
+    });
+    return this.queue;
+  }
+
+  async apply(sdp, newConnection) {
+    await this.mesh.ready;
+    if (this.closed) return;
+    if (newConnection) {
+      this.open();
+    } else if (!this.pc) {
+      this.log('renegotiation for a connection this page no longer has: ignored');
+      return;
+    }
+    this.log(`receives ${newConnection ? 'a new connection' : 'a renegotiation'}`);
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    if (newConnection) this.addLocalTracks();
+    await this.pc.setLocalDescription();
+    await this.mesh.signalBridge('answer', { sdp: this.pc.localDescription.sdp });
+    this.log('answered');
+  }
+
+  open() {
+    if (this.pc) this.pc.close();
+    const pc = new RTCPeerConnection({ iceServers: this.mesh.iceServers, iceTransportPolicy: this.mesh.iceTransportPolicy,
+      bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    pc.onicecandidate = ({ candidate }) => {
+      if (this.pc !== pc) return;
+      this.mesh.signalBridge('candidate', { candidate: candidate ? candidate.candidate : '' }).catch(() => {});
+    };
+    pc.ontrack = ({ track, streams }) => {
+      const personId = streams[0] && streams[0].id;
+      if (!personId || personId === 'jvb') return;
+      const previous = this.owners.get(track.id);
+      if (previous && previous !== personId && this.streams.has(previous)) this.streams.get(previous).removeTrack(track);
+      this.owners.set(track.id, personId);
+      let stream = this.streams.get(personId);
+      if (!stream) {
+        stream = new MediaStream();
+        this.streams.set(personId, stream);
+      }
+      for (const old of stream.getTracks()) {
+        if (old.kind === track.kind && old !== track) stream.removeTrack(old); // a rejoin's new source
+      }
+      if (!stream.getTracks().includes(track)) stream.addTrack(track);
+      track.onunmute = () => this.mesh.onRemoteStream(personId, stream);
+      this.mesh.onRemoteStream(personId, stream);
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.pc !== pc) return;
+      for (const personId of this.streams.keys()) this.mesh.onState(personId, pc.connectionState, pc.iceConnectionState);
+      if (pc.connectionState === 'connected') this.retries = 0;
+      if (pc.connectionState === 'failed') this.scheduleRejoin();
+    };
+  }
+
+  /** Own media on m-lines 0 (audio) and 1 (video), which the bridge offers to receive. */
+  addLocalTracks() {
+    for (const track of this.mesh.localTracks()) {
+      if (track.kind === 'video' && this.mesh.screen) continue;
+      this.pc.addTrack(track, this.mesh.localStream);
+    }
+    if (this.mesh.screen) this.pc.addTrack(this.mesh.screen, this.mesh.localStream);
+  }
+
+  /** A failed path to the bridge: ask for a new connection (the bridge cannot restart ICE from its side). */
+  scheduleRejoin() {
+    clearTimeout(this.retryTimer);
+    if (this.closed || this.retries >= BRIDGE_MAX_RETRIES) {
+      if (!this.closed) this.mesh.onError('The circle\'s video connection failed. Check your network, then leave and join again.');
+      return;
+    }
+    this.retries += 1;
+    this.retryTimer = setTimeout(() => { this.log('connection failed: asking for a new one'); this.mesh.joinBridge(); },
+      BRIDGE_RETRY_MS * this.retries);
+  }
+
+  /** Whether a new connection should be asked for (none yet, or the last one failed for good). */
+  needsJoin() {
+    return !this.pc || this.pc.connectionState === 'failed' || this.pc.connectionState === 'closed';
+  }
+
+  async replace(kind, track) {
+    if (!this.pc) return;
+    const transceiver = this.pc.getTransceivers().find((t) => t.mid === (kind === 'audio' ? '0' : '1'));
+    if (transceiver) await transceiver.sender.replaceTrack(track);
+  }
+
+  /** People whose streams are no longer wanted (they left): their tiles go. */
+  forget(personId) {
+    this.streams.delete(personId);
+  }
+
+  async stats() {
+    const result = {};
+    if (!this.pc) return result;
+    const report = await this.pc.getStats();
+    let rtt = null;
+    report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) rtt = s.currentRoundTripTime;
+    });
+    report.forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      const personId = this.owners.get(s.trackIdentifier);
+      if (!personId) return;
+      const r = result[personId] || (result[personId] = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, rtt, lossRate: 0 });
+      const kind = s.kind || s.mediaType;
+      if (kind === 'audio') r.audioBytes += s.bytesReceived || 0;
+      if (kind === 'video') {
+        r.videoBytes += s.bytesReceived || 0;
+        r.framesDecoded += s.framesDecoded || 0;
+      }
+    });
+    return result;
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    if (this.pc) this.pc.close();
+    this.pc = null;
+  }
+}
+
 /** Rates a connection from its round-trip time and recent loss. */
 export function qualityOf(stats) {
   if (!stats || stats.rtt === null) return 'unknown';
@@ -212,13 +374,18 @@ export function qualityOf(stats) {
 /**
  * The media of one person in one room.
  *
- * options: selfId; signal(peerId, {description}|{candidate}); onRemoteStream(peerId, stream);
- * onPeerGone(peerId); onState(peerId, connectionState, iceState); onError(message for people, cause?).
+ * options: selfId; signal(peerId, {description}|{candidate}); signalBridge(kind: join|answer|candidate,
+ * payload) for circles through a media server; onRemoteStream(peerId, stream); onPeerGone(peerId);
+ * onState(peerId, connectionState, iceState); onError(message for people, cause?).
  */
 export class PeerMesh {
   constructor(options) {
     this.selfId = options.selfId;
     this.signal = options.signal;
+    this.signalBridge = options.signalBridge || (() => Promise.reject(new Error('no media server')));
+    this.bridge = null; // a BridgeLink when the room's video goes through a media server
+    // Offers from a media server wait for the camera and microphone (answered once, with them).
+    this.ready = new Promise((resolve) => { this.markReady = resolve; });
     this.onRemoteStream = options.onRemoteStream || (() => {});
     this.onPeerGone = options.onPeerGone || (() => {});
     this.onState = options.onState || (() => {});
@@ -251,13 +418,38 @@ export class PeerMesh {
       stream = await navigator.mediaDevices.getUserMedia(constraints);
     } catch (e) {
       // No camera (or it was refused): join with the microphone alone rather than not at all.
-      stream = await navigator.mediaDevices.getUserMedia({ audio: constraints.audio, video: false });
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ audio: constraints.audio, video: false });
+      } finally {
+        this.markReady();
+      }
       this.onError('Your camera could not be started; you are joining with audio only.');
     }
     for (const track of stream.getTracks()) this.localStream.addTrack(track);
     this.camera = stream.getVideoTracks()[0] || null;
+    console.debug(`rtc: local media ready (${this.localStream.getTracks().map((t) => t.kind).join(', ')}), ${this.peers.size} peers waiting`);
     for (const peer of this.peers.values()) peer.addLocalTracks();
+    this.markReady();
     return this.localStream;
+  }
+
+  /** Video through the circle's media server: one connection, asked for when there is none (or it failed). */
+  useBridge() {
+    if (!this.bridge) this.bridge = new BridgeLink(this);
+    if (this.bridge.needsJoin() && !this.bridgeJoining) this.joinBridge();
+  }
+
+  joinBridge() {
+    this.bridgeJoining = true;
+    return this.signalBridge('join', {}).catch((e) => {
+      this.onError(e.message || 'The circle\'s video could not be started.');
+    }).finally(() => { this.bridgeJoining = false; });
+  }
+
+  /** An offer from the media server (rtc.bridge.offer). */
+  bridgeOffer(message) {
+    if (!this.bridge) this.bridge = new BridgeLink(this);
+    return this.bridge.offer(message);
   }
 
   localTracks() {
@@ -278,6 +470,14 @@ export class PeerMesh {
    */
   keepOnly(peerIds) {
     const keep = new Set(peerIds);
+    if (this.bridge) {
+      for (const id of [...this.bridge.streams.keys()]) {
+        if (!keep.has(id)) {
+          this.bridge.forget(id);
+          this.onPeerGone(id);
+        }
+      }
+    }
     for (const [id, peer] of this.peers) {
       if (!keep.has(id)) {
         peer.close();
@@ -331,7 +531,7 @@ export class PeerMesh {
     this.localStream.addTrack(track);
     if (kind === 'video') this.camera = track;
     if (kind === 'audio' || !this.screen) {
-      await Promise.all([...this.peers.values()].map((p) => p.replace(kind, track)));
+      await Promise.all([...this.links()].map((p) => p.replace(kind, track)));
     }
     return track;
   }
@@ -341,7 +541,7 @@ export class PeerMesh {
     const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     this.screen = display.getVideoTracks()[0];
     this.screen.onended = () => this.stopScreen();
-    await Promise.all([...this.peers.values()].map((p) => p.replace('video', this.screen)));
+    await Promise.all([...this.links()].map((p) => p.replace('video', this.screen)));
     return this.screen;
   }
 
@@ -349,7 +549,7 @@ export class PeerMesh {
     if (!this.screen) return;
     this.screen.stop();
     this.screen = null;
-    await Promise.all([...this.peers.values()].map((p) => p.replace('video', this.camera)));
+    await Promise.all([...this.links()].map((p) => p.replace('video', this.camera)));
   }
 
   /** Audio only: the camera stops and no video is received; renegotiated with every peer. */
@@ -361,9 +561,15 @@ export class PeerMesh {
     for (const peer of this.peers.values()) peer.applyAudioOnly();
   }
 
+  /** Every connection that sends our media: the peers', and the media server's. */
+  * links() {
+    yield* this.peers.values();
+    if (this.bridge) yield this.bridge;
+  }
+
   /** Per peer: bytes received so far, frames decoded, round trip and recent loss. */
   async stats() {
-    const result = {};
+    const result = this.bridge ? await this.bridge.stats() : {};
     for (const [id, peer] of this.peers) result[id] = await peer.stats();
     return result;
   }
@@ -371,6 +577,8 @@ export class PeerMesh {
   close() {
     for (const peer of this.peers.values()) peer.close();
     this.peers.clear();
+    if (this.bridge) this.bridge.close();
+    this.markReady();
     this.localStream.getTracks().forEach((t) => t.stop());
     if (this.screen) this.screen.stop();
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * frees a seat and sees the first waitlisted patient move in; the patient sees their appointments.
  */
 @DisplayName("Booking a KAP course in the browser")
+@org.junit.jupiter.api.extension.ExtendWith(BrowserSupport.ConsoleOnFailure.class)
 class BookingBrowserTest {
 
     static TestNode node;

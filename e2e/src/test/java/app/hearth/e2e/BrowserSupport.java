@@ -8,6 +8,8 @@ import com.microsoft.playwright.Playwright;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,10 @@ import java.util.Map;
 final class BrowserSupport implements AutoCloseable {
 
     static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+
+    private static final int CONSOLE_LINES_KEPT = 60;
+    /** The last console lines of each page of the running test, for a failure message. */
+    private static final Map<Page, Deque<String>> CONSOLE = new java.util.LinkedHashMap<>();
 
     private final Playwright playwright;
     private final Browser browser;
@@ -38,8 +44,53 @@ final class BrowserSupport implements AutoCloseable {
 
     /** A fresh profile (cookies, storage) — one per person in a scenario. */
     BrowserContext newContext(int width, int height) {
-        return browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
                 .setTimezoneId("America/New_York").setLocale("en-US"));
+        context.onConsoleMessage(message -> {
+            synchronized (CONSOLE) {
+                Deque<String> lines = CONSOLE.computeIfAbsent(message.page(), p -> new ArrayDeque<>());
+                if (lines.size() == CONSOLE_LINES_KEPT) lines.removeFirst();
+                lines.addLast(System.currentTimeMillis() % 100_000 + " " + message.type() + ": " + message.text());
+            }
+        });
+        return context;
+    }
+
+    /** Every page's last console lines, labelled by page, for a failure message. */
+    static String consoleOfAll() {
+        synchronized (CONSOLE) {
+            StringBuilder out = new StringBuilder();
+            int n = 0;
+            for (Map.Entry<Page, Deque<String>> e : CONSOLE.entrySet()) {
+                out.append("\n--- console of page ").append(++n).append(" (").append(e.getKey().viewportSize() == null ? "?"
+                        : e.getKey().viewportSize().width + "px wide").append("):\n  ").append(String.join("\n  ", e.getValue()));
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * Adds the browsers' console lines to a failing test's message (what the pages logged is often
+     * the only clue to a timing failure seen on CI), and forgets them between tests.
+     */
+    static final class ConsoleOnFailure implements org.junit.jupiter.api.extension.BeforeEachCallback,
+            org.junit.jupiter.api.extension.TestExecutionExceptionHandler {
+        @Override
+        public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            synchronized (CONSOLE) {
+                CONSOLE.clear();
+            }
+        }
+
+        @Override
+        public void handleTestExecutionException(org.junit.jupiter.api.extension.ExtensionContext context, Throwable failure) throws Throwable {
+            String console = consoleOfAll();
+            if (console.isEmpty() || !(failure instanceof AssertionError || failure instanceof RuntimeException)) {
+                throw failure;
+            }
+            AssertionError withConsole = new AssertionError(failure.getMessage() + "\n" + console, failure);
+            throw withConsole;
+        }
     }
 
     /** Saves a screenshot under target/screenshots for a person to look at after a run. */

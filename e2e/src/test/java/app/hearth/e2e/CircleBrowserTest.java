@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * clock, including a patient who joins late; pausing and moving on reach everyone.
  */
 @DisplayName("A circle in the browser: mesh video and a shared exercise in sync")
+@org.junit.jupiter.api.extension.ExtendWith(BrowserSupport.ConsoleOnFailure.class)
 class CircleBrowserTest {
 
     static final double MAX_SPREAD_MS = 50;

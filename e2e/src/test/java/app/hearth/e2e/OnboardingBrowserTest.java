@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The foundation's new-user story, in a real Chromium against a real node. */
 @DisplayName("Onboarding in the browser")
+@org.junit.jupiter.api.extension.ExtendWith(BrowserSupport.ConsoleOnFailure.class)
 class OnboardingBrowserTest {
 
     static TestNode node;

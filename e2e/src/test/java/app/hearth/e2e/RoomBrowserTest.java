@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * then "left", and keeps those details on screen.
  */
 @DisplayName("Live rooms in the browser, across two nodes")
+@org.junit.jupiter.api.extension.ExtendWith(BrowserSupport.ConsoleOnFailure.class)
 class RoomBrowserTest {
 
     static TestNode nodeA;
@@ -107,7 +108,10 @@ class RoomBrowserTest {
         return page.evaluate("async () => { const r = window.hearthRoom; if (!r || !r.mesh) return 'no media';"
                 + " const s = await r.mediaStats(); const out = {};"
                 + " for (const [id, p] of r.mesh.peers) out[id] = { connection: p.pc.connectionState, signaling: p.pc.signalingState,"
-                + " ice: p.pc.iceConnectionState, audioBytes: (s[id] || {}).audioBytes, videoBytes: (s[id] || {}).videoBytes };"
+                + " ice: p.pc.iceConnectionState, audioBytes: (s[id] || {}).audioBytes, videoBytes: (s[id] || {}).videoBytes,"
+                + " transceivers: p.pc.getTransceivers().map((t) => t.direction + '/' + (t.sender.track ? t.sender.track.kind : '-')),"
+                + " local: p.pc.localDescription && p.pc.localDescription.type, remote: p.pc.remoteDescription && p.pc.remoteDescription.type };"
+                + " out.localTracks = r.mesh.localTracks().map((t) => t.kind + ':' + t.readyState);"
                 + " return JSON.stringify(out); }");
     }
 

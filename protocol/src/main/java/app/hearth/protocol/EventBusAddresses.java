@@ -32,4 +32,17 @@ public final class EventBusAddresses {
      * Chat text travels only here and only to the room's admitted members; nothing is stored.
      */
     public static final String ROOM_EVENTS = "hearth.rooms.events";
+
+    /**
+     * Point-to-point requests to the node that drives a circle's media-server conference (one address
+     * per node: this prefix plus its cluster member id). Payload:
+     * {@code {"op":"join"|"answer"|"candidate","clinicId","roomId","personId","sdp"?,"candidate"?}}; reply
+     * {@code {}}, or a failure whose code is the ordinal of the WsErrorCode to tell the browser.
+     */
+    public static final String CIRCLE_MEDIA_REQUESTS_PREFIX = "hearth.circles.requests.media.";
+
+    /** The circle-media request address of one node. */
+    public static String circleMediaRequests(String nodeId) {
+        return CIRCLE_MEDIA_REQUESTS_PREFIX + nodeId;
+    }
 }

@@ -1,5 +1,6 @@
 package app.hearth.room;
 
+import app.hearth.room.bridge.CircleMediaServer;
 import io.vertx.core.json.JsonArray;
 
 /**
@@ -17,8 +18,11 @@ public interface MediaPlan {
      */
     JsonArray iceServers(String personId, String roomId);
 
-    /** Whether circles larger than a mesh can go through a media server (Jitsi Videobridge). */
-    boolean hasMediaServer();
+    /**
+     * The media server circles go through (Jitsi Videobridge), or {@link CircleMediaServer#NONE}: then
+     * circles up to {@link #MAX_MESH_SIZE} use a peer-to-peer mesh.
+     */
+    CircleMediaServer circleServer();
 
     /** STUN only from configuration, no TURN, no media server: what tests and the embedded default use. */
     static MediaPlan directOnly(JsonArray iceServers) {
@@ -29,8 +33,8 @@ public interface MediaPlan {
             }
 
             @Override
-            public boolean hasMediaServer() {
-                return false;
+            public CircleMediaServer circleServer() {
+                return CircleMediaServer.NONE;
             }
         };
     }

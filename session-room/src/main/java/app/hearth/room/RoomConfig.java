@@ -20,7 +20,7 @@ public record RoomConfig(Duration closeGrace, Duration reconnectGrace, Duration 
 
     public static RoomConfig defaults() {
         return new RoomConfig(Duration.ofMinutes(15), Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), 16 * 1024, 20);
+                Duration.ofSeconds(30), 72 * 1024, 20);
     }
 
     public RoomConfig {

@@ -8,6 +8,7 @@ import app.hearth.platform.audit.AuditLog;
 import app.hearth.protocol.EventBusAddresses;
 import app.hearth.protocol.ws.WsErrorCode;
 import app.hearth.protocol.ws.WsSchema;
+import app.hearth.room.bridge.BridgedCircles;
 import app.hearth.room.presence.PresenceStore;
 import app.hearth.room.presence.Seat;
 import io.vertx.core.Future;
@@ -56,6 +57,7 @@ public final class RoomHub {
     private final RoomConfig config;
     private final WsSchema schema;
     private final MediaPlan media;
+    private final BridgedCircles circles;
     private final app.hearth.room.exercise.ExerciseConductor exercises;
     private final String nodeId;
     private final Clock clock;
@@ -94,6 +96,10 @@ public final class RoomHub {
                    RoomConfig config, WsSchema schema, MediaPlan media,
                    app.hearth.room.exercise.ExerciseConductor exercises, String nodeId, Clock clock) {
         this.media = media;
+        // Offers from a circle's media server reach their person like any other delivered message.
+        this.circles = new BridgedCircles(vertx, presence, media.circleServer(), nodeId,
+                (clinicId, roomId, people, message) -> publish(RoomEvent.deliver(clinicId, roomId, people, message)),
+                java.time.Duration.ofSeconds(20));
         this.exercises = exercises;
         this.vertx = vertx;
         this.presence = presence;
@@ -120,7 +126,7 @@ public final class RoomHub {
         timers.add(vertx.setPeriodic(config.pingInterval().toMillis(), id -> heartbeat()));
         timers.add(vertx.setPeriodic(Math.max(1000, config.seatTtl().toMillis() / 3), id -> refreshSeats()));
         timers.add(vertx.setPeriodic(5000, id -> closeEndedRooms()));
-        return consumer.completion();
+        return consumer.completion().compose(v -> circles.start());
     }
 
     /** Closes this node's connections (going away); their seats wait out the grace elsewhere. */
@@ -128,7 +134,8 @@ public final class RoomHub {
         stopped = true;
         timers.forEach(vertx::cancelTimer);
         locals.values().forEach(l -> l.connection.close((short) 1001, "server shutting down"));
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return Future.join(unregistered, circles.stop()).mapEmpty();
     }
 
     // ------------------------------------------------------------------ connections
@@ -156,8 +163,8 @@ public final class RoomHub {
     /** The socket closed (either side). Its seats are kept for the reconnect grace, then removed. */
     public void closed(String connectionId) {
         Local local = locals.remove(connectionId);
-        if (local == null) {
-            return;
+        if (local == null || stopped) {
+            return; // shutting down: the survivors adopt this node's seats when it leaves the cluster
         }
         for (String roomId : local.rooms.keySet()) {
             markReconnecting(roomId, local.actor().personId(), connectionId, 0);
@@ -242,6 +249,11 @@ public final class RoomHub {
             case "lobby.watch" -> watchLobby(local, m.getString("scope"));
             case "rtc.config" -> rtcConfig(local, m.getString("roomId"));
             case "rtc.signal" -> relaySignal(local, m);
+            case "rtc.bridge.join" -> bridgedSeat(local, m.getString("roomId")).compose(seat -> circles.join(seat)).map(v -> ok());
+            case "rtc.bridge.answer" -> bridgedSeat(local, m.getString("roomId"))
+                    .compose(seat -> circles.answer(seat, m.getString("sdp"))).map(v -> ok());
+            case "rtc.bridge.candidate" -> bridgedSeat(local, m.getString("roomId"))
+                    .compose(seat -> circles.candidate(seat, m.getString("candidate"))).map(v -> ok());
             case "media.state" -> ownSeat(local, m.getString("roomId"), seat -> seat.withMedia(m.getJsonObject("media")))
                     .map(s -> ok());
             case "exercise.command" -> exerciseCommand(local, m);
@@ -375,6 +387,7 @@ public final class RoomHub {
         if (stopped || deadNodeId == null || deadNodeId.equals(nodeId)) {
             return;
         }
+        circles.nodeLeft(deadNodeId);
         presence.onNode(deadNodeId).onSuccess(seats -> {
             for (Seat seat : seats) {
                 Instant cutOff = clock.instant().minus(detectionDelay);
@@ -570,7 +583,12 @@ public final class RoomHub {
             JsonObject reply = new JsonObject().put("type", "rtc.config").put("roomId", roomId)
                     .put("maxMeshSize", MediaPlan.MAX_MESH_SIZE)
                     .put("iceServers", media.iceServers(me, roomId)).put("iceTransportPolicy", "all");
-            if (!inMesh && !media.hasMediaServer()) {
+            if (isCircle(mine) && circles.available()) {
+                // With a media server every circle uses it, whatever its size: nobody's call is torn
+                // down and rebuilt when a fifth person arrives (ADR 0010).
+                return reply.put("mode", "sfu").put("peers", new JsonArray());
+            }
+            if (!inMesh) {
                 return reply.put("mode", "none").put("peers", new JsonArray())
                         .put("reason", "Video in this circle is for its first " + MediaPlan.MAX_MESH_SIZE
                                 + " participants: larger circles need the clinic's media server, which is not set up. "
@@ -579,6 +597,20 @@ public final class RoomHub {
             return reply.put("mode", "circle".equals(mine.appointmentType()) ? "mesh" : "p2p")
                     .put("peers", new JsonArray(mesh.stream().map(Seat::personId).filter(p -> !p.equals(me)).toList()));
         }));
+    }
+
+    private static boolean isCircle(Seat seat) {
+        return "circle".equals(seat.appointmentType());
+    }
+
+    /** The caller's admitted seat in a circle that goes through a media server. */
+    private Future<Seat> bridgedSeat(Local local, String roomId) {
+        return admittedSeat(local, roomId).map(seat -> {
+            if (!isCircle(seat) || !circles.available()) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "This room's video is peer to peer: use rtc.signal");
+            }
+            return seat;
+        });
     }
 
     /**
@@ -703,6 +735,7 @@ public final class RoomHub {
             }
             default -> { }
         }
+        circles.roomChanged(event.roomId()); // the circle's driver (if this node) drops who is no longer in
         schedulePush(event.clinicId(), event.roomId());
     }
 

@@ -91,6 +91,7 @@ class RoomPage {
     // A refusal that answers no request (a rate limit, say); 'replaced' is handled as a status.
     this.socket.on('error', (m) => { if (m.code !== 'replaced') this.notice(m.message); });
     this.socket.on('rtc.signal', (m) => m.roomId === roomId && this.mesh && this.mesh.receive(m.from, m));
+    this.socket.on('rtc.bridge.offer', (m) => m.roomId === roomId && this.mesh && this.mesh.bridgeOffer(m));
     this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
     window.hearthRoom = this; // tests read media and exercise positions from here
   }
@@ -164,6 +165,7 @@ class RoomPage {
   }
 
   connectionChanged(status) {
+    console.debug(`room socket: ${status}`);
     if (status === 'reconnecting') {
       this.banner.hidden = false;
       render(this.banner, h('strong', {}, 'Reconnecting…'), ' Your connection dropped; Hearth is getting you back into the session.');
@@ -193,6 +195,7 @@ class RoomPage {
   }
 
   showPhase(phase) {
+    console.debug(`room: ${this.phase} -> ${phase}`);
     this.phase = phase;
     if (phase === 'prejoin') this.renderPrejoin();
     else if (phase === 'waiting') this.renderWaiting();
@@ -200,6 +203,8 @@ class RoomPage {
   }
 
   admitted() {
+    // Told twice (a retried admit, a reconnect racing it): the room, its call and its chat stay.
+    if (this.phase === 'room') return;
     announce('You have been let in');
     this.showPhase('room');
   }
@@ -513,10 +518,13 @@ class RoomPage {
   }
 
   async startMedia() {
+    // A room drawn anew replaces its call: the old connections must not linger and answer for it.
+    if (this.mesh) this.mesh.close();
     this.mesh = new PeerMesh({
       selfId: this.person.id,
       signal: (to, payload) => this.socket.request({ type: 'rtc.signal', roomId: this.roomId, to, ...payload })
         .catch((e) => { if (e.code !== 'peer-not-in-room') console.warn('signal not delivered', e.code); }),
+      signalBridge: (kind, payload) => this.socket.request({ type: `rtc.bridge.${kind}`, roomId: this.roomId, ...payload }),
       onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
       onPeerGone: (peerId) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"]`); if (tile) tile.remove(); },
       onState: (peerId, state) => {
@@ -577,7 +585,10 @@ class RoomPage {
         try {
           const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
           this.mesh.configure(config);
-          if (config.mode === 'none') {
+          if (config.mode === 'sfu') {
+            this.mesh.keepOnly(this.roster.filter((p) => p.admitted).map((p) => p.personId));
+            this.mesh.useBridge();
+          } else if (config.mode === 'none') {
             this.mediaNote.textContent = config.reason;
             this.meshReason = config.reason;
             this.mesh.keepOnly([]);

@@ -77,7 +77,8 @@ public record NodeConfig(
      * @param turnSecret  the coturn static-auth-secret; credentials are minted per person and room
      * @param turnTtl     how long a minted TURN credential works (default 1 h; a session re-asks)
      */
-    public record Media(List<String> stunUrls, List<String> turnUrls, Optional<String> turnSecret, Duration turnTtl) {
+    public record Media(List<String> stunUrls, List<String> turnUrls, Optional<String> turnSecret, Duration turnTtl,
+                        app.hearth.signaling.colibri.BridgeConfig bridges) {
     }
 
     public static NodeConfig from(Settings s) {
@@ -136,14 +137,15 @@ public record NodeConfig(
                 s.getDuration("HEARTH_ROOM_RECONNECT_GRACE", Duration.ofSeconds(8)),
                 s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(5)),
                 s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(2)),
-                s.getInt("HEARTH_WS_MAX_MESSAGE_BYTES", 16 * 1024),
+                s.getInt("HEARTH_WS_MAX_MESSAGE_BYTES", 72 * 1024),
                 s.getInt("HEARTH_WS_MESSAGES_PER_SECOND", 20));
         if (rooms.idleTimeout().compareTo(rooms.pingInterval()) <= 0) {
             throw new ConfigException("HEARTH_WS_IDLE_TIMEOUT must be longer than HEARTH_WS_PING_INTERVAL");
         }
 
         Media media = new Media(list(s.get("HEARTH_STUN_URLS", "")), list(s.get("HEARTH_TURN_URLS", "")),
-                s.get("HEARTH_TURN_SECRET"), s.getDuration("HEARTH_TURN_TTL", Duration.ofHours(1)));
+                s.get("HEARTH_TURN_SECRET"), s.getDuration("HEARTH_TURN_TTL", Duration.ofHours(1)),
+                app.hearth.signaling.colibri.BridgeConfig.from(s));
         if (!media.turnUrls().isEmpty() && media.turnSecret().filter(x -> x.length() >= 16).isEmpty()) {
             throw new ConfigException("HEARTH_TURN_URLS needs HEARTH_TURN_SECRET (the coturn static-auth-secret, 16+ characters)");
         }

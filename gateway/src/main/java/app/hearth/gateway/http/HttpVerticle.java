@@ -98,7 +98,7 @@ public final class HttpVerticle extends VerticleBase {
         // its own, smaller limit with a clear error and keeps the connection.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
                 .setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
-                .setMaxWebSocketFrameSize(64 * 1024).setMaxWebSocketMessageSize(64 * 1024));
+                .setMaxWebSocketFrameSize(128 * 1024).setMaxWebSocketMessageSize(128 * 1024));
         return server.requestHandler(root)
                 .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),
                         services.publicBaseUrl(), services.trustForwarded()))

@@ -2,20 +2,28 @@ package app.hearth.gateway.rooms;
 
 import app.hearth.gateway.config.NodeConfig;
 import app.hearth.room.MediaPlan;
+import app.hearth.room.bridge.CircleMediaServer;
+import app.hearth.signaling.colibri.CircleConferences;
 import app.hearth.signaling.turn.TurnCredentials;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Optional;
 
-/** ICE servers from the node's configuration, with TURN credentials minted per person and room. */
+/**
+ * ICE servers from the node's configuration, with TURN credentials minted per person and room; and
+ * Jitsi Videobridge for circles when bridges are configured.
+ */
 public final class ConfiguredMediaPlan implements MediaPlan {
 
     private final NodeConfig.Media config;
     private final Optional<TurnCredentials> turn;
+    private final CircleMediaServer circleServer;
 
     public ConfiguredMediaPlan(NodeConfig.Media config, Clock clock) {
         this.config = config;
+        this.circleServer = config.bridges().configured()
+                ? new ColibriCircleServer(new CircleConferences(config.bridges())) : CircleMediaServer.NONE;
         this.turn = config.turnSecret().filter(s -> !config.turnUrls().isEmpty())
                 .map(secret -> new TurnCredentials(secret, config.turnTtl(), clock));
     }
@@ -35,7 +43,7 @@ public final class ConfiguredMediaPlan implements MediaPlan {
     }
 
     @Override
-    public boolean hasMediaServer() {
-        return false;
+    public CircleMediaServer circleServer() {
+        return circleServer;
     }
 }

@@ -13,8 +13,16 @@ import com.tngtech.archunit.lang.ArchRule;
  * session rooms, signaling) → shared modules (platform, protocol), never backwards or sideways, and
  * domain code free of Vert.x HTTP types.
  */
-@AnalyzeClasses(packages = "app.hearth", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "app.hearth", importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
 class ArchitectureTest {
+
+    /** Other modules' test jars (their fakes and tests) are on this module's test classpath: not production code. */
+    static final class NoTestJars implements ImportOption {
+        @Override
+        public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+            return !location.contains("-tests.jar") && !location.contains("/test-classes/");
+        }
+    }
 
     @ArchTest
     static final ArchRule shared_modules_depend_on_no_feature_module = noClasses()

@@ -200,7 +200,7 @@ class LiveRoomTest {
             assertTrue(invalid.getString("message").contains("room.join"), invalid.encode());
             client.expectError("invalid-message", msg("chat.send").put("roomId", "r1").put("text", "x").put("extra", true));
             client.expectError("invalid-message", msg("lobby.watch").put("scope", "everything"));
-            client.sendRaw(msg("chat.send").put("id", "big").put("roomId", "r1").put("text", "x".repeat(20_000)).encode());
+            client.sendRaw(msg("chat.send").put("id", "big").put("roomId", "r1").put("text", "x".repeat(80_000)).encode());
             assertEquals("message-too-large", client.awaitType("error").getString("code"));
             // then the connection still works
             assertEquals("pong", client.request(msg("ping").put("clientTime", 1)).getString("type"));

@@ -35,6 +35,10 @@ public enum WsErrorCode {
     PEER_NOT_IN_ROOM("peer-not-in-room"),
     /** An exercise command based on an older version of the room's exercise state. */
     STALE_VERSION("stale-version"),
+    /** A media-server answer or candidate from a browser whose connection the server no longer has: join again. */
+    MEDIA_NOT_JOINED("media-not-joined"),
+    /** No media server for circles is reachable now (none healthy, or the circle lost its server). */
+    MEDIA_SERVER_UNAVAILABLE("media-server-unavailable"),
     /** The store or cluster could not be reached; try again. */
     UNAVAILABLE("unavailable"),
     INTERNAL("internal");

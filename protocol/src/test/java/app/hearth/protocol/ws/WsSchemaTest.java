@@ -19,9 +19,10 @@ class WsSchemaTest {
     @DisplayName("lists every message of both directions, each with a description where it is a request")
     void catalogue() {
         assertEquals(Set.of("ping", "room.join", "room.leave", "device.check", "gate.submit", "host.admit", "host.deny",
-                "host.remove", "host.end", "chat.send", "lobby.watch", "rtc.config", "rtc.signal", "media.state", "exercise.command"), SCHEMA.clientTypes());
+                "host.remove", "host.end", "chat.send", "lobby.watch", "rtc.config", "rtc.signal", "rtc.bridge.join", "rtc.bridge.answer", "rtc.bridge.candidate",
+                "media.state", "exercise.command"), SCHEMA.clientTypes());
         assertEquals(Set.of("welcome", "pong", "ok", "error", "room.joined", "room.roster", "room.admitted", "room.left",
-                "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "exercise.state"), SCHEMA.serverTypes());
+                "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "rtc.bridge.offer", "exercise.state"), SCHEMA.serverTypes());
         JsonObject defs = SCHEMA.document().getJsonObject("$defs");
         for (String type : SCHEMA.clientTypes()) {
             assertTrue(defs.getJsonObject("client." + type).containsKey("description"), type + " is described");

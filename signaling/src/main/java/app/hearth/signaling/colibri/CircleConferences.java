@@ -48,6 +48,7 @@ public final class CircleConferences implements AutoCloseable {
     private final BridgeHttp http;
     private final Map<String, CircleConference> circles = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
+    private volatile boolean closing;
 
     /** The real thing: the JDK HTTP client with the configured timeout, least-loaded selection. */
     public CircleConferences(BridgeConfig config) {
@@ -310,7 +311,10 @@ public final class CircleConferences implements AutoCloseable {
         });
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                checkHealth().forEach(onChange);
+                List<CircleUpdate> updates = checkHealth();
+                if (!closing) { // a check cut short by close() says nothing about the bridge
+                    updates.forEach(onChange);
+                }
             } catch (RuntimeException e) {
                 LOG.error("Bridge health check failed", e);
             }
@@ -320,6 +324,7 @@ public final class CircleConferences implements AutoCloseable {
     /** Stops the health checks (conferences are left to the room layer's {@link #close(String)}). */
     @Override
     public synchronized void close() {
+        closing = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

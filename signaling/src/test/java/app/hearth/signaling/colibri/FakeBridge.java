@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code GET /about/health} is 200, or 500 when made unhealthy; {@link #kill()} stops answering.</li>
  * </ul>
  */
-final class FakeBridge implements AutoCloseable {
+public final class FakeBridge implements AutoCloseable {
 
     static {
         // Jetty writes a response in one go; the JDK server writes headers and body apart, and with Nagle
@@ -44,24 +44,24 @@ final class FakeBridge implements AutoCloseable {
     }
 
     /** One request as received. */
-    record Request(String method, String path, String contentType, String body) {
+    public record Request(String method, String path, String contentType, String body) {
         JsonObject json() {
             return new JsonObject(body);
         }
     }
 
     /** conference meeting-id → its endpoints (with the sources each has declared). */
-    final Map<String, Map<String, JsonArray>> conferences = new ConcurrentHashMap<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
-    volatile boolean unhealthy;
+    public final Map<String, Map<String, JsonArray>> conferences = new ConcurrentHashMap<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
+    public volatile boolean unhealthy;
     /** When set, Colibri2 requests get a 500 (a bridge that is up but broken). */
-    volatile boolean failing;
+    public volatile boolean failing;
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicInteger counter = new AtomicInteger();
     private final String fingerprint;
 
-    FakeBridge() throws IOException {
+    public FakeBridge() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "fake-bridge");
@@ -83,7 +83,7 @@ final class FakeBridge implements AutoCloseable {
         fingerprint = String.format("A4:62:5F:98:82:F2:2C:AE:56:80:FA:E0:5C:0C:01:84:28:50:43:5F:84:FD:78:E4:8A:BF:CC:9D:08:2E:BE:%02X", n);
     }
 
-    URI base() {
+    public URI base() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -91,18 +91,18 @@ final class FakeBridge implements AutoCloseable {
         return fingerprint;
     }
 
-    int endpointCount() {
+    public int endpointCount() {
         return conferences.values().stream().mapToInt(Map::size).sum();
     }
 
     /** Endpoint ids of a conference (empty when it does not exist). */
-    Set<String> endpointsOf(String meetingId) {
+    public Set<String> endpointsOf(String meetingId) {
         Map<String, JsonArray> endpoints = conferences.get(meetingId);
         return endpoints == null ? Set.of() : Set.copyOf(endpoints.keySet());
     }
 
     /** The process dies: nothing answers any more. */
-    void kill() {
+    public void kill() {
         server.stop(0);
         executor.shutdownNow();
     }

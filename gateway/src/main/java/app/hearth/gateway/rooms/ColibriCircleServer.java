@@ -1,0 +1,87 @@
+package app.hearth.gateway.rooms;
+
+import app.hearth.room.bridge.CircleMediaServer;
+import app.hearth.room.bridge.MediaServerException;
+import app.hearth.signaling.colibri.CircleConferences;
+import app.hearth.signaling.colibri.CircleUpdate;
+import app.hearth.signaling.colibri.ColibriException;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** Circles' media through Jitsi Videobridge: the room layer's port onto the signaling module's Colibri2 code. */
+public final class ColibriCircleServer implements CircleMediaServer {
+
+    private final CircleConferences conferences;
+
+    public ColibriCircleServer(CircleConferences conferences) {
+        this.conferences = conferences;
+    }
+
+    @Override
+    public boolean configured() {
+        return conferences.enabled();
+    }
+
+    @Override
+    public Change join(String roomId, String personId) throws MediaServerException {
+        return call(() -> conferences.join(roomId, personId));
+    }
+
+    @Override
+    public Change answer(String roomId, String personId, String sdp) throws MediaServerException {
+        return call(() -> conferences.answer(roomId, personId, sdp));
+    }
+
+    @Override
+    public Change candidate(String roomId, String personId, String candidate) throws MediaServerException {
+        return call(() -> conferences.candidate(roomId, personId, candidate));
+    }
+
+    @Override
+    public Change leave(String roomId, String personId) {
+        return change(conferences.leave(roomId, personId));
+    }
+
+    @Override
+    public List<String> participants(String roomId) {
+        return conferences.participants(roomId);
+    }
+
+    @Override
+    public void close(String roomId) {
+        conferences.close(roomId);
+    }
+
+    @Override
+    public void startHealthChecks(BiConsumer<String, Change> onChange) {
+        conferences.startHealthChecks(update -> onChange.accept(update.circleId(), change(update)));
+    }
+
+    @Override
+    public void stop() {
+        conferences.close();
+    }
+
+    private interface Call {
+        CircleUpdate run() throws ColibriException;
+    }
+
+    private static Change call(Call call) throws MediaServerException {
+        try {
+            return change(call.run());
+        } catch (IllegalArgumentException e) {
+            throw new MediaServerException(MediaServerException.Kind.INVALID, e.getMessage());
+        } catch (ColibriException e) {
+            throw new MediaServerException(switch (e.kind()) {
+                case NO_BRIDGE, BRIDGE_FAILED -> MediaServerException.Kind.UNAVAILABLE;
+                case UNKNOWN_PARTICIPANT -> MediaServerException.Kind.NOT_JOINED;
+                case BRIDGE_REFUSED, BAD_ANSWER -> MediaServerException.Kind.FAILED;
+            }, e.getMessage());
+        }
+    }
+
+    private static Change change(CircleUpdate update) {
+        return new Change(update.offers().stream().map(o -> new Offer(o.participantId(), o.sdp(), o.newConnection())).toList(),
+                update.lost());
+    }
+}

@@ -1,0 +1,194 @@
+package app.hearth.gateway.rooms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.OpenRoom;
+import app.hearth.gateway.testing.RoomClient;
+import app.hearth.gateway.testing.TestNode;
+import app.hearth.signaling.colibri.FakeBridge;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Circles through a media server, wired end to end: two nodes of one cluster, a fake Jitsi
+ * Videobridge that enforces what the real one does, and sockets standing in for browsers. Offers are
+ * pushed by the server, answers and candidates go back to the circle's driving node wherever the
+ * participant is connected, and a departed driving node's circle is rebuilt by the survivor.
+ */
+@DisplayName("Circles through Jitsi Videobridge: server-driven offers across a two-node cluster")
+class CircleBridgeTest {
+
+    static FakeBridge bridge;
+    static TestNode nodeA;
+    static TestNode nodeB;
+    static ApiClient api;
+    static String admin;
+
+    @BeforeAll
+    static void start() throws IOException {
+        bridge = new FakeBridge();
+        TestNode[] pair = TestNode.startPair("circle-bridge", Map.of("HEARTH_LOGINS_PER_ADDRESS", "500",
+                "HEARTH_JVB_URLS", bridge.base().toString(), "HEARTH_JVB_HEALTH_INTERVAL", "PT1S"));
+        nodeA = pair[0];
+        nodeB = pair[1];
+        api = new ApiClient(nodeA.baseUrl());
+        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        bridge.close();
+    }
+
+    static JsonObject msg(String type, String roomId) {
+        return new JsonObject().put("type", type).put("roomId", roomId);
+    }
+
+    /** Chromium's answer (its first two m-lines: own audio and video), with this participant's own SSRCs and ICE credentials. */
+    static String answer(int n) {
+        String sample;
+        try (InputStream in = CircleBridgeTest.class.getResourceAsStream("/sdp/chromium-answer.sdp")) {
+            sample = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int third = sample.indexOf("\r\nm=audio", sample.indexOf("\r\nm=video"));
+        return sample.substring(0, third + 2).replace("a=group:BUNDLE 0 1 2 3", "a=group:BUNDLE 0 1")
+                .replace("Xq3v", "Xq3v" + n).replace("1829374650", ssrc(1829374650L, n))
+                .replace("2390817264", ssrc(2390817264L, n)).replace("3871205569", ssrc(3871205569L, n));
+    }
+
+    static String ssrc(long base, int n) {
+        return Long.toString(base + n);
+    }
+
+    static JsonObject offer(RoomClient client, boolean newConnection) {
+        return client.awaitWithin(Duration.ofSeconds(15), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                && m.getBoolean("newConnection") == newConnection, (newConnection ? "a new-connection" : "a renegotiation") + " offer");
+    }
+
+    @Test
+    @DisplayName("offers carry the others' sources; answers renegotiate the others; leaving removes a source; bad input is refused; a dead driving node's circle comes back on the survivor")
+    void circleThroughTheBridge() {
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 2);
+        String roomId = circle.roomId();
+        OpenRoom.Member facilitator = circle.facilitators().get(0);
+        OpenRoom.Member first = circle.patients().get(0);
+        OpenRoom.Member second = circle.patients().get(1);
+        List<RoomClient> sockets = new ArrayList<>();
+        try {
+            // the facilitator on node B (which will drive the circle), the patients on node A
+            RoomClient host = RoomClient.connect(nodeB.baseUrl(), facilitator.token());
+            RoomClient p1 = RoomClient.connect(nodeA.baseUrl(), first.token());
+            RoomClient p2 = RoomClient.connect(nodeA.baseUrl(), second.token());
+            sockets.addAll(List.of(host, p1, p2));
+            host.expect("room.joined", new JsonObject().put("type", "room.join")
+                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), facilitator.token())));
+            for (int i = 0; i < 2; i++) {
+                RoomClient p = i == 0 ? p1 : p2;
+                OpenRoom.Member m = circle.patients().get(i);
+                p.expect("room.joined", new JsonObject().put("type", "room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), m.token())));
+                p.expect("ok", OpenRoom.gate(roomId));
+                host.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
+                p.awaitType("room.admitted");
+            }
+
+            // with a bridge configured a circle goes through it, whatever its size
+            JsonObject config = p1.expect("rtc.config", msg("rtc.config", roomId));
+            assertEquals("sfu", config.getString("mode"));
+            assertTrue(config.getJsonArray("peers").isEmpty());
+
+            // the host asks first (node B drives the circle from then on); a participant not yet joined
+            // to the bridge cannot answer; garbage is refused
+            host.expect("ok", msg("rtc.bridge.join", roomId));
+            String hostOffer = offer(host, true).getString("sdp");
+            p1.expectError("media-not-joined", msg("rtc.bridge.answer", roomId).put("sdp", answer(1)));
+            assertTrue(hostOffer.contains("a=setup:actpass") && hostOffer.contains("a=mid:0") && hostOffer.contains("a=mid:1"), hostOffer);
+            host.expectError("invalid-message", msg("rtc.bridge.answer", roomId).put("sdp", "v=0\r\nnot an answer"));
+            host.expectError("invalid-message", msg("rtc.bridge.candidate", roomId).put("candidate", "rm -rf /"));
+            host.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(0)));
+            host.expect("ok", msg("rtc.bridge.candidate", roomId)
+                    .put("candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"));
+            host.expect("ok", msg("rtc.bridge.candidate", roomId).put("candidate", ""));
+
+            // the first patient (other node) joins: its offer has the host's sources, and the host's
+            // renegotiation gains the patient's once the patient has answered
+            p1.expect("ok", msg("rtc.bridge.join", roomId));
+            String p1Offer = offer(p1, true).getString("sdp");
+            assertTrue(p1Offer.contains("a=ssrc:" + ssrc(1829374650L, 0) + " "), "the host's audio in the patient's offer");
+            assertTrue(p1Offer.contains("a=ssrc-group:FID " + ssrc(2390817264L, 0) + " " + ssrc(3871205569L, 0)), p1Offer);
+            assertTrue(p1Offer.contains("msid:" + facilitator.id() + " "), "streams are named by person: " + p1Offer);
+            p1.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(1)));
+            String hostRenegotiated = offer(host, false).getString("sdp");
+            assertTrue(hostRenegotiated.contains("a=ssrc:" + ssrc(1829374650L, 1) + " "), hostRenegotiated);
+            assertEquals(1, bridge.conferences.size());
+            assertEquals(2, bridge.endpointCount());
+
+            // someone outside the circle's bridge (a 1:1 room) is told to use peer-to-peer signaling
+            OpenRoom oneToOne = OpenRoom.book(api, admin);
+            RoomClient[] pair = oneToOne.inSession(nodeA.baseUrl());
+            sockets.addAll(List.of(pair));
+            assertEquals("p2p", pair[1].expect("rtc.config", msg("rtc.config", oneToOne.roomId)).getString("mode"));
+            pair[1].expectError("forbidden", msg("rtc.bridge.join", oneToOne.roomId));
+            // and nobody can act on a circle they are not admitted to
+            pair[1].expectError("not-in-room", msg("rtc.bridge.join", roomId));
+
+            // when the first patient leaves, the host's offer loses their sources and the bridge their endpoint
+            p1.expect("ok", msg("room.leave", roomId));
+            String afterLeave = offer(host, false).getString("sdp");
+            assertFalse(afterLeave.contains("a=ssrc:" + ssrc(1829374650L, 1) + " "), afterLeave);
+            assertTrue(afterLeave.contains("a=inactive"), "the freed m-line stays, inactive: " + afterLeave);
+            awaitEndpoints(1);
+
+            // when the driving node (B) goes away, the next request on node A rebuilds the circle there:
+            // everyone still admitted gets a new connection (the host's seat waits out its reconnect grace)
+            nodeB.close();
+            nodeB = null;
+            p2.awaitRoster(p -> p.stream().anyMatch(x -> facilitator.id().equals(x.getString("personId"))
+                    && "reconnecting".equals(x.getString("presence"))), "node A to adopt the host's seat");
+            p2.expect("ok", msg("rtc.bridge.join", roomId));
+            String rebuilt = offer(p2, true).getString("sdp");
+            assertTrue(rebuilt.contains("a=mid:0"), rebuilt);
+            assertEquals(2, bridge.conferences.size(), "a new conference next to the orphaned one: " + bridge.conferences.keySet());
+            p2.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(2)));
+        } finally {
+            sockets.forEach(RoomClient::close);
+        }
+    }
+
+    static void awaitEndpoints(int expected) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (bridge.endpointCount() != expected) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the bridge has " + bridge.endpointCount() + " endpoints, expected " + expected);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
