@@ -11,6 +11,7 @@ const QUALITY_LOSS_FAIR = 0.03;
 const QUALITY_LOSS_POOR = 0.1;
 const DISCONNECTED_RESTART_MS = 2500;
 const NUDGE_MS = 4000;
+const OFFER_STUCK_MS = 10000;
 
 /** One remote participant: its connection and the perfect-negotiation flags. */
 class Peer {
@@ -31,8 +32,12 @@ class Peer {
     this.pc = new RTCPeerConnection({ iceServers: mesh.iceServers, iceTransportPolicy: mesh.iceTransportPolicy });
     this.pc.onnegotiationneeded = () => this.offer();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) mesh.signal(peerId, { candidate: candidate.toJSON() });
+      if (candidate) {
+        this.log(`gathered ${candidate.type || '?'} ${candidate.protocol || ''} candidate`);
+        mesh.signal(peerId, { candidate: candidate.toJSON() });
+      }
     };
+    this.pc.onicegatheringstatechange = () => this.log(`gathering ${this.pc.iceGatheringState}`);
     this.pc.ontrack = ({ track }) => {
       if (!this.stream.getTracks().includes(track)) this.stream.addTrack(track);
       track.onunmute = () => mesh.onRemoteStream(peerId, this.stream);
@@ -54,9 +59,23 @@ class Peer {
 
   nudge() {
     const pc = this.pc;
-    if (pc.signalingState !== 'stable' || pc.localDescription || pc.remoteDescription || this.makingOffer) return;
-    this.log('nudged: nothing exchanged yet');
-    this.offer();
+    if (this.makingOffer && Date.now() - this.offerStartedAt > OFFER_STUCK_MS) {
+      this.log('an offer never completed: starting over');
+      this.makingOffer = false;
+    }
+    // Still 'new' while stable: nothing usable was exchanged (a lost signal, or an exchange made before
+    // either side had media). Offer again, with whatever media there is now.
+    if (pc.signalingState !== 'stable' || pc.connectionState !== 'new' || this.makingOffer) return;
+    this.addLocalTracks();
+    if (pc.localDescription && pc.remoteDescription) {
+      // Descriptions agree but no path was tried: candidates went missing. A plain renegotiation would
+      // not gather them again; an ICE restart does (new credentials, new candidates, both sides).
+      this.log('nudged: no connection yet, restarting ICE');
+      pc.restartIce();
+    } else {
+      this.log('nudged: nothing exchanged yet');
+      this.offer();
+    }
   }
 
   /**
@@ -73,6 +92,7 @@ class Peer {
   async offer() {
     try {
       this.makingOffer = true;
+      this.offerStartedAt = Date.now();
       await this.pc.setLocalDescription();
       this.log(`sends ${this.pc.localDescription.type}`);
       this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
@@ -101,8 +121,11 @@ class Peer {
         }
         await this.flushCandidates();
       } else if (candidate) {
+        this.log(`receives ${candidate.candidate ? candidate.candidate.split(' ').slice(4, 8).join(' ') : 'end-of'} candidate`);
         if (!this.pc.remoteDescription) {
-          if (!this.ignoreOffer) this.earlyCandidates.push(candidate);
+          // Kept even while an offer is being ignored: candidates for the answer still on its way can
+          // overtake it. Those of the ignored offer fail to apply later and are dropped then.
+          this.earlyCandidates.push(candidate);
           return;
         }
         await this.addCandidate(candidate);

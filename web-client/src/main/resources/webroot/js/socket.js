@@ -8,6 +8,9 @@ import { ServerClock, localNow } from './exercise.js';
 const PING_MS = 3000;
 const REQUEST_TIMEOUT_MS = 15000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+// A socket that hears nothing (not even a pong) for this long is dead, even if the browser was not
+// told: a vanished network often closes nothing. It is dropped and the socket comes back by itself.
+const SILENT_DEAD_MS = 3 * PING_MS;
 
 /** A refused request: the protocol's stable code and its human message. */
 export class SocketError extends Error {
@@ -59,6 +62,7 @@ export class RoomSocket {
     return new Promise((resolve, reject) => {
       let welcomed = false;
       ws.onmessage = (event) => {
+        this.lastHeard = localNow();
         let message;
         try { message = JSON.parse(event.data); } catch (e) { return; }
         if (message.type === 'welcome') {
@@ -104,10 +108,31 @@ export class RoomSocket {
 
   startPings() {
     clearInterval(this.pingTimer);
-    const ping = () => this.request({ type: 'ping', clientTime: localNow() }).catch(() => {});
+    this.lastHeard = localNow();
+    const ping = () => {
+      if (localNow() - this.lastHeard > SILENT_DEAD_MS) {
+        this.abandon();
+        return;
+      }
+      this.request({ type: 'ping', clientTime: localNow() }).catch(() => {});
+    };
     // A burst first, so the clock estimate is good before the first exercise state arrives.
     for (let i = 0; i < 4; i++) setTimeout(ping, i * 150);
     this.pingTimer = setInterval(ping, PING_MS);
+  }
+
+  /** Gives up on a silent socket without waiting for a close that may never come, and reconnects. */
+  abandon() {
+    const ws = this.ws;
+    clearInterval(this.pingTimer);
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      try { ws.close(4000, 'silent'); } catch (e) { /* already gone */ }
+    }
+    this.failPending();
+    console.debug('room socket: silent, reconnecting');
+    this.reconnect();
   }
 
   reconnect() {

@@ -58,7 +58,11 @@ class CircleBrowserTest {
     }
 
     static void signIn(Page page, String email, String password) {
-        page.navigate(node.baseUrl() + "/#/login");
+        signIn(page, node.baseUrl(), email, password);
+    }
+
+    static void signIn(Page page, String baseUrl, String email, String password) {
+        page.navigate(baseUrl + "/#/login");
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password").fill(password);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
@@ -66,7 +70,11 @@ class CircleBrowserTest {
 
     /** A patient presses Join, confirms the safety gate and waits. */
     static void checkIn(Page page, String email) {
-        signIn(page, email, OpenRoom.PASSWORD);
+        checkIn(page, node.baseUrl(), email);
+    }
+
+    static void checkIn(Page page, String baseUrl, String email) {
+        signIn(page, baseUrl, email, OpenRoom.PASSWORD);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join")).click();
         page.getByLabel("Where are you right now? (address)").fill("At home, 3 Elm Street");
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Alex Contact");

@@ -263,4 +263,108 @@ class RoomBrowserTest {
             assertThat(lost).hasCount(0);
         }
     }
+
+    /** Inbound bytes of one kind from one peer, as the page's getStats reports them. */
+    static long bytesFrom(Page page, String peerId, String kind) {
+        Object n = page.evaluate("async ([id, kind]) => { const s = (await window.hearthRoom.mediaStats())[id];"
+                + " return s ? s[kind + 'Bytes'] : 0; }", java.util.List.of(peerId, kind));
+        return ((Number) n).longValue();
+    }
+
+    /** Whether a kind of media from a peer keeps arriving: more bytes after a second and a half. */
+    static boolean flowing(Page page, String peerId, String kind) {
+        long before = bytesFrom(page, peerId, kind);
+        page.waitForTimeout(1500);
+        return bytesFrom(page, peerId, kind) > before + 1000;
+    }
+
+    /** The page's connection to a peer, its negotiation count and what it sends. */
+    static String sending(Page page, String peerId) {
+        return String.valueOf(page.evaluate("(id) => { const p = window.hearthRoom.mesh.peers.get(id);"
+                + " return p.pc.getSenders().filter(s => s.track).map(s => s.track.kind + ':' + s.track.label).sort().join(' | '); }", peerId));
+    }
+
+    @Test
+    @DisplayName("in a call: a device switch and a shared screen go on without renegotiating, audio-only stops video both ways, a network blip heals by itself")
+    void callControls() {
+        ApiClient api = new ApiClient(nodeA.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        OpenRoom.bookNow(api, admin, "demo-therapist-2", "demo-patient-3");
+        String therapistId = "demo-therapist-2";
+        String patientId = "demo-patient-3";
+
+        // the patient's page reaches the node through a relay that can drop the network
+        try (app.hearth.gateway.testing.FreezableProxy network = new app.hearth.gateway.testing.FreezableProxy(nodeA.port());
+             BrowserContext therapistContext = browsers.newContext(1280, 900);
+             BrowserContext patientContext = browsers.newContext(1280, 900)) {
+            Page therapist = therapistContext.newPage();
+            Page patient = patientContext.newPage();
+            signIn(therapist, nodeA.baseUrl(), "therapist2@demo.hearth");
+            assertThat(therapist.getByText("Nobody is waiting right now.")).isVisible(within(15));
+            signIn(patient, network.baseUrl(), "patient3@demo.hearth");
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Join")).click();
+            patient.getByLabel("Where are you right now? (address)").fill("4 Quay Street");
+            patient.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Ana García");
+            patient.getByLabel("Phone", new Page.GetByLabelOptions().setExact(true)).fill("+1 555 0142");
+            patient.getByLabel("I am in a private place and I am not driving").check();
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I’m ready: join the waiting room")).click();
+            Locator entry = lobbyEntry(therapist, "Tomás García");
+            entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Admit Tomás García")).click(
+                    new Locator.ClickOptions().setTimeout(15_000));
+            entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Open the room")).click();
+            assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("In this session"))).isVisible(within(15));
+            try {
+                waitUntil(therapist, "the therapist to receive audio and video", () -> receiving(therapist, 20_000), 60_000);
+                waitUntil(patient, "the patient to receive audio and video", () -> receiving(patient, 20_000), 60_000);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; therapist's peers " + media(therapist) + ", patient's peers " + media(patient), e);
+            }
+            Object patientCall = patient.evaluateHandle("(id) => window.hearthRoom.mesh.peers.get(id).pc", therapistId);
+
+            // switching the microphone swaps the sent track in place: same connection, audio keeps flowing
+            String before = sending(patient, therapistId);
+            patient.locator("#mic-select").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+            waitUntil(patient, "the new microphone on the call", () -> !sending(patient, therapistId).equals(before), 10_000);
+            assertTrue(Boolean.TRUE.equals(patient.evaluate("([id, pc]) => window.hearthRoom.mesh.peers.get(id).pc === pc",
+                    java.util.List.of(therapistId, patientCall))), "the same connection, not a new call");
+            waitUntil(therapist, "audio from the new microphone", () -> flowing(therapist, patientId, "audio"), 20_000);
+
+            // sharing the screen replaces the camera on the same connection; stopping brings the camera back
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share screen")).click();
+            assertThat(patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop sharing"))).isVisible(within(10));
+            assertThat(rosterEntry(therapist, "Tomás García").getByText("sharing screen", new Locator.GetByTextOptions().setExact(false)))
+                    .isVisible(within(10));
+            waitUntil(therapist, "the shared screen's video", () -> flowing(therapist, patientId, "video"), 20_000);
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop sharing")).click();
+            assertThat(patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share screen"))).isVisible(within(10));
+
+            // audio only: the roster says so, video stops both ways, audio goes on
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Audio only")).click();
+            assertThat(rosterEntry(therapist, "Tomás García").getByText("audio only", new Locator.GetByTextOptions().setExact(false)))
+                    .isVisible(within(10));
+            waitUntil(therapist, "video from the patient to stop", () -> !flowing(therapist, patientId, "video"), 20_000);
+            waitUntil(patient, "video from the therapist to stop", () -> !flowing(patient, therapistId, "video"), 20_000);
+            assertTrue(flowing(therapist, patientId, "audio"), "audio goes on");
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Back to video")).click();
+            waitUntil(therapist, "video from the patient again", () -> flowing(therapist, patientId, "video"), 30_000);
+
+            // the patient's network vanishes (nothing closes, nothing arrives): both pages say so; when it
+            // comes back the page reconnects by itself and nobody clicks anything
+            network.freeze();
+            assertThat(patient.getByText("Reconnecting…")).isVisible(within(20));
+            assertThat(rosterEntry(therapist, "Tomás García").getByText("Reconnecting…")).isVisible(within(15));
+            network.thaw();
+            assertThat(patient.getByText("Reconnecting…")).isHidden(new com.microsoft.playwright.assertions.LocatorAssertions.IsHiddenOptions()
+                    .setTimeout(30_000));
+            assertThat(rosterEntry(therapist, "Tomás García").getByText("In the room")).isVisible(within(15));
+            waitUntil(therapist, "media after the network came back", () -> flowing(therapist, patientId, "audio"), 30_000);
+            // and a path that fails is restarted (what a changed network needs): new ICE credentials, media again
+            String ufrag = String.valueOf(patient.evaluate("(id) => window.hearthRoom.mesh.peers.get(id).pc.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", therapistId));
+            patient.evaluate("(id) => window.hearthRoom.mesh.peers.get(id).pc.restartIce()", therapistId);
+            waitUntil(patient, "new ICE credentials", () -> !ufrag.equals(String.valueOf(patient.evaluate(
+                    "(id) => window.hearthRoom.mesh.peers.get(id).pc.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]", therapistId))), 20_000);
+            waitUntil(therapist, "media after the restart", () -> flowing(therapist, patientId, "audio") && flowing(therapist, patientId, "video"), 30_000);
+            BrowserSupport.screenshot(therapist, "room-8-controls");
+        }
+    }
 }

@@ -413,7 +413,7 @@ class RoomPage {
     const admitted = this.roster.filter((p) => p.admitted);
     render(this.rosterBox, [...admitted, ...gone.map((p) => ({ ...p, presence: 'left', media: null }))].map((p) => h('li', { 'data-person': p.personId, 'data-presence': p.presence },
       h('span', { class: 'who-name' }, p.displayName), p.host ? h('span', { class: 'badge role' }, 'Therapist') : null, ' ', badge(p.presence),
-      p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.video ? '' : ' · camera off',
+      p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.audioOnly ? ' · audio only' : (p.media.video ? '' : ' · camera off'),
         p.media.screen ? ' · sharing screen' : '', p.media.quality && p.media.quality !== 'unknown' ? ` · connection ${p.media.quality}` : '') : null,
       this.host && !p.host && p.presence !== 'left' ? h('button', { type: 'button', class: 'secondary small', onclick: () =>
         this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${p.displayName}`)) : null)));

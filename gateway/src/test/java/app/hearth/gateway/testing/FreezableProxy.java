@@ -43,6 +43,11 @@ public final class FreezableProxy implements AutoCloseable {
         frozen = true;
     }
 
+    /** The network is back: whatever was held back goes through, and new traffic flows. */
+    public void thaw() {
+        frozen = false;
+    }
+
     private void accept() {
         while (!closed) {
             try {
