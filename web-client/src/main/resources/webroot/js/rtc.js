@@ -13,6 +13,12 @@ const DISCONNECTED_RESTART_MS = 2500;
 const NUDGE_MS = 4000;
 const OFFER_STUCK_MS = 10000;
 
+/** The session id of an SDP (its o= line): one per RTCPeerConnection, kept across renegotiations. */
+function sessionOf(sdp) {
+  const line = /^o=\S+ (\S+) /m.exec(sdp || '');
+  return line ? line[1] : null;
+}
+
 /** One remote participant: its connection and the perfect-negotiation flags. */
 class Peer {
   constructor(mesh, peerId) {
@@ -105,6 +111,15 @@ class Peer {
 
   async receive({ description, candidate }) {
     try {
+      if (description && description.type === 'offer' && !this.resetting && this.pc.remoteDescription
+          && sessionOf(this.pc.remoteDescription.sdp) !== sessionOf(description.sdp)) {
+        // An offer from a different RTCPeerConnection (the other page reloaded, or started over):
+        // answering it on this old connection would drag a dead ICE and DTLS session along for
+        // seconds. Start afresh with them.
+        this.log('the other side started a new connection');
+        this.mesh.restart(this.peerId, { description });
+        return;
+      }
       if (description) {
         const readyForOffer = !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
         const collision = description.type === 'offer' && !readyForOffer;

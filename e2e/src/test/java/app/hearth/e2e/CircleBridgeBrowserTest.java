@@ -50,6 +50,8 @@ class CircleBridgeBrowserTest {
         } else {
             fake = new FakeBridge();
             bridgeUrl = fake.base().toString();
+            System.out.println("CircleBridgeBrowserTest: HEARTH_TEST_JVB_URL not set: negotiation against the fake bridge only,"
+                    + " media through a real bridge is not checked");
         }
         node = TestNode.start(Map.of("HEARTH_LOGINS_PER_ADDRESS", "500", "HEARTH_JVB_URLS", bridgeUrl));
         browsers = new BrowserSupport();

@@ -129,6 +129,7 @@ class RoomPage {
 
   async join(joinTicket) {
     const joined = await this.socket.request({ type: 'room.join', joinTicket });
+    performance.mark('hearth-joined');
     this.joined = joined;
     this.appointmentId = joined.room.appointmentId;
     sessionStorage.setItem(storageKey(this.roomId), this.appointmentId);
@@ -569,6 +570,8 @@ class RoomPage {
     if (!tile) {
       const name = (this.known.get(peerId) || {}).displayName || 'Participant';
       const video = h('video', { autoplay: true, playsinline: true, 'aria-label': name });
+      // Marks when the first picture of someone else is shown (docs/benchmarks.md: join → first frame).
+      if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(() => performance.mark('hearth-first-remote-frame'));
       tile = h('figure', { class: 'tile', 'data-peer': peerId }, video, h('figcaption', {}, name, h('span', { class: 'tile-state' })));
       this.videos.append(tile);
     }
