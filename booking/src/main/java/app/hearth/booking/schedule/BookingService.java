@@ -478,14 +478,17 @@ public final class BookingService {
         return circle;
     }
 
-    /** Patients see their own seat in a circle, never the other attendees. */
+    /**
+     * Patients see their own seat in a circle, never the other attendees; the circle's seat and
+     * waitlist counts stay those of the whole circle.
+     */
     private static Appointment visibleTo(Actor actor, Appointment a) {
         if (!actor.is(Role.PATIENT) || a.type() != AppointmentType.CIRCLE) {
             return a;
         }
         return new Appointment(a.id(), a.clinicId(), a.type(), a.status(), a.start(), a.end(), a.therapistIds(), null, a.location(),
                 a.roomId(), null, a.capacity(), a.attendees().stream().filter(x -> x.patientId().equals(actor.personId())).toList(),
-                List.of());
+                List.of(), a.seatsTaken(), a.waitlistLength());
     }
 
     private static void requireAdmin(Actor actor, String message) {

@@ -1,0 +1,127 @@
+package app.hearth.gateway.booking;
+
+import static app.hearth.gateway.testing.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.hearth.booking.schedule.Appointment;
+import app.hearth.booking.schedule.ScheduleStore;
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.DemoNodeTest;
+import app.hearth.platform.store.Store;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group integration circles: who may facilitate, how many seats, what a patient sees, and a seat
+ * freed while a newcomer joins. Demo therapist Dr. Okafor works Mon–Fri 09:00–17:00 in New York;
+ * each test uses a week of its own so their circles never meet.
+ */
+@DisplayName("Circles: facilitators, capacity, what patients see, and a freed seat racing a newcomer")
+class CircleApiTest extends DemoNodeTest {
+
+    static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+    static final String OKAFOR = "demo-therapist-1";
+    static final String RIVERA = "demo-therapist-2";
+
+    /** A weekday of the Monday-to-Sunday week at least {@code weeksAhead} weeks away, at a New York wall-clock time. */
+    static Instant at(int weeksAhead, DayOfWeek day, String time) {
+        LocalDate date = LocalDate.now(NEW_YORK).plusWeeks(weeksAhead).with(TemporalAdjusters.next(DayOfWeek.MONDAY))
+                .with(TemporalAdjusters.nextOrSame(day));
+        return date.atTime(LocalTime.parse(time)).atZone(NEW_YORK).toInstant();
+    }
+
+    static JsonObject circle(Instant start, Integer capacity, String... facilitators) {
+        JsonObject body = new JsonObject().put("type", "circle").put("therapistIds", new JsonArray(List.of(facilitators)))
+                .put("start", start.toString());
+        if (capacity != null) {
+            body.put("capacity", capacity);
+        }
+        return body;
+    }
+
+    static ApiClient.Reply book(JsonObject body) {
+        return api.postJson("/api/appointments", admin, body);
+    }
+
+    static ApiClient.Reply seat(String circleId, String patientId) {
+        return api.postJson("/api/appointments/" + circleId + "/seats", admin, new JsonObject().put("patientId", patientId));
+    }
+
+    static ApiClient.Reply release(String circleId, String patientId) {
+        return api.postJson("/api/appointments/" + circleId + "/seats/" + patientId + "/release", admin,
+                new JsonObject().put("reason", "test"));
+    }
+
+    /** Booked appointments of a therapist around a start, as the admin sees them. */
+    static List<JsonObject> bookedAround(String therapistId, Instant start) {
+        return api.get("/api/appointments?therapistId=" + therapistId + "&from=" + start.minusSeconds(3600) + "&to="
+                        + start.plusSeconds(3 * 3600), admin).json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                .filter(o -> "booked".equals(o.getString("status"))).toList();
+    }
+
+    static Map<String, String> states(JsonObject circle) {
+        return circle.getJsonArray("attendees").stream().map(o -> (JsonObject) o)
+                .collect(Collectors.toMap(o -> o.getString("patientId"), o -> o.getString("state")));
+    }
+
+    @Test
+    @DisplayName("a patient sees the circle's true seat and waitlist counts, but only their own place")
+    void patientSeesCountsNotPeople() {
+        String id = book(circle(at(7, DayOfWeek.MONDAY, "10:00"), 2, OKAFOR)).json().getString("id");
+        for (String p : List.of("demo-patient-1", "demo-patient-2", "demo-patient-3")) {
+            assertEquals(200, seat(id, p).status());
+        }
+        String patient1 = api.accessToken("patient1@demo.hearth", "hearth-demo");
+        String patient3 = api.accessToken("patient3@demo.hearth", "hearth-demo");
+
+        ApiClient.Reply seated = api.get("/api/appointments/" + id, patient1);
+        assertEquals(200, seated.status(), seated.body());
+        assertEquals(2, seated.json().getInteger("seatsTaken"), seated.body());
+        assertEquals(1, seated.json().getInteger("waitlistLength"), seated.body());
+        assertEquals(Map.of("demo-patient-1", "seated"), states(seated.json()));
+        assertFalse(seated.body().contains("demo-patient-2") || seated.body().contains("demo-patient-3"),
+                "no other patient is named: " + seated.body());
+
+        ApiClient.Reply waiting = api.get("/api/appointments/" + id, patient3);
+        assertEquals(2, waiting.json().getInteger("seatsTaken"), waiting.body());
+        assertEquals(1, waiting.json().getInteger("waitlistLength"), waiting.body());
+        assertEquals(Map.of("demo-patient-3", "waitlisted"), states(waiting.json()));
+        assertFalse(waiting.body().contains("demo-patient-1") || waiting.body().contains("demo-patient-2"), waiting.body());
+
+        // the list gives the same counts
+        Instant start = Instant.parse(seated.json().getString("start"));
+        JsonObject listed = api.get("/api/appointments?from=" + start.minusSeconds(60) + "&to=" + start.plusSeconds(60), patient1)
+                .json().getJsonArray("items").stream().map(o -> (JsonObject) o).filter(o -> id.equals(o.getString("id")))
+                .findFirst().orElseThrow();
+        assertEquals(2, listed.getInteger("seatsTaken"));
+        assertEquals(1, listed.getInteger("waitlistLength"));
+        assertEquals(1, listed.getJsonArray("attendees").size());
+
+        // and the facilitator and the admin see everyone, with the same counts
+        String facilitator = api.accessToken("therapist@demo.hearth", "hearth-demo");
+        JsonObject full = api.get("/api/appointments/" + id, facilitator).json();
+        assertEquals(Map.of("demo-patient-1", "seated", "demo-patient-2", "seated", "demo-patient-3", "waitlisted"), states(full));
+        assertEquals(2, full.getInteger("seatsTaken"));
+        assertEquals(1, full.getInteger("waitlistLength"));
+    }
+}
