@@ -128,8 +128,10 @@ public final class BookingService {
         List<String> therapistIds = request.therapistIds();
         int maxTherapists = type == AppointmentType.CIRCLE ? 2 : 1;
         if (therapistIds.isEmpty() || therapistIds.size() > maxTherapists || Set.copyOf(therapistIds).size() != therapistIds.size()) {
-            throw CommonProblems.INVALID_REQUEST.exception(type == AppointmentType.CIRCLE
-                    ? "A circle has one or two facilitators" : "Name one therapist", "therapistIds");
+            String reason = Set.copyOf(therapistIds).size() != therapistIds.size() ? "Name each therapist once"
+                    : type == AppointmentType.CIRCLE ? "A circle has one or two facilitators (" + therapistIds.size() + " given)"
+                    : "Name one therapist for a " + type.wire() + " appointment";
+            throw CommonProblems.INVALID_REQUEST.exception(reason, "therapistIds");
         }
         for (String therapistId : therapistIds) {
             therapist(actor.clinicId(), therapistId);

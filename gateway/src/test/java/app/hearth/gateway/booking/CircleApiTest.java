@@ -85,6 +85,53 @@ class CircleApiTest extends DemoNodeTest {
     }
 
     @Test
+    @DisplayName("three facilitators → 400 naming therapistIds; a 1:1 with two therapists → 400; nothing is booked")
+    void facilitators() {
+        String third = api.postJson("/api/people", admin, new JsonObject().put("role", "therapist")
+                .put("displayName", "Dr. Third").put("email", "dr.third@example.org")).json().getJsonObject("person").getString("id");
+        // 09:00 in New York is mid-afternoon in Berlin: inside both facilitators' hours
+        Instant start = at(6, DayOfWeek.TUESDAY, "09:00");
+
+        JsonObject tooMany = assertProblem(book(circle(start, 4, OKAFOR, RIVERA, third)), 400, "invalid-request", "therapistIds");
+        assertTrue(tooMany.getString("detail", "").toLowerCase().contains("facilitator"), "the reason is stated: " + tooMany.encode());
+        JsonObject duplicate = assertProblem(book(circle(start, 4, OKAFOR, OKAFOR)), 400, "invalid-request", "therapistIds");
+        assertTrue(duplicate.getString("detail", "").contains("once"), duplicate.encode());
+        JsonObject oneToOne = assertProblem(book(new JsonObject().put("type", "preparation")
+                .put("therapistIds", new JsonArray().add(OKAFOR).add(RIVERA)).put("patientId", "demo-patient-1")
+                .put("start", start.toString())), 400, "invalid-request", "therapistIds");
+        assertTrue(oneToOne.getString("detail", "").contains("one therapist"), oneToOne.encode());
+        assertTrue(bookedAround(OKAFOR, start).isEmpty(), "nothing was written");
+        assertTrue(bookedAround(RIVERA, start).isEmpty(), "nothing was written");
+
+        // two facilitators are allowed, and hold both therapists' time
+        ApiClient.Reply two = book(circle(start, 4, OKAFOR, RIVERA));
+        assertEquals(201, two.status(), two.body());
+        assertEquals(List.of(OKAFOR, RIVERA), two.json().getJsonArray("therapistIds").getList());
+        assertEquals(1, bookedAround(RIVERA, start).size());
+    }
+
+    @Test
+    @DisplayName("capacity 0, 1 and 51 → 400 naming capacity; 50 is the largest circle; without one the clinic's default (8) applies")
+    void capacity() {
+        JsonObject policy = api.get("/api/booking-policy", admin).json();
+        Instant start = at(6, DayOfWeek.WEDNESDAY, "10:00");
+        for (int refused : new int[] {0, 1, 51, 1000}) {
+            JsonObject problem = assertProblem(book(circle(start, refused, OKAFOR)), 400, "invalid-request", "capacity");
+            assertTrue(problem.getString("detail", "").matches("capacity: " + refused + " is (less than 2|greater than 50)"),
+                    "the limit is stated: " + problem.encode());
+        }
+        assertTrue(bookedAround(OKAFOR, start).isEmpty(), "nothing was written");
+
+        ApiClient.Reply largest = book(circle(start, 50, OKAFOR));
+        assertEquals(201, largest.status(), largest.body());
+        assertEquals(50, largest.json().getInteger("capacity"));
+        ApiClient.Reply byDefault = book(circle(start.plusSeconds(3 * 3600), null, OKAFOR));
+        assertEquals(201, byDefault.status(), byDefault.body());
+        assertEquals(policy.getInteger("defaultCircleCapacity"), byDefault.json().getInteger("capacity"));
+        assertEquals(8, byDefault.json().getInteger("capacity"));
+    }
+
+    @Test
     @DisplayName("a patient sees the circle's true seat and waitlist counts, but only their own place")
     void patientSeesCountsNotPeople() {
         String id = book(circle(at(7, DayOfWeek.MONDAY, "10:00"), 2, OKAFOR)).json().getString("id");
