@@ -171,4 +171,102 @@ class CircleApiTest extends DemoNodeTest {
         assertEquals(2, full.getInteger("seatsTaken"));
         assertEquals(1, full.getInteger("waitlistLength"));
     }
+
+    @Test
+    @DisplayName("a freed seat goes to the first waitlisted patient even while a newcomer joins at the same moment (10 rounds)")
+    void freedSeatRacesNewcomer() throws Exception {
+        Instant start = at(8, DayOfWeek.THURSDAY, "10:00");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Set<String> orders = new HashSet<>();
+        try {
+            for (int round = 1; round <= 10; round++) {
+                // given a full circle of two with one patient waiting
+                ApiClient.Reply booked = book(circle(start, 2, OKAFOR));
+                assertEquals(201, booked.status(), "round " + round + ": " + booked.body());
+                String id = booked.json().getString("id");
+                for (String p : List.of("demo-patient-1", "demo-patient-2", "demo-patient-3")) {
+                    assertEquals(200, seat(id, p).status(), "round " + round);
+                }
+
+                // when patient 1's seat is freed and patient 4 joins at the same moment
+                // (the release starts 0, 3, ... 27 ms later, so that the rounds spread over the
+                // interleavings: release and promotion before, around and after the join's writes;
+                // the narrowest one, between the seat's release and the promotion, is pinned down in
+                // joinBetweenReleaseAndPromotion)
+                CountDownLatch go = new CountDownLatch(1);
+                long stagger = (round - 1) * 3L;
+                Future<ApiClient.Reply> freed = pool.submit(() -> {
+                    go.await();
+                    Thread.sleep(stagger);
+                    return release(id, "demo-patient-1");
+                });
+                Future<ApiClient.Reply> joined = pool.submit(() -> {
+                    go.await();
+                    return seat(id, "demo-patient-4");
+                });
+                go.countDown();
+                ApiClient.Reply freedReply = freed.get(30, TimeUnit.SECONDS);
+                ApiClient.Reply joinedReply = joined.get(30, TimeUnit.SECONDS);
+
+                // then the waitlisted patient 3 has the seat, the newcomer waits, and two seats were never exceeded
+                assertEquals(200, freedReply.status(), "round " + round + ": " + freedReply.body());
+                assertEquals(200, joinedReply.status(), "round " + round + ": " + joinedReply.body());
+                for (ApiClient.Reply reply : List.of(freedReply, joinedReply)) {
+                    JsonObject seen = reply.json();
+                    long seatedNow = seen.getJsonArray("attendees").stream()
+                            .filter(o -> "seated".equals(((JsonObject) o).getString("state"))).count();
+                    assertTrue(seatedNow <= 2 && seen.getInteger("seatsTaken") <= 2, "round " + round + ": over capacity " + seen.encode());
+                    assertFalse("seated".equals(states(seen).get("demo-patient-4")), "round " + round + ": the newcomer jumped the queue");
+                }
+                // which request the store saw first: the join's answer shows patient 1 still there, or not
+                orders.add(states(joinedReply.json()).containsKey("demo-patient-1") ? "join first" : "release first");
+                JsonObject after = api.get("/api/appointments/" + id, admin).json();
+                assertEquals(Map.of("demo-patient-2", "seated", "demo-patient-3", "seated", "demo-patient-4", "waitlisted"),
+                        states(after), "round " + round + ": " + after.encode());
+                assertEquals(2, after.getInteger("seatsTaken"));
+                assertEquals(1, after.getInteger("waitlistLength"));
+                assertTrue(after.getJsonArray("history").stream().map(o -> ((JsonObject) o).getString("action"))
+                        .anyMatch("circle.promoted-from-waitlist"::equals), "the promotion is in the circle's history");
+
+                // the circle is cancelled, which frees everyone's time for the next round at the same hour
+                ApiClient.Reply cancelled = api.postJson("/api/appointments/" + id + "/cancel", admin, new JsonObject().put("reason", "round over"));
+                assertEquals(200, cancelled.status(), cancelled.body());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // not an assertion on timing, only a record of which interleavings the rounds exercised
+        System.out.println("circle race orders seen: " + orders);
+    }
+
+    @Test
+    @DisplayName("a newcomer joining between a seat's release and the promotion waits; the first waitlisted patient is promoted")
+    void joinBetweenReleaseAndPromotion() {
+        String id = book(circle(at(9, DayOfWeek.TUESDAY, "10:00"), 2, OKAFOR)).json().getString("id");
+        for (String p : List.of("demo-patient-1", "demo-patient-2", "demo-patient-3")) {
+            assertEquals(200, seat(id, p).status());
+        }
+        try (Store store = Store.connect(node.storeUri(), node.databaseName())) {
+            ScheduleStore schedule = new ScheduleStore(store);
+            Instant now = Instant.now();
+            // the release's first step, as BookingService.leaveCircle does it: the seat is free, nobody promoted yet
+            assertTrue(schedule.leave("demo", id, "demo-patient-1",
+                    new Appointment.HistoryEntry(now, "demo-admin", "circle.left", "demo-patient-1")).isPresent());
+
+            // a newcomer joins through the API in exactly that moment: a free seat, but someone is waiting
+            ApiClient.Reply joined = seat(id, "demo-patient-4");
+            assertEquals(200, joined.status(), joined.body());
+            assertEquals(Map.of("demo-patient-2", "seated", "demo-patient-3", "waitlisted", "demo-patient-4", "waitlisted"),
+                    states(joined.json()), "the newcomer queues behind patient 3");
+            assertEquals(1, joined.json().getInteger("seatsTaken"));
+
+            // the release's second step seats the first in line
+            assertEquals(java.util.Optional.of("demo-patient-3"), schedule.promoteFirstWaitlisted("demo", id, 2, now, "demo-admin"));
+            assertEquals(java.util.Optional.empty(), schedule.promoteFirstWaitlisted("demo", id, 2, now, "demo-admin"),
+                    "no second promotion past capacity");
+        }
+        JsonObject after = api.get("/api/appointments/" + id, admin).json();
+        assertEquals(Map.of("demo-patient-2", "seated", "demo-patient-3", "seated", "demo-patient-4", "waitlisted"), states(after));
+        assertEquals(2, after.getInteger("seatsTaken"));
+    }
 }
