@@ -38,8 +38,13 @@ final class BrowserSupport implements AutoCloseable {
 
     /** A fresh profile (cookies, storage) — one per person in a scenario. */
     BrowserContext newContext(int width, int height) {
+        return newContext(width, height, "America/New_York");
+    }
+
+    /** As {@link #newContext(int, int)}, for a viewer in another zone. */
+    BrowserContext newContext(int width, int height, String timezoneId) {
         return browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
-                .setTimezoneId("America/New_York").setLocale("en-US"));
+                .setTimezoneId(timezoneId).setLocale("en-US"));
     }
 
     /** Saves a screenshot under target/screenshots for a person to look at after a run. */
