@@ -1,17 +1,25 @@
 package app.hearth.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.OpenRoom;
 import app.hearth.gateway.testing.TestNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.SelectOption;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -199,6 +207,49 @@ class BookingBrowserTest {
             BrowserSupport.screenshot(patient, "patient-books-phone");
         } finally {
             api.put("/api/booking-policy", adminToken, policy);
+        }
+    }
+
+    @Test
+    @DisplayName("the therapist's home shows today's session under Today, beside This week and Later, in their own zone")
+    void therapistSeesToday() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String adminToken = api.accessToken("admin@demo.hearth", "hearth-demo");
+        JsonObject hours = api.get("/api/therapists/demo-therapist-1/availability", adminToken).json();
+        // a viewer (and Dr. Okafor's hours) in a zone where it is around noon: "today" has room whenever this runs
+        String zone = OpenRoom.zoneNearNoon();
+        try {
+            OpenRoom.openAllDay(api, adminToken, "demo-therapist-1", zone);
+            Instant start = Instant.ofEpochSecond((Instant.now().getEpochSecond() / 300 + 2) * 300);
+            ApiClient.Reply booked = api.postJson("/api/appointments", adminToken, new JsonObject().put("type", "preparation")
+                    .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("patientId", "demo-patient-2")
+                    .put("start", start.toString()));
+            assertEquals(201, booked.status(), booked.body());
+
+            try (BrowserContext context = browsers.newContext(1280, 900, zone)) {
+                Page therapist = context.newPage();
+                try {
+                    therapist.navigate(node.baseUrl() + "/#/login");
+                    therapist.getByLabel("Email").fill("therapist@demo.hearth");
+                    therapist.getByLabel("Password").fill("hearth-demo");
+                    therapist.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+                    assertThat(therapist.getByText("Times in " + zone + ".")).isVisible();
+                    Locator today = therapist.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Today").setExact(true));
+                    assertThat(today.getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Today"))).isVisible();
+                    String hhmm = start.atZone(ZoneId.of(zone)).format(DateTimeFormatter.ofPattern("hh:mm"));
+                    Locator session = today.locator("li.card", new Locator.LocatorOptions().setHasText(Pattern.compile(hhmm)));
+                    assertThat(session.getByText("Preparation")).isVisible();
+                    assertThat(session.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Join"))).isEnabled();
+                    assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("This week"))).isVisible();
+                    assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Later"))).isVisible();
+                    BrowserSupport.screenshot(therapist, "therapist-today");
+                } catch (RuntimeException | AssertionError e) {
+                    BrowserSupport.screenshot(therapist, "failure-therapist-today");
+                    throw e;
+                }
+            }
+        } finally {
+            api.put("/api/therapists/demo-therapist-1/availability", adminToken, hours);
         }
     }
 }

@@ -44,8 +44,13 @@ final class BrowserSupport implements AutoCloseable {
 
     /** A fresh profile (cookies, storage) — one per person in a scenario. */
     BrowserContext newContext(int width, int height) {
+        return newContext(width, height, "America/New_York");
+    }
+
+    /** As {@link #newContext(int, int)}, for a viewer in another zone. */
+    BrowserContext newContext(int width, int height, String timezoneId) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
-                .setTimezoneId("America/New_York").setLocale("en-US"));
+                .setTimezoneId(timezoneId).setLocale("en-US"));
         context.onConsoleMessage(message -> {
             synchronized (CONSOLE) {
                 Deque<String> lines = CONSOLE.computeIfAbsent(message.page(), p -> new ArrayDeque<>());

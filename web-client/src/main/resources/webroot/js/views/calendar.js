@@ -1,7 +1,7 @@
 // The clinic calendar for admins: a week per therapist (or the whole clinic), booking with offered
 // slots, dosing recorded in-clinic, circles with seats and a waitlist, cancel and reschedule.
 import { api } from '../api.js';
-import { announce, busy, field, h, okAlert, problemAlert, render } from '../dom.js';
+import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
 
 const TYPE_NAMES = { preparation: 'Preparation', integration: 'Integration', circle: 'Group circle', dosing: 'Dosing (in clinic)' };
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -141,7 +141,7 @@ export async function calendarView(main) {
         h('div', { class: 'actions' }, a.type !== 'circle' ? move : null, cancel)) : null,
       message,
       h('details', {}, h('summary', {}, 'History'), h('ul', {}, (a.history || []).map((e) =>
-        h('li', {}, `${new Date(e.at).toLocaleString()} — ${e.action}${e.detail ? ` (${e.detail})` : ''}`))))));
+        h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ` — ${e.action}${e.detail ? ` (${e.detail})` : ''}`))))));
   }
 
   therapistFilter.addEventListener('change', loadWeek);

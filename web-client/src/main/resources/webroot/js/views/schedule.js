@@ -1,11 +1,11 @@
 // Upcoming appointments for therapists and patients, with a Join button that wakes up when the
-// room opens. Times are shown in the viewer's zone, named.
+// room opens. Therapists see them grouped into today, the rest of this week and later; patients
+// as one list. Times are shown in the viewer's zone, named; days and weeks are the viewer's too.
 import { api } from '../api.js';
-import { h, problemAlert, render } from '../dom.js';
+import { h, problemAlert, render, viewerZone } from '../dom.js';
 import { timeRange } from './calendar.js';
 import { openRoomOf } from './room.js';
 
-const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'short', day: 'numeric' });
 // The server decides; these only light the button. The lead time is the clinic's policy
 // (roomOpensBeforeMinutes, read below); a room stays open 15 minutes after the end (HEARTH_ROOM_CLOSE_GRACE).
@@ -33,6 +33,29 @@ function joinButton(a, message) {
   return h('div', { class: 'actions' }, button, h('span', { class: 'muted' }, `Join opens ${Math.round(roomOpensMs / 60000)} minutes before the start.`));
 }
 
+/** Midnight starting the viewer's day `days` after today's. */
+function dayStart(now, days) {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  d.setDate(d.getDate() + days);
+  return d;
+}
+
+/**
+ * Today, the rest of this week (through Sunday; the calendar's weeks start on Monday) and later,
+ * by start in the viewer's zone. A session still running from yesterday counts as today's.
+ */
+export function groupByWeek(appointments, now) {
+  const tomorrow = dayStart(now, 1);
+  const nextMonday = dayStart(now, 7 - ((now.getDay() + 6) % 7));
+  const starts = (a) => new Date(a.start);
+  return {
+    today: appointments.filter((a) => starts(a) < tomorrow),
+    thisWeek: appointments.filter((a) => starts(a) >= tomorrow && starts(a) < nextMonday),
+    later: appointments.filter((a) => starts(a) >= nextMonday),
+  };
+}
+
 export async function upcomingList(person) {
   const message = h('div');
   const now = new Date();
@@ -43,17 +66,34 @@ export async function upcomingList(person) {
   const { items } = await api('GET', `/api/appointments?${query}`);
   const upcoming = items.filter((a) => a.status === 'booked' && new Date(a.end) > now);
   const titles = person.role === 'patient' ? PATIENT_TITLES : THERAPIST_TITLES;
+  const card = (a) => {
+    const waitlisted = (a.attendees || []).some((x) => x.patientId === person.id && x.state === 'waitlisted');
+    return h('li', { class: 'card' },
+      h('p', {}, h('strong', {}, titles[a.type]), waitlisted ? h('span', { class: 'badge invited' }, 'On the waitlist') : null),
+      h('p', {}, `${dayFormat.format(new Date(a.start))}, ${timeRange(a)}`),
+      a.mode === 'in-clinic' ? h('p', {}, `At the clinic${a.location ? `: ${a.location}` : ''}`) : (waitlisted ? null : joinButton(a, message)));
+  };
+  const list = (appointments, empty) => (appointments.length === 0
+    ? h('p', { class: 'muted' }, empty)
+    : h('ul', { class: 'upcoming' }, appointments.map(card)));
+
+  if (person.role === 'patient') {
+    return h('section', { 'aria-labelledby': 'upcoming-title' },
+      h('h2', { id: 'upcoming-title' }, 'Your upcoming appointments'),
+      h('p', { class: 'muted' }, `Times in ${viewerZone()}.`),
+      message,
+      upcoming.length === 0 ? h('p', {}, 'Nothing booked yet.') : list(upcoming));
+  }
+  const groups = groupByWeek(upcoming, now);
+  const group = (id, title, appointments, empty) => h('section', { class: 'schedule-group', 'aria-labelledby': id },
+    h('h3', { id }, title), list(appointments, empty));
   return h('section', { 'aria-labelledby': 'upcoming-title' },
-    h('h2', { id: 'upcoming-title' }, person.role === 'patient' ? 'Your upcoming appointments' : 'Today and the coming weeks'),
-    h('p', { class: 'muted' }, `Times in ${zone()}.`),
+    h('h2', { id: 'upcoming-title' }, 'Your sessions'),
+    h('p', { class: 'muted' }, `Times in ${viewerZone()}.`),
     message,
-    upcoming.length === 0 ? h('p', {}, 'Nothing booked yet.') : h('ul', { class: 'upcoming' }, upcoming.map((a) => {
-      const waitlisted = (a.attendees || []).some((x) => x.patientId === person.id && x.state === 'waitlisted');
-      return h('li', { class: 'card' },
-        h('p', {}, h('strong', {}, titles[a.type]), waitlisted ? h('span', { class: 'badge invited' }, 'On the waitlist') : null),
-        h('p', {}, `${dayFormat.format(new Date(a.start))}, ${timeRange(a)}`),
-        a.mode === 'in-clinic' ? h('p', {}, `At the clinic${a.location ? `: ${a.location}` : ''}`) : (waitlisted ? null : joinButton(a, message)));
-    })));
+    group('today-title', 'Today', groups.today, 'Nothing booked for the rest of today.'),
+    group('this-week-title', 'This week', groups.thisWeek, 'Nothing else booked this week.'),
+    group('later-title', 'Later', groups.later, 'Nothing booked after this week (the next 60 days).'));
 }
 
 export async function scheduleSection(main, person) {

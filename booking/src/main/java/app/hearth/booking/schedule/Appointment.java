@@ -7,6 +7,10 @@ import java.util.List;
  * One booked time. 1:1 appointments have one therapist and one patient; circles have one or two
  * facilitators and seats. Dosing has a location in the clinic and never a room; every remote
  * appointment has a room id for its live room.
+ *
+ * <p>{@code seatsTaken} and {@code waitlistLength} count the whole circle. They equal the counts of
+ * {@code attendees} for the stored record; a view redacted for a patient keeps only that patient's
+ * own place in {@code attendees} but still carries the circle's true counts.
  */
 public record Appointment(
         String id,
@@ -22,7 +26,21 @@ public record Appointment(
         String dosingAppointmentId,
         int capacity,
         List<Attendee> attendees,
-        List<HistoryEntry> history) {
+        List<HistoryEntry> history,
+        int seatsTaken,
+        int waitlistLength) {
+
+    /** The full record: the counts are those of {@code attendees}. */
+    public Appointment(String id, String clinicId, AppointmentType type, Status status, Instant start, Instant end,
+                       List<String> therapistIds, String patientId, String location, String roomId, String dosingAppointmentId,
+                       int capacity, List<Attendee> attendees, List<HistoryEntry> history) {
+        this(id, clinicId, type, status, start, end, therapistIds, patientId, location, roomId, dosingAppointmentId, capacity,
+                attendees, history, count(attendees, AttendeeState.SEATED), count(attendees, AttendeeState.WAITLISTED));
+    }
+
+    private static int count(List<Attendee> attendees, AttendeeState state) {
+        return (int) attendees.stream().filter(a -> a.state() == state).count();
+    }
 
     public enum Status { BOOKED, CANCELLED }
 

@@ -128,8 +128,10 @@ public final class BookingService {
         List<String> therapistIds = request.therapistIds();
         int maxTherapists = type == AppointmentType.CIRCLE ? 2 : 1;
         if (therapistIds.isEmpty() || therapistIds.size() > maxTherapists || Set.copyOf(therapistIds).size() != therapistIds.size()) {
-            throw CommonProblems.INVALID_REQUEST.exception(type == AppointmentType.CIRCLE
-                    ? "A circle has one or two facilitators" : "Name one therapist", "therapistIds");
+            String reason = Set.copyOf(therapistIds).size() != therapistIds.size() ? "Name each therapist once"
+                    : type == AppointmentType.CIRCLE ? "A circle has one or two facilitators (" + therapistIds.size() + " given)"
+                    : "Name one therapist for a " + type.wire() + " appointment";
+            throw CommonProblems.INVALID_REQUEST.exception(reason, "therapistIds");
         }
         for (String therapistId : therapistIds) {
             therapist(actor.clinicId(), therapistId);
@@ -478,14 +480,17 @@ public final class BookingService {
         return circle;
     }
 
-    /** Patients see their own seat in a circle, never the other attendees. */
+    /**
+     * Patients see their own seat in a circle, never the other attendees; the circle's seat and
+     * waitlist counts stay those of the whole circle.
+     */
     private static Appointment visibleTo(Actor actor, Appointment a) {
         if (!actor.is(Role.PATIENT) || a.type() != AppointmentType.CIRCLE) {
             return a;
         }
         return new Appointment(a.id(), a.clinicId(), a.type(), a.status(), a.start(), a.end(), a.therapistIds(), null, a.location(),
                 a.roomId(), null, a.capacity(), a.attendees().stream().filter(x -> x.patientId().equals(actor.personId())).toList(),
-                List.of());
+                List.of(), a.seatsTaken(), a.waitlistLength());
     }
 
     private static void requireAdmin(Actor actor, String message) {

@@ -91,7 +91,7 @@ final class ScheduleDocuments {
                 .append("roomId", a.roomId())
                 .append("dosingAppointmentId", a.dosingAppointmentId())
                 .append("capacity", a.capacity())
-                .append("seatCount", a.attendees().stream().filter(x -> x.state() == Appointment.AttendeeState.SEATED).count())
+                .append("seatCount", a.seatsTaken())
                 .append("attendees", a.attendees().stream().map(ScheduleDocuments::attendee).toList())
                 .append("history", a.history().stream().map(ScheduleDocuments::history).toList());
         return doc;

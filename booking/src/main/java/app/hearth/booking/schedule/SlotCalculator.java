@@ -3,9 +3,11 @@ package app.hearth.booking.schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,11 +15,15 @@ import java.util.List;
 /**
  * Turns a therapist's wall-clock availability into real time and lists bookable starts.
  *
- * <p>Daylight saving is handled by resolving every wall-clock time with {@link ZonedDateTime#of}:
- * a time that does not exist (the spring-forward gap) moves forward by the gap, so hours of
- * 02:00–04:00 on that night are one real hour; a time that exists twice (fall-back) takes its
- * earlier instant, so 01:00–03:00 that night is three real hours. Slots are steps of real time from
- * the window's start, so a viewer in any zone sees the same instants.
+ * <p>Daylight saving: every wall-clock boundary of the therapist's hours is resolved to one instant
+ * ({@link #resolve}). A time that does not exist (inside the spring-forward gap, e.g. 02:30 in
+ * Berlin on the last Sunday of March) is the instant of the switch, so hours are cut at the jump and
+ * never pushed later: 01:00–04:00 that night is two real hours, 02:30–04:00 is 03:00–04:00 summer
+ * time, and a span wholly inside the gap is empty. A time that exists twice (the fall-back hour)
+ * is read as its first occurrence; a span that runs through the repeated hour therefore holds it
+ * twice, so 01:00–04:00 in Berlin on the last Sunday of October is four real hours (01:00 CEST to
+ * 04:00 CET), and 01:00–02:30 that night ends at the first 02:30. Slots are steps of real time from
+ * the window's start, so no start ever falls in a gap and a viewer in any zone sees the same instants.
  */
 public final class SlotCalculator {
 
@@ -35,8 +41,8 @@ public final class SlotCalculator {
         List<TimeRange> result = new ArrayList<>();
         for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
             for (LocalTime[] span : localSpans(availability, date)) {
-                Instant start = ZonedDateTime.of(date, span[0], zone).toInstant();
-                Instant end = ZonedDateTime.of(date, span[1], zone).toInstant();
+                Instant start = resolve(date, span[0], zone);
+                Instant end = resolve(date, span[1], zone);
                 if (end.isAfter(start) && end.isAfter(from) && start.isBefore(to)) {
                     result.add(new TimeRange(start, end));
                 }
@@ -68,6 +74,19 @@ public final class SlotCalculator {
             }
         }
         return starts;
+    }
+
+    /**
+     * The instant a wall-clock time on a date stands for in a zone: the switch itself for a time in a
+     * spring-forward gap, the first occurrence for a time that a fall-back repeats.
+     */
+    static Instant resolve(LocalDate date, LocalTime time, ZoneId zone) {
+        LocalDateTime local = date.atTime(time);
+        ZoneOffsetTransition transition = zone.getRules().getTransition(local);
+        if (transition != null && transition.isGap()) {
+            return transition.getInstant();
+        }
+        return ZonedDateTime.ofLocal(local, zone, null).toInstant(); // null: the earlier offset of an overlap
     }
 
     /** Whether an appointment fits entirely inside one availability window. */

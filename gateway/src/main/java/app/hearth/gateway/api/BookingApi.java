@@ -187,8 +187,9 @@ public final class BookingApi {
         putIfPresent(json, "dosingAppointmentId", a.dosingAppointmentId());
         if (a.type() == AppointmentType.CIRCLE) {
             json.put("capacity", a.capacity())
-                    .put("seatsTaken", a.attendees().stream().filter(x -> x.state() == Appointment.AttendeeState.SEATED).count())
-                    .put("waitlistLength", a.attendees().stream().filter(x -> x.state() == Appointment.AttendeeState.WAITLISTED).count())
+                    // counts of the whole circle, even when attendees holds only the patient's own place
+                    .put("seatsTaken", a.seatsTaken())
+                    .put("waitlistLength", a.waitlistLength())
                     .put("attendees", new JsonArray(a.attendees().stream().map(x -> new JsonObject().put("patientId", x.patientId())
                             .put("state", x.state().name().toLowerCase(Locale.ROOT)).put("joinedAt", x.joinedAt().toString())).toList()));
         }

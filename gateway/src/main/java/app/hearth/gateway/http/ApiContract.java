@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>Vert.x OpenAPI 5.0 rejects a contract whose responses use {@code application/problem+json}
  * (it knows only a fixed list of media types) although it never validates responses here. The copy
  * handed to the validator therefore says {@code application/json} for error bodies; the published
- * document keeps the true media type. See docs/adr/0004-openapi-validation.md.
+ * document keeps the true media type. See docs/adr/0004-openapi-validation-and-errors.md.
  */
 public final class ApiContract {
 

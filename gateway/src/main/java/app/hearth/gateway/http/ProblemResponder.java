@@ -115,17 +115,29 @@ public final class ProblemResponder {
         send(ctx, CommonProblems.INVALID_REQUEST, detail, field);
     }
 
+    /**
+     * The error about the most deeply nested value; at equal depth, the one from the keyword that
+     * failed ("0 is less than 2" from {@code minimum}) over the wrappers that only say a property
+     * failed ({@code properties}, {@code additionalProperties}).
+     */
     private static OutputUnit deepest(OutputUnit unit) {
         OutputUnit best = unit;
         if (unit.getErrors() != null) {
             for (OutputUnit child : unit.getErrors()) {
                 OutputUnit candidate = deepest(child);
-                if (depth(candidate) > depth(best) || best.getError() == null) {
+                if (depth(candidate) > depth(best) || best.getError() == null
+                        || (depth(candidate) == depth(best) && specific(candidate) && !specific(best))) {
                     best = candidate;
                 }
             }
         }
         return best;
+    }
+
+    private static boolean specific(OutputUnit unit) {
+        String keyword = unit.getKeywordLocation();
+        return unit.getError() != null && keyword != null && !keyword.endsWith("/properties")
+                && !keyword.endsWith("/additionalProperties");
     }
 
     private static int depth(OutputUnit unit) {

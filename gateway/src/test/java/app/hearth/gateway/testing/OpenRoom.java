@@ -123,8 +123,17 @@ public final class OpenRoom {
 
     /** Makes the therapist bookable at any time of any day, without notice. */
     public static void openAllDay(ApiClient api, String adminToken, String therapistId) {
+        openAllDay(api, adminToken, therapistId, zoneNearNoon());
+    }
+
+    /** A fixed-offset zone (e.g. {@code Etc/GMT-5}) where it is now between 11:00 and 13:00. */
+    public static String zoneNearNoon() {
         int offset = Math.max(-12, Math.min(14, 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour()));
-        String zone = offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+        return offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+    }
+
+    /** Makes the therapist bookable at any time of any day in {@code zone}, without notice. */
+    public static void openAllDay(ApiClient api, String adminToken, String therapistId, String zone) {
         JsonArray everyDay = new JsonArray();
         for (DayOfWeek day : DayOfWeek.values()) {
             everyDay.add(new JsonObject().put("day", day.name()).put("start", "00:00").put("end", "23:55"));

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A sliding-window counter per key: at most {@code limit} attempts within {@code window}. Used for
  * login attempts per account and per client address. It lives in the node's memory (see
- * docs/adr/0005-login-rate-limits.md for why that is acceptable and how it scales).
+ * docs/adr/0005-sign-in-tokens-and-limits.md for why that is acceptable and how it scales).
  */
 public final class AttemptLimiter {
 
