@@ -597,6 +597,9 @@ export class PeerMesh {
       this.camera.enabled = !on;
     }
     for (const peer of this.peers.values()) peer.applyAudioOnly();
+    // Through a media server the uplink stops sending video; what the bridge sends down stays (it
+    // is chosen by the bridge, which Hearth does not steer per receiver yet).
+    if (this.bridge) await this.bridge.replace('video', on ? null : (this.screen || this.camera));
   }
 
   /** Every connection that sends our media: the peers', and the media server's. */

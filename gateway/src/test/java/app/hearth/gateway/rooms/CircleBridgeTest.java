@@ -177,6 +177,51 @@ class CircleBridgeTest {
         }
     }
 
+    @Test
+    @DisplayName("a bridge that dies takes its circles elsewhere: every participant gets a new-connection offer from the healthy bridge")
+    void failover() throws IOException {
+        try (FakeBridge first = new FakeBridge(); FakeBridge second = new FakeBridge();
+             TestNode node = TestNode.start(Map.of("HEARTH_LOGINS_PER_ADDRESS", "500",
+                     "HEARTH_JVB_URLS", first.base() + "," + second.base(), "HEARTH_JVB_HEALTH_INTERVAL", "PT0.5S"))) {
+            ApiClient local = new ApiClient(node.baseUrl());
+            OpenRoom.Circle circle = OpenRoom.bookCircle(local, local.accessToken("admin@demo.hearth", "hearth-demo"), 1);
+            String roomId = circle.roomId();
+            OpenRoom.Member facilitator = circle.facilitators().get(0);
+            OpenRoom.Member patient = circle.patients().get(0);
+            try (RoomClient host = RoomClient.connect(node.baseUrl(), facilitator.token());
+                 RoomClient p = RoomClient.connect(node.baseUrl(), patient.token())) {
+                host.expect("room.joined", new JsonObject().put("type", "room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), facilitator.token())));
+                p.expect("room.joined", new JsonObject().put("type", "room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), patient.token())));
+                p.expect("ok", OpenRoom.gate(roomId));
+                host.expect("ok", msg("host.admit", roomId).put("personId", patient.id()));
+                p.awaitType("room.admitted");
+                host.expect("ok", msg("rtc.bridge.join", roomId));
+                offer(host, true);
+                host.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(0)));
+                p.expect("ok", msg("rtc.bridge.join", roomId));
+                offer(p, true);
+                p.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(1)));
+                FakeBridge used = first.endpointCount() == 2 ? first : second;
+                FakeBridge spare = used == first ? second : first;
+                assertEquals(2, used.endpointCount());
+
+                // the bridge process dies: within a health check or two, both browsers are told to
+                // connect anew, to the circle re-created on the other bridge with both their sources
+                used.kill();
+                host.awaitWithin(Duration.ofSeconds(15), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                        && m.getBoolean("newConnection"), "a new connection after the bridge died");
+                p.awaitWithin(Duration.ofSeconds(15), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                        && m.getBoolean("newConnection"), "a new connection after the bridge died");
+                assertEquals(2, spare.endpointCount(), "both re-allocated on the healthy bridge");
+                // and the browsers answer the new offers on the new bridge
+                host.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(0).replace("Xq3v0", "Xq3v0b")));
+                p.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", answer(1).replace("Xq3v1", "Xq3v1b")));
+            }
+        }
+    }
+
     static void awaitEndpoints(int expected) {
         long deadline = System.currentTimeMillis() + 10_000;
         while (bridge.endpointCount() != expected) {
