@@ -167,6 +167,8 @@ export class ExercisePlayer {
       this.stopSource();
       return;
     }
+    // Another track: the old one stops now rather than play on while the new one loads and decodes.
+    if (this.source && this.source.audioId !== audioId) this.stopSource();
     let buffer;
     try {
       buffer = await this.buffer(audioId);
@@ -188,7 +190,7 @@ export class ExercisePlayer {
     node.loop = !segment.audioId; // playlist tracks play once, backgrounds loop
     node.connect(this.gain);
     node.start(startCtx, offsetSec);
-    this.source = { node, audioId, startCtx, offsetSec, duration: buffer.duration, loop: node.loop, step: here.step };
+    this.source = { node, audioId, startCtx, offsetSec, duration: buffer.duration, loop: node.loop, step: here.step, generation };
   }
 
   /**
@@ -196,7 +198,8 @@ export class ExercisePlayer {
    * (ms) and the step. Tests compare it across pages; null when nothing plays.
    */
   positionAt(serverTime) {
-    if (!this.source || !this.context) return null;
+    // Nothing yet for the newest state (its audio still loading): not an answer about the old one.
+    if (!this.source || !this.context || this.source.generation !== this.generation) return null;
     const stamp = this.context.getOutputTimestamp ? this.context.getOutputTimestamp() : null;
     const localTarget = this.clock.toLocal(serverTime);
     let contextTime;

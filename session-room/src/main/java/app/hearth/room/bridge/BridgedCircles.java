@@ -60,7 +60,8 @@ public final class BridgedCircles {
     private final WorkerExecutor workers;
     /** Rooms this node drives → their clinic. */
     private final Map<String, String> driven = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Striped locks: one circle's work runs one at a time; a fixed set, however many circles come and go. */
+    private final Object[] locks = new Object[64];
     private final Set<String> reconcilePending = ConcurrentHashMap.newKeySet();
     /** Cluster members known to have left: circles they drove are taken over at once, without asking them. */
     private final Set<String> departed = ConcurrentHashMap.newKeySet();
@@ -80,6 +81,9 @@ public final class BridgedCircles {
         this.delivery = delivery;
         this.requestTimeout = requestTimeout;
         this.workers = vertx.createSharedWorkerExecutor("hearth-circle-media", 4);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
     }
 
     /** Whether circles go through a media server at all. */
@@ -121,7 +125,7 @@ public final class BridgedCircles {
      * longer admitted, and closes the conference once nobody is left. Coalesced per room.
      */
     public void roomChanged(String roomId) {
-        if (!driven.containsKey(roomId) || !reconcilePending.add(roomId)) {
+        if (stopped || !driven.containsKey(roomId) || !reconcilePending.add(roomId)) {
             return;
         }
         vertx.setTimer(RECONCILE_DELAY_MS, id -> {
@@ -215,7 +219,7 @@ public final class BridgedCircles {
         }
         driven.put(roomId, clinicId);
         return workers.<Outcome>executeBlocking(() -> {
-            synchronized (locks.computeIfAbsent(roomId, k -> new Object())) {
+            synchronized (locks[Math.floorMod(roomId.hashCode(), locks.length)]) {
                 return apply(roomId, personId, op, rebuild);
             }
         }, false).compose(outcome -> {
@@ -225,7 +229,6 @@ public final class BridgedCircles {
             }
             if (outcome.closed) {
                 driven.remove(roomId);
-                locks.remove(roomId);
                 return drivers().compose(map -> map.removeIfPresent(roomId, nodeId)).mapEmpty();
             }
             return Future.<Void>succeededFuture();
