@@ -10,11 +10,12 @@ import { calendarView } from './views/calendar.js';
 import { roomView } from './views/room.js';
 import { lobbyView } from './views/lobby.js';
 import { availabilityView } from './views/availability.js';
+import { policyView } from './views/policy.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
-  admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
+  admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/policy', 'Booking rules'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
   therapist: [['#/therapist', 'Your patients'], ['#/availability', 'Your hours'], ['#/lobby', 'Clinic waiting room']],
   patient: [['#/patient', 'Your profile']],
 };
@@ -24,6 +25,8 @@ const ROUTES = [
   { pattern: /^#\/admin\/calendar$/, role: 'admin', view: calendarView, title: 'Calendar' },
   { pattern: /^#\/room\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)?$/, role: '*', view: roomView, title: 'Your session' },
   { pattern: /^#\/lobby$/, role: 'admin', view: lobbyView, title: 'Waiting room' },
+  // Everyone may read the rules (the API allows it); the view offers editing to admins only.
+  { pattern: /^#\/policy$/, role: '*', view: policyView, title: 'Booking rules' },
   { pattern: /^#\/availability$/, role: 'admin', view: availabilityView, title: 'Availability' },
   { pattern: /^#\/availability$/, role: 'therapist', view: availabilityView, title: 'Your hours' },
   { pattern: /^#\/lobby$/, role: 'therapist', view: lobbyView, title: 'Waiting room' },

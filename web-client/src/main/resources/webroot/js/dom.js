@@ -61,22 +61,35 @@ function inputFor(form, field) {
   return last === field ? null : form.querySelector(`[name="${CSS.escape(last)}"]`);
 }
 
+/** What a person calls an input: its label, after the legend of the group it is in ("Dosing (in clinic), Buffer after (minutes)"). */
+function nameOf(input) {
+  const label = input.labels && input.labels[0] ? input.labels[0].textContent : input.name;
+  const legend = input.closest('fieldset') ? input.closest('fieldset').querySelector(':scope > legend') : null;
+  return legend ? `${legend.textContent}, ${label}` : label;
+}
+
 /** An error box for a failed request; marks the offending field when the server named one. */
 export function problemAlert(error, form, ...extra) {
   const problem = error.problem || {};
+  let detail = problem.detail;
   if (form) {
     clearFieldErrors(form);
     const input = problem.field ? inputFor(form, problem.field) : null;
     if (input && input.id) {
       const id = `${input.id}-error`;
+      // Validation details start with the property path ("types.dosing.bufferAfterMinutes: -5 is less
+      // than 0"): beside the field the path is noise, and in the box the field's own name reads better.
+      const prefix = `${problem.field}: `;
+      const own = detail && detail.startsWith(prefix) ? detail.substring(prefix.length) : null;
+      if (own) detail = `${nameOf(input)}: ${own}`;
       input.setAttribute('aria-invalid', 'true');
       describedBy(input, id);
-      input.after(h('p', { class: 'field-error', id }, problem.detail || problem.title));
+      input.after(h('p', { class: 'field-error', id }, own || problem.detail || problem.title));
     }
   }
   return h('div', { class: 'alert error', role: 'alert' },
     h('p', {}, h('strong', {}, problem.title || 'Something went wrong')),
-    problem.detail && problem.detail !== problem.title ? h('p', {}, problem.detail) : null,
+    detail && detail !== problem.title ? h('p', {}, detail) : null,
     ...extra);
 }
 

@@ -252,4 +252,81 @@ class BookingBrowserTest {
             api.put("/api/therapists/demo-therapist-1/availability", adminToken, hours);
         }
     }
+
+    @Test
+    @DisplayName("the admin edits the booking rules: a negative buffer is refused at its field and nothing is saved; a longer preparation is saved; a therapist may only read them")
+    void editBookingRules() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String adminToken = api.accessToken("admin@demo.hearth", "hearth-demo");
+        JsonObject policy = api.get("/api/booking-policy", adminToken).json();
+        JsonObject preparationRules = policy.getJsonObject("types").getJsonObject("preparation");
+        String duration = preparationRules.getInteger("durationMinutes").toString();
+        String bufferAfter = preparationRules.getInteger("bufferAfterMinutes").toString();
+        // other tests here book preparations at fixed times: the rules are put back whatever happens
+        try (BrowserContext context = browsers.newContext(1280, 900)) {
+            Page admin = context.newPage();
+            try {
+                admin.navigate(node.baseUrl() + "/#/login");
+                admin.getByLabel("Email").fill("admin@demo.hearth");
+                admin.getByLabel("Password").fill("hearth-demo");
+                admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+                admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Booking rules")).click();
+                Locator preparation = admin.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Preparation").setExact(true));
+                Locator length = preparation.getByLabel("Duration (minutes)");
+                Locator after = preparation.getByLabel("Buffer after (minutes)");
+                Locator save = admin.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save booking rules"));
+                assertThat(length).hasValue(duration);
+
+                // a negative buffer beside a good change: the server names the buffer, and keeps the old rules
+                length.fill("75");
+                after.fill("-15");
+                save.click();
+                assertThat(after).hasAttribute("aria-invalid", "true");
+                assertThat(admin.locator("#policy-preparation-after-error")).containsText("less than 0");
+                assertThat(admin.getByRole(AriaRole.ALERT)).containsText("Preparation, Buffer after (minutes)");
+                assertThat(after).isFocused();
+                BrowserSupport.screenshot(admin, "admin-booking-rules-refused");
+                assertEquals(policy, api.get("/api/booking-policy", adminToken).json(), "nothing was saved");
+
+                // fixed and saved; a reload shows the longer preparation
+                after.fill(bufferAfter);
+                save.click();
+                assertThat(admin.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("Booking rules saved."))).isVisible();
+                assertThat(after).not().hasAttribute("aria-invalid", "true");
+                admin.reload();
+                assertThat(length).hasValue("75");
+                assertThat(after).hasValue(bufferAfter);
+                BrowserSupport.screenshot(admin, "admin-booking-rules");
+            } catch (RuntimeException | AssertionError e) {
+                BrowserSupport.screenshot(admin, "failure-booking-rules-admin");
+                throw e;
+            }
+        } finally {
+            api.put("/api/booking-policy", adminToken, policy);
+        }
+        assertEquals(policy, api.get("/api/booking-policy", adminToken).json(), "the rules were put back");
+
+        // a therapist has no link to the page; opened directly, it shows the rules and says only admins change them
+        try (BrowserContext context = browsers.newContext(420, 900)) {
+            Page therapist = context.newPage();
+            try {
+                therapist.navigate(node.baseUrl() + "/#/policy");
+                therapist.getByLabel("Email").fill("therapist@demo.hearth");
+                therapist.getByLabel("Password").fill("hearth-demo");
+                therapist.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+                assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Booking rules"))).isVisible();
+                assertThat(therapist.getByText("Only clinic admins can change these rules.", new Page.GetByTextOptions().setExact(false))).isVisible();
+                Locator length = therapist.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Preparation").setExact(true))
+                        .getByLabel("Duration (minutes)");
+                assertThat(length).hasValue(duration);
+                assertThat(length).isDisabled();
+                assertThat(therapist.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save booking rules"))).hasCount(0);
+                assertThat(therapist.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Booking rules"))).hasCount(0);
+                BrowserSupport.screenshot(therapist, "therapist-booking-rules-phone");
+            } catch (RuntimeException | AssertionError e) {
+                BrowserSupport.screenshot(therapist, "failure-booking-rules-therapist");
+                throw e;
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@ import { announce, busy, clearFieldErrors, copyText, field, formatTime, h, loadi
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 /** Suggestions for the audit filter: the actions the server records today. */
 const AUDIT_ACTIONS = ['auth.login', 'auth.set-password', 'person.create', 'person.read', 'person.set-password-link',
-  'availability.update', 'appointment.create', 'appointment.read', 'appointment.reschedule', 'appointment.cancel',
+  'availability.update', 'booking-policy.update', 'appointment.create', 'appointment.read', 'appointment.reschedule', 'appointment.cancel',
   'appointment.join-ticket', 'circle.join', 'circle.leave', 'circle.promoted-from-waitlist',
   'calendar-feed.create', 'calendar-feed.read'];
 

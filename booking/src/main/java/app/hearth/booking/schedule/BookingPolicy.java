@@ -18,12 +18,12 @@ public record BookingPolicy(Map<AppointmentType, TypeRules> types, int integrati
         public TypeRules {
             for (Duration d : new Duration[] {duration, bufferBefore, bufferAfter}) {
                 if (d.isNegative() || d.toMinutes() % 5 != 0 || d.toSeconds() % 60 != 0) {
-                    throw ScheduleProblems.INVALID_AVAILABILITY.exception(
+                    throw ScheduleProblems.INVALID_POLICY.exception(
                             "Durations and buffers are whole multiples of 5 minutes", "types");
                 }
             }
             if (duration.isZero() || duration.compareTo(Duration.ofHours(12)) > 0) {
-                throw ScheduleProblems.INVALID_AVAILABILITY.exception("A duration is between 5 minutes and 12 hours", "types");
+                throw ScheduleProblems.INVALID_POLICY.exception("A duration is between 5 minutes and 12 hours", "types");
             }
         }
     }
@@ -32,18 +32,18 @@ public record BookingPolicy(Map<AppointmentType, TypeRules> types, int integrati
         types = Map.copyOf(types);
         for (AppointmentType type : AppointmentType.values()) {
             if (!types.containsKey(type)) {
-                throw ScheduleProblems.INVALID_AVAILABILITY.exception("Rules for " + type.wire() + " are missing", "types");
+                throw ScheduleProblems.INVALID_POLICY.exception("Rules for " + type.wire() + " are missing", "types");
             }
         }
         if (integrationWindowMinDays < 0 || integrationWindowMaxDays < integrationWindowMinDays || integrationWindowMaxDays > 365) {
-            throw ScheduleProblems.INVALID_AVAILABILITY.exception("The integration window is 0 ≤ min ≤ max ≤ 365 days",
+            throw ScheduleProblems.INVALID_POLICY.exception("The integration window is 0 ≤ min ≤ max ≤ 365 days",
                     "integrationWindowMaxDays");
         }
         if (defaultCircleCapacity < 2 || defaultCircleCapacity > 50) {
-            throw ScheduleProblems.INVALID_AVAILABILITY.exception("A circle seats 2 to 50 people", "defaultCircleCapacity");
+            throw ScheduleProblems.INVALID_POLICY.exception("A circle seats 2 to 50 people", "defaultCircleCapacity");
         }
         if (patientCancellationCutoff.isNegative()) {
-            throw ScheduleProblems.INVALID_AVAILABILITY.exception("The cancellation cutoff cannot be negative", "patientCancellationCutoffHours");
+            throw ScheduleProblems.INVALID_POLICY.exception("The cancellation cutoff cannot be negative", "patientCancellationCutoffHours");
         }
     }
 

@@ -9,6 +9,7 @@ public final class ScheduleProblems {
     }
 
     public static final ProblemType INVALID_AVAILABILITY = new ProblemType("invalid-availability", 400, "The availability is not valid");
+    public static final ProblemType INVALID_POLICY = new ProblemType("invalid-booking-policy", 400, "The booking rules are not valid");
     public static final ProblemType UNKNOWN_TIME_ZONE = new ProblemType("unknown-time-zone", 400, "Unknown time zone");
     public static final ProblemType OUTSIDE_AVAILABILITY = new ProblemType("outside-availability", 409, "The therapist is not available then");
     public static final ProblemType INSIDE_MINIMUM_NOTICE = new ProblemType("inside-minimum-notice", 409, "Too soon to book");

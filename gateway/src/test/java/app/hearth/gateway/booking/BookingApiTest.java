@@ -321,4 +321,43 @@ class BookingApiTest extends DemoNodeTest {
         assertEquals(403, api.put("/api/therapists/demo-therapist-1/availability", therapist2,
                 api.get("/api/therapists/demo-therapist-1/availability", admin).json()).status());
     }
+
+    @Test
+    @DisplayName("booking rules: everyone signed in reads them, only admins change them; a bad value is refused naming its field and nothing is saved")
+    void policyEditing() {
+        JsonObject policy = api.get("/api/booking-policy", admin).json();
+        String therapist = api.accessToken("therapist@demo.hearth", "hearth-demo");
+        String patient = api.accessToken("patient1@demo.hearth", "hearth-demo");
+        assertEquals(policy, api.get("/api/booking-policy", therapist).json());
+        JsonObject longer = policy.copy();
+        longer.getJsonObject("types").getJsonObject("preparation").put("durationMinutes", 75);
+        assertProblem(api.put("/api/booking-policy", therapist, longer), 403, "forbidden");
+        assertProblem(api.put("/api/booking-policy", patient, longer), 403, "forbidden");
+
+        // the contract's limits name the nested field; the domain's own rule (min ≤ max) names its field too
+        JsonObject negative = policy.copy();
+        negative.getJsonObject("types").getJsonObject("dosing").put("bufferAfterMinutes", -15);
+        assertEquals("types.dosing.bufferAfterMinutes", assertProblemField(api.put("/api/booking-policy", admin, negative), "invalid-request"));
+        JsonObject zero = policy.copy();
+        zero.getJsonObject("types").getJsonObject("preparation").put("durationMinutes", 0);
+        assertEquals("types.preparation.durationMinutes", assertProblemField(api.put("/api/booking-policy", admin, zero), "invalid-request"));
+        JsonObject inverted = policy.copy().put("integrationWindowMinDays", 10).put("integrationWindowMaxDays", 3);
+        assertEquals("integrationWindowMaxDays", assertProblemField(api.put("/api/booking-policy", admin, inverted), "invalid-booking-policy"));
+        assertEquals(policy, api.get("/api/booking-policy", admin).json(), "nothing was saved");
+
+        try {
+            ApiClient.Reply saved = api.put("/api/booking-policy", admin, longer);
+            assertEquals(200, saved.status(), saved.body());
+            assertEquals(longer, api.get("/api/booking-policy", therapist).json());
+            assertFalse(api.get("/api/audit?action=booking-policy.update", admin).json().getJsonArray("items").isEmpty());
+        } finally {
+            api.put("/api/booking-policy", admin, policy);
+        }
+    }
+
+    /** Asserts a 400 of the given type and returns the field it names. */
+    static String assertProblemField(ApiClient.Reply reply, String type) {
+        assertProblem(reply, 400, type);
+        return reply.json().getString("field");
+    }
 }
