@@ -602,6 +602,20 @@ export class PeerMesh {
     if (this.bridge) await this.bridge.replace('video', on ? null : (this.screen || this.camera));
   }
 
+  /**
+   * The network changed (the browser is back online, or the room socket had to reconnect): every
+   * call that is not up restarts ICE now instead of waiting for its own timers.
+   */
+  networkChanged() {
+    for (const peer of this.peers.values()) {
+      if (peer.pc.connectionState !== 'connected' && peer.pc.signalingState === 'stable' && peer.pc.remoteDescription) {
+        peer.log('network changed: restarting ICE');
+        peer.pc.restartIce();
+      }
+    }
+    if (this.bridge && this.bridge.needsJoin() && this.bridge.pc) this.joinBridge();
+  }
+
   /** Every connection that sends our media: the peers', and the media server's. */
   * links() {
     yield* this.peers.values();

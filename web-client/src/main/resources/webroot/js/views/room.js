@@ -51,13 +51,17 @@ export async function roomView(main, person) {
   let ticket = match[2] || null;
   if (ticket) history.replaceState(null, '', `#/room/${roomId}`); // a spent ticket must not be reloaded
   const page = new RoomPage(main, person, roomId);
+  // Back online after a network change: calls that dropped restart ICE at once.
+  const online = () => { if (page.mesh) page.mesh.networkChanged(); };
   const leaveOnNavigation = () => {
     if (!location.hash.startsWith(`#/room/${roomId}`)) {
       page.dispose();
       window.removeEventListener('hashchange', leaveOnNavigation);
+      window.removeEventListener('online', online);
     }
   };
   window.addEventListener('hashchange', leaveOnNavigation);
+  window.addEventListener('online', online);
   await page.enter(ticket);
 }
 
@@ -151,7 +155,10 @@ class RoomPage {
       announce(joined.resumed ? 'Reconnected to your session' : 'Reconnected');
       const phase = joined.you.admitted ? 'room' : (joined.you.presence === 'waiting' ? 'waiting' : 'prejoin');
       if (phase !== this.phase) this.showPhase(phase);
-      else if (this.phase === 'room') this.refreshMedia();
+      else if (this.phase === 'room') {
+        this.refreshMedia();
+        if (this.mesh) this.mesh.networkChanged();
+      }
     } catch (e) {
       // A hiccup while coming back (the network still flaky, a node restarting) is tried again; a
       // refusal (the room closed, the session ended) is final.
