@@ -73,6 +73,15 @@ class Peer {
     // either side had media). Offer again, with whatever media there is now.
     if (pc.signalingState !== 'stable' || pc.connectionState !== 'new' || this.makingOffer) return;
     this.addLocalTracks();
+    this.stuckNudges = (this.stuckNudges || 0) + 1;
+    const neverGathered = pc.iceGatheringState === 'new';
+    if (this.stuckNudges > 2 && (!this.polite || neverGathered) && pc.localDescription && pc.remoteDescription) {
+      // ICE restarts did not get this connection to even try a path: the connection itself is
+      // wedged. A new one (new session) makes the other side start afresh too.
+      this.log('still no connection after ICE restarts: starting a new connection');
+      this.mesh.restart(this.peerId, null);
+      return;
+    }
     if (pc.localDescription && pc.remoteDescription) {
       // Descriptions agree but no path was tried: candidates went missing. A plain renegotiation would
       // not gather them again; an ICE restart does (new credentials, new candidates, both sides).
@@ -168,13 +177,14 @@ class Peer {
     try {
       await this.pc.addIceCandidate(candidate.candidate ? candidate : null);
     } catch (e) {
-      if (!this.ignoreOffer) console.debug('ICE candidate dropped:', e.message);
+      this.log(`candidate dropped: ${e.message}`);
     }
   }
 
   /** A network change or a failed path: ICE restarts by itself, nobody clicks anything. */
   iceStateChanged() {
     const state = this.pc.iceConnectionState;
+    this.log(`ice ${state}`);
     clearTimeout(this.restartTimer);
     if (state === 'failed') {
       this.pc.restartIce();
@@ -530,8 +540,9 @@ export class PeerMesh {
     const old = this.peers.get(peerId);
     if (old) old.close();
     const fresh = new Peer(this, peerId);
-    fresh.resetting = true;
     this.peers.set(peerId, fresh);
+    if (!message) return Promise.resolve(); // our own fresh start: its negotiationneeded offers
+    fresh.resetting = true;
     return fresh.receive(message).finally(() => { fresh.resetting = false; });
   }
 

@@ -21,7 +21,7 @@ final class BrowserSupport implements AutoCloseable {
 
     static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
-    private static final int CONSOLE_LINES_KEPT = 60;
+    private static final int CONSOLE_LINES_KEPT = 300;
     /** The last console lines of each page of the running test, for a failure message. */
     private static final Map<Page, Deque<String>> CONSOLE = new java.util.LinkedHashMap<>();
 

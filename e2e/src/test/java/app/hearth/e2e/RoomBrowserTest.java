@@ -112,6 +112,9 @@ class RoomBrowserTest {
                 + " transceivers: p.pc.getTransceivers().map((t) => t.direction + '/' + (t.sender.track ? t.sender.track.kind : '-')),"
                 + " local: p.pc.localDescription && p.pc.localDescription.type, remote: p.pc.remoteDescription && p.pc.remoteDescription.type };"
                 + " out.localTracks = r.mesh.localTracks().map((t) => t.kind + ':' + t.readyState);"
+                + " for (const [id, p] of r.mesh.peers) { const rep = await p.pc.getStats(); const kinds = {};"
+                + " rep.forEach((x) => { const k = x.type === 'candidate-pair' ? 'pair:' + x.state : x.type; kinds[k] = (kinds[k] || 0) + 1; });"
+                + " out[id].stats = kinds; }"
                 + " return JSON.stringify(out); }");
     }
 
