@@ -13,6 +13,16 @@ const DISCONNECTED_RESTART_MS = 2500;
 const NUDGE_MS = 4000;
 const OFFER_STUCK_MS = 10000;
 
+/** Adds one inbound-rtp report's bytes (and decoded frames) to a peer's counters. */
+function countInbound(counters, report) {
+  const kind = report.kind || report.mediaType;
+  if (kind === 'audio') counters.audioBytes += report.bytesReceived || 0;
+  if (kind === 'video') {
+    counters.videoBytes += report.bytesReceived || 0;
+    counters.framesDecoded += report.framesDecoded || 0;
+  }
+}
+
 /** The session id of an SDP (its o= line): one per RTCPeerConnection, kept across renegotiations. */
 function sessionOf(sdp) {
   const line = /^o=\S+ (\S+) /m.exec(sdp || '');
@@ -229,12 +239,7 @@ class Peer {
     let received = 0;
     report.forEach((s) => {
       if (s.type === 'inbound-rtp') {
-        const kind = s.kind || s.mediaType;
-        if (kind === 'audio') result.audioBytes += s.bytesReceived || 0;
-        if (kind === 'video') {
-          result.videoBytes += s.bytesReceived || 0;
-          result.framesDecoded += s.framesDecoded || 0;
-        }
+        countInbound(result, s);
         lost += s.packetsLost || 0;
         received += s.packetsReceived || 0;
       }
@@ -392,13 +397,7 @@ class BridgeLink {
       if (s.type !== 'inbound-rtp') return;
       const personId = this.owners.get(s.trackIdentifier);
       if (!personId) return;
-      const r = result[personId] || (result[personId] = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, rtt, lossRate: 0 });
-      const kind = s.kind || s.mediaType;
-      if (kind === 'audio') r.audioBytes += s.bytesReceived || 0;
-      if (kind === 'video') {
-        r.videoBytes += s.bytesReceived || 0;
-        r.framesDecoded += s.framesDecoded || 0;
-      }
+      countInbound(result[personId] || (result[personId] = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, rtt, lossRate: 0 }), s);
     });
     return result;
   }

@@ -61,6 +61,33 @@ final class BrowserSupport implements AutoCloseable {
         return context;
     }
 
+    /** Signs in through the login page. */
+    static void signIn(Page page, String baseUrl, String email, String password) {
+        page.navigate(baseUrl + "/#/login");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    }
+
+    static com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions within(double seconds) {
+        return new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(seconds * 1000);
+    }
+
+    /**
+     * Polls a condition that reads the page's own state (media counters, players) every 200 ms; on
+     * timeout saves a screenshot and fails naming what was awaited.
+     */
+    static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                screenshot(page, "timeout-" + what.replaceAll("[^a-z]+", "-"));
+                throw new AssertionError("Waited " + timeoutMs + " ms for " + what);
+            }
+            page.waitForTimeout(200);
+        }
+    }
+
     /** Every page's last console lines, labelled by page, for a failure message. */
     static String consoleOfAll() {
         synchronized (CONSOLE) {

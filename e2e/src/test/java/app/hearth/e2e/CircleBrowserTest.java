@@ -54,7 +54,7 @@ class CircleBrowserTest {
     }
 
     static LocatorAssertions.IsVisibleOptions within(double seconds) {
-        return new LocatorAssertions.IsVisibleOptions().setTimeout(seconds * 1000);
+        return BrowserSupport.within(seconds);
     }
 
     static void signIn(Page page, String email, String password) {
@@ -62,10 +62,7 @@ class CircleBrowserTest {
     }
 
     static void signIn(Page page, String baseUrl, String email, String password) {
-        page.navigate(baseUrl + "/#/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        BrowserSupport.signIn(page, baseUrl, email, password);
     }
 
     /** A patient presses Join, confirms the safety gate and waits. */
@@ -90,14 +87,7 @@ class CircleBrowserTest {
     }
 
     static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                BrowserSupport.screenshot(page, "timeout-" + what.replaceAll("[^a-z]+", "-"));
-                throw new AssertionError("Waited " + timeoutMs + " ms for " + what);
-            }
-            page.waitForTimeout(200); // polling the page's own state
-        }
+        BrowserSupport.waitUntil(page, what, condition, timeoutMs);
     }
 
     /** Every other participant's audio and video arrive on this page. */

@@ -56,15 +56,13 @@ class RoomBrowserTest {
         }
     }
 
+    /** A demo account signs in. */
     static void signIn(Page page, String baseUrl, String email) {
-        page.navigate(baseUrl + "/#/login");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill("hearth-demo");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        BrowserSupport.signIn(page, baseUrl, email, "hearth-demo");
     }
 
     static LocatorAssertions.IsVisibleOptions within(double seconds) {
-        return new LocatorAssertions.IsVisibleOptions().setTimeout(seconds * 1000);
+        return BrowserSupport.within(seconds);
     }
 
     /** Inbound audio and video bytes from every peer, as the page's own getStats reports them. */
@@ -119,14 +117,7 @@ class RoomBrowserTest {
     }
 
     static void waitUntil(Page page, String what, java.util.function.BooleanSupplier condition, long timeoutMs) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                BrowserSupport.screenshot(page, "timeout-" + what.replaceAll("[^a-z]+", "-"));
-                throw new AssertionError("Waited " + timeoutMs + " ms for " + what);
-            }
-            page.waitForTimeout(250); // polling the page's own counters
-        }
+        BrowserSupport.waitUntil(page, what, condition, timeoutMs);
     }
 
     @Test
