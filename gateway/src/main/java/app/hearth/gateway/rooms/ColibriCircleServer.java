@@ -38,6 +38,11 @@ public final class ColibriCircleServer implements CircleMediaServer {
     }
 
     @Override
+    public Change mute(String roomId, String personId, boolean audioOn, boolean videoOn) {
+        return change(conferences.mute(roomId, personId, audioOn, videoOn));
+    }
+
+    @Override
     public Change leave(String roomId, String personId) {
         return change(conferences.leave(roomId, personId));
     }

@@ -145,6 +145,16 @@ class CircleBridgeTest {
             assertEquals(1, bridge.conferences.size());
             assertEquals(2, bridge.endpointCount());
 
+            // the patient turns the camera off: the host's offer loses their video source; on again, it is back
+            p1.expect("ok", msg("media.state", roomId).put("media", new JsonObject().put("audio", true).put("video", false)
+                    .put("screen", false).put("quality", "good")));
+            String cameraOff = offer(host, false).getString("sdp");
+            assertFalse(cameraOff.contains("a=ssrc:" + ssrc(2390817264L, 1) + " "), cameraOff);
+            assertTrue(cameraOff.contains("a=ssrc:" + ssrc(1829374650L, 1) + " "), "the audio stays: " + cameraOff);
+            p1.expect("ok", msg("media.state", roomId).put("media", new JsonObject().put("audio", true).put("video", true)
+                    .put("screen", false).put("quality", "good")));
+            assertTrue(offer(host, false).getString("sdp").contains("a=ssrc:" + ssrc(2390817264L, 1) + " "), "the video is back");
+
             // someone outside the circle's bridge (a 1:1 room) is told to use peer-to-peer signaling
             OpenRoom oneToOne = OpenRoom.book(api, admin);
             RoomClient[] pair = oneToOne.inSession(nodeA.baseUrl());

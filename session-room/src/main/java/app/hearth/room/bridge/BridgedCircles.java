@@ -241,9 +241,11 @@ public final class BridgedCircles {
 
     private Outcome apply(String roomId, String personId, JsonObject op, boolean rebuild) throws Exception {
         Set<String> admitted = new LinkedHashSet<>();
+        List<Seat> admittedSeats = new ArrayList<>();
         for (Seat seat : presence.inRoom(roomId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
             if (seat.stage() == Seat.Stage.ADMITTED) {
                 admitted.add(seat.personId());
+                admittedSeats.add(seat);
             }
         }
         Offers offers = new Offers();
@@ -265,6 +267,7 @@ public final class BridgedCircles {
                 for (String person : admitted) {
                     lost |= offers.add(server.join(roomId, person));
                 }
+                syncMutes(roomId, admittedSeats, offers);
                 return new Outcome(offers.list(), lost, false, List.copyOf(admitted));
             }
             switch (op.getString("op")) {
@@ -284,6 +287,7 @@ public final class BridgedCircles {
                 }
                 default -> { } // reconcile: done above
             }
+            syncMutes(roomId, admittedSeats, offers);
         } catch (MediaServerException e) {
             throw switch (e.kind()) {
                 case INVALID -> new RoomException(WsErrorCode.INVALID_MESSAGE, e.getMessage());
@@ -294,6 +298,21 @@ public final class BridgedCircles {
             };
         }
         return new Outcome(offers.list(), lost, false, List.copyOf(admitted));
+    }
+
+    /**
+     * Microphones and cameras turned off (from each seat's media state, which every media.state
+     * updates and announces as a room change) take the person's source out of the others' offers.
+     */
+    private void syncMutes(String roomId, List<Seat> seats, Offers offers) {
+        List<String> joined = server.participants(roomId);
+        for (Seat seat : seats) {
+            JsonObject media = seat.media();
+            if (media != null && joined.contains(seat.personId())) {
+                boolean videoOn = media.getBoolean("video", true) || media.getBoolean("screen", false);
+                offers.add(server.mute(roomId, seat.personId(), media.getBoolean("audio", true), videoOn));
+            }
+        }
     }
 
     private void joinedOrRefuse(String roomId, String personId) throws MediaServerException {

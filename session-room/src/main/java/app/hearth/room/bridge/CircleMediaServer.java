@@ -46,6 +46,9 @@ public interface CircleMediaServer {
     /** A trickled ICE candidate line from the browser ({@code candidate:…}); blank ends the candidates. */
     Change candidate(String roomId, String personId, String candidate) throws MediaServerException;
 
+    /** A participant's microphone or camera went off or on: the others' offers drop or regain that source. Never throws. */
+    Change mute(String roomId, String personId, boolean audioOn, boolean videoOn);
+
     /** A participant left the circle's video. Never throws. */
     Change leave(String roomId, String personId);
 
@@ -81,6 +84,11 @@ public interface CircleMediaServer {
         @Override
         public Change candidate(String roomId, String personId, String candidate) throws MediaServerException {
             throw new MediaServerException(MediaServerException.Kind.UNAVAILABLE, "No media server is configured");
+        }
+
+        @Override
+        public Change mute(String roomId, String personId, boolean audioOn, boolean videoOn) {
+            return Change.none();
         }
 
         @Override

@@ -25,6 +25,8 @@ final class CircleConference {
         IceUdpTransportPacketExtension bridgeTransport;
         IceUdpTransportPacketExtension browserTransport;
         List<Source> sources = List.of();
+        /** Kinds ("audio", "video") the participant has turned off: kept from the others' offers. */
+        java.util.Set<String> mutedKinds = java.util.Set.of();
         long sessionId;
         long version;
         List<CircleSdp.Slot> slots = List.of();
@@ -82,7 +84,7 @@ final class CircleConference {
         List<Source> others = new ArrayList<>();
         for (Participant other : participants.values()) {
             if (other != p) {
-                others.addAll(other.sources);
+                other.sources.stream().filter(s -> !other.mutedKinds.contains(s.kind())).forEach(others::add);
             }
         }
         List<CircleSdp.Slot> slots = new ArrayList<>(p.slots);

@@ -243,6 +243,36 @@ public final class CircleConferences implements AutoCloseable {
     }
 
     /**
+     * A participant turned their microphone or camera off or on: the others' offers drop or regain
+     * that participant's source of the kind (source-remove / source-add). Nothing goes to the bridge:
+     * it forwards whatever arrives, and a browser ignores packets of a source its offer no longer has.
+     * A participant not in the circle is ignored; the state survives a new connection of theirs.
+     *
+     * @return renegotiation offers for the others (empty when nothing changed)
+     */
+    public CircleUpdate mute(String circleId, String participantId, boolean audioOn, boolean videoOn) {
+        CircleConference circle = circles.get(circleId);
+        if (circle == null) {
+            return CircleUpdate.of(circleId, List.of());
+        }
+        synchronized (circle) {
+            CircleConference.Participant p = circle.participants.get(participantId);
+            java.util.Set<String> muted = new java.util.HashSet<>();
+            if (!audioOn) {
+                muted.add("audio");
+            }
+            if (!videoOn) {
+                muted.add("video");
+            }
+            if (p == null || p.mutedKinds.equals(muted)) {
+                return CircleUpdate.of(circleId, List.of());
+            }
+            p.mutedKinds = java.util.Set.copyOf(muted);
+            return CircleUpdate.of(circleId, circle.refreshOthers(participantId));
+        }
+    }
+
+    /**
      * The circle's room closed: its conference is expired on the bridge and forgotten here. A bridge
      * that does not answer expires it by itself once its endpoints' ICE is gone; that is only logged.
      */

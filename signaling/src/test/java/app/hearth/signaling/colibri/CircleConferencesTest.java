@@ -206,6 +206,29 @@ class CircleConferencesTest {
         }
 
         @Test
+        @DisplayName("muting takes the source out of the others' offers (source-remove); unmuting brings it back on its m-line (source-add)")
+        void mute() throws Exception {
+            FakeBridge fake = bridge();
+            CircleConferences hearth = hearth(fake);
+            hearth.join("c1", "ep1");
+            hearth.answer("c1", "ep1", answerOf(1));
+            hearth.join("c1", "ep2");
+            hearth.answer("c1", "ep2", answerOf(2));
+            int requests = fake.requests.size();
+
+            Offer cameraOff = byParticipant(hearth.mute("c1", "ep1", true, false)).get("ep2");
+            assertTrue(section(cameraOff, "2").contains("a=msid:ep1 ep1-a0"), "the audio stays");
+            assertTrue(section(cameraOff, "3").contains("a=inactive"), "the video goes\n" + cameraOff.sdp());
+            assertTrue(hearth.mute("c1", "ep1", true, false).offers().isEmpty(), "the same state again changes nothing");
+            assertEquals(requests, fake.requests.size(), "nothing to tell the bridge");
+
+            Offer cameraOn = byParticipant(hearth.mute("c1", "ep1", true, true)).get("ep2");
+            assertTrue(section(cameraOn, "3").contains("a=ssrc-group:FID 1000002 1000003"), "back on the same m-line\n" + cameraOn.sdp());
+            assertFalse(byParticipant(hearth.mute("c1", "ep1", false, true)).get("ep2").sdp().contains("msid:ep1 ep1-a0"), "muted audio goes");
+            assertTrue(hearth.mute("c1", "nobody", false, false).offers().isEmpty());
+        }
+
+        @Test
         @DisplayName("the last to leave takes the conference with them; a room that closes expires its conference")
         void expiry() throws Exception {
             FakeBridge fake = bridge();
