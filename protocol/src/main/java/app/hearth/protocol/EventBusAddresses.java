@@ -37,7 +37,8 @@ public final class EventBusAddresses {
      * Point-to-point requests to the node that drives a circle's media-server conference (one address
      * per node: this prefix plus its cluster member id). Payload:
      * {@code {"op":"join"|"answer"|"candidate","clinicId","roomId","personId","sdp"?,"candidate"?}}; reply
-     * {@code {}}, or a failure whose code is the ordinal of the WsErrorCode to tell the browser.
+     * {@code {}}, or {@code {"code","message"}}: the refusal to tell the browser (a WsErrorCode's wire
+     * name, so nodes of different versions agree).
      */
     public static final String CIRCLE_MEDIA_REQUESTS_PREFIX = "hearth.circles.requests.media.";
 

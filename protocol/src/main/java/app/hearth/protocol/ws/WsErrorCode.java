@@ -52,4 +52,14 @@ public enum WsErrorCode {
     public String wire() {
         return wire;
     }
+
+    /** The code with this wire name; {@link #INTERNAL} for one this version does not know. */
+    public static WsErrorCode fromWire(String wire) {
+        for (WsErrorCode code : values()) {
+            if (code.wire.equals(wire)) {
+                return code;
+            }
+        }
+        return INTERNAL;
+    }
 }

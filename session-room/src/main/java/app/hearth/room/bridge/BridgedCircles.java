@@ -163,14 +163,17 @@ public final class BridgedCircles {
             return takeOver(map, driver, seat, op);
         }
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(requestTimeout.toMillis());
-        return vertx.eventBus().<JsonObject>request(EventBusAddresses.circleMediaRequests(driver), op, options).<Void>mapEmpty()
+        return vertx.eventBus().<JsonObject>request(EventBusAddresses.circleMediaRequests(driver), op, options)
+                .<Void>compose(reply -> reply.body().containsKey("code")
+                        ? Future.failedFuture(new RoomException(WsErrorCode.fromWire(reply.body().getString("code")),
+                                reply.body().getString("message")))
+                        : Future.succeededFuture())
                 .recover(e -> {
+                    if (e instanceof RoomException) {
+                        return Future.failedFuture(e);
+                    }
                     if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS && mayTakeOver) {
                         return takeOver(map, driver, seat, op); // its node stopped, or is on its way out
-                    }
-                    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-                            && reply.failureCode() >= 0 && reply.failureCode() < WsErrorCode.values().length) {
-                        return Future.failedFuture(new RoomException(WsErrorCode.values()[reply.failureCode()], reply.getMessage()));
                     }
                     return Future.failedFuture(new RoomException(WsErrorCode.UNAVAILABLE,
                             "The circle's video service did not answer; please try again"));
@@ -194,9 +197,10 @@ public final class BridgedCircles {
             if (done.succeeded()) {
                 message.reply(new JsonObject());
             } else if (done.cause() instanceof RoomException refused) {
-                message.fail(refused.code().ordinal(), refused.getMessage());
+                message.reply(new JsonObject().put("code", refused.code().wire()).put("message", refused.getMessage()));
             } else {
-                message.fail(WsErrorCode.UNAVAILABLE.ordinal(), "The circle's video service had a problem; please try again");
+                message.reply(new JsonObject().put("code", WsErrorCode.UNAVAILABLE.wire())
+                        .put("message", "The circle's video service had a problem; please try again"));
             }
         });
     }
