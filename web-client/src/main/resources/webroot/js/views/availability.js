@@ -97,14 +97,17 @@ export async function availabilityView(main, person) {
   }
   const picker = h('select', { id: 'availability-therapist' }, therapists.map((t) => h('option', { value: t.id }, t.displayName)));
   const load = async () => {
+    // The therapist asked for, kept: a slower answer for a therapist picked before must neither be
+    // drawn nor, worse, be saved as the hours of the one picked now.
+    const therapistId = picker.value;
     render(message);
     let current = {};
     try {
-      current = await api('GET', `/api/therapists/${picker.value}/availability`);
+      current = await api('GET', `/api/therapists/${therapistId}/availability`);
     } catch (e) {
-      if (e.status !== 404) { render(message, problemAlert(e)); return; }
+      if (e.status !== 404) { if (therapistId === picker.value) render(message, problemAlert(e)); return; }
     }
-    render(editor, availabilityForm(picker.value, current, message));
+    if (therapistId === picker.value) render(editor, availabilityForm(therapistId, current, message));
   };
   picker.addEventListener('change', load);
   render(main, h('h1', {}, 'Availability'),
