@@ -16,6 +16,8 @@ import app.hearth.booking.schedule.JoinTickets;
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.booking.schedule.TimeClaims;
 import app.hearth.gateway.auth.AccessTokens;
+import app.hearth.gateway.auth.RevokedSessions;
+import app.hearth.gateway.rooms.SessionSockets;
 import app.hearth.gateway.cluster.ClusterFactory;
 import app.hearth.gateway.config.NodeConfig;
 import app.hearth.gateway.http.ApiContract;
@@ -139,10 +141,16 @@ public final class HearthNode implements AutoCloseable {
             // Argon2 is CPU- and memory-bound: no more hashes at once than there are cores.
             Blocking hashing = Blocking.pool(vertx, "hearth-hashing", Math.max(1, CpuCoreSensor.availableProcessors()));
             AuditLog audit = new AuditLog(store, storeWork);
+            // Sessions ended early (sign-out, reused refresh token, new password): replicated to every
+            // member when clustered, so each request's check is a local read (docs/adr/0013).
+            RevokedSessions revokedSessions = clusterManager
+                    .map(cm -> RevokedSessions.clustered(cm.getHazelcastInstance(), config.jwt().accessTokenTtl(), node.eventBus()))
+                    .orElseGet(() -> RevokedSessions.inMemory(config.jwt().accessTokenTtl(), clock, node.eventBus()));
             NodeConfig.Accounts a = config.accounts();
             AccountService accounts = new AccountService(people, credentials, refreshTokens, tickets, audit, hasher,
                     storeWork, hashing, new AccountPolicy(config.http().publicBaseUrl(), a.refreshTokenTtl(),
-                    a.setPasswordTtl(), a.failedLoginsPerAccount(), a.loginsPerAddress(), a.loginWindow()), clock);
+                    a.setPasswordTtl(), a.failedLoginsPerAccount(), a.loginsPerAddress(), a.loginWindow()),
+                    revokedSessions, clock);
             PeopleEvents events = person -> node.eventBus().publish(EventBusAddresses.PEOPLE_EVENTS, new JsonObject()
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
@@ -152,7 +160,7 @@ public final class HearthNode implements AutoCloseable {
             CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
             calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
-                    config.jwt().accessTokenTtl());
+                    config.jwt().accessTokenTtl(), revokedSessions);
             ConnectionTickets connectionTickets = new ConnectionTickets(store, storeWork, clock);
             connectionTickets.ensureIndexes();
             StarterLibrary starter = StarterLibrary.load();
@@ -162,12 +170,15 @@ public final class HearthNode implements AutoCloseable {
             await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
                     library, clock);
+            SessionSockets sessionSockets = new SessionSockets();
+            await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
                     new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
-                    config.http().trustForwarded(), connectionTickets, rooms, library, audioStore);
+                    config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
+                    sessionSockets);
 
             int port = config.http().port();
             if (port == 0) {
@@ -178,6 +189,7 @@ public final class HearthNode implements AutoCloseable {
                     new DeploymentOptions().setInstances(Math.max(1, CpuCoreSensor.availableProcessors()))));
             vertx.setPeriodic(60_000, id -> {
                 accounts.evictIdleLimits();
+                revokedSessions.evictExpired();
                 booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
             });
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()

@@ -34,6 +34,15 @@ public final class EventBusAddresses {
     public static final String ROOM_EVENTS = "hearth.rooms.events";
 
     /**
+     * Published by the node where sessions ended early (sign-out, a reused refresh token, a new
+     * password), for every node: each closes its open sockets of those sessions (close code 4401).
+     * Payload: {@code {"sessionIds":[...]}} (refresh-token family ids, the access tokens' {@code sid}),
+     * or {@code {"personId","notBefore"}}: every session of that person whose token was issued
+     * before that instant (ISO-8601). Identifiers only.
+     */
+    public static final String SESSIONS_REVOKED_EVENTS = "hearth.auth.events.sessions-revoked";
+
+    /**
      * Point-to-point requests to the node that drives a circle's media-server conference (one address
      * per node: this prefix plus its cluster member id). Payload:
      * {@code {"op":"join"|"answer"|"candidate","clinicId","roomId","personId","sdp"?,"candidate"?}}; reply

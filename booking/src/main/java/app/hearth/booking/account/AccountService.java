@@ -8,6 +8,7 @@ import app.hearth.platform.audit.AuditEntry;
 import app.hearth.platform.audit.AuditEntry.Outcome;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.ratelimit.AttemptLimiter;
+import app.hearth.platform.ratelimit.LoginThrottle;
 import app.hearth.platform.security.OpaqueTokens;
 import app.hearth.platform.security.PasswordHasher;
 import app.hearth.platform.store.Blocking;
@@ -15,6 +16,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,14 +35,15 @@ public final class AccountService {
     private final Blocking hashing;
     private final AccountPolicy policy;
     private final Clock clock;
-    private final AttemptLimiter failuresPerAccount;
+    private final LoginThrottle failures;
     private final AttemptLimiter attemptsPerAddress;
+    private final SessionRevocations revocations;
     /** Verified against when the email is unknown, so both paths cost one Argon2 run (no timing oracle). */
     private final String decoyHash;
 
     public AccountService(PersonRepository people, CredentialRepository credentials, RefreshTokens refreshTokens,
                           SetPasswordTickets tickets, AuditLog audit, PasswordHasher hasher, Blocking store,
-                          Blocking hashing, AccountPolicy policy, Clock clock) {
+                          Blocking hashing, AccountPolicy policy, SessionRevocations revocations, Clock clock) {
         this.people = people;
         this.credentials = credentials;
         this.refreshTokens = refreshTokens;
@@ -51,7 +54,10 @@ public final class AccountService {
         this.hashing = hashing;
         this.policy = policy;
         this.clock = clock;
-        this.failuresPerAccount = new AttemptLimiter(policy.failedLoginsPerAccount(), policy.loginWindow(), clock);
+        this.revocations = revocations;
+        this.failures = new LoginThrottle(policy.failedLoginsPerAccount(),
+                policy.failedLoginsPerAccount() * AccountPolicy.ACCOUNT_CEILING_FACTOR, AccountPolicy.FIRST_LOGIN_DELAY,
+                policy.loginWindow(), policy.loginWindow(), clock);
         this.attemptsPerAddress = new AttemptLimiter(policy.loginsPerAddress(), policy.loginWindow(), clock);
         this.decoyHash = hasher.hash(OpaqueTokens.newSecret());
     }
@@ -59,13 +65,15 @@ public final class AccountService {
     public Future<SignedIn> login(String email, String password, String sourceAddress) {
         String accountKey = app.hearth.booking.people.NewPerson.normalizeEmail(email);
         String addressKey = sourceAddress == null ? "unknown" : sourceAddress;
-        // Each limiter checks and counts in one step. The account's attempt is counted as a failure
-        // before the hash is verified (and forgiven on success), so guesses sent in parallel get no
-        // more verifications than the limit allows.
+        // Every attempt counts against the client address's budget across accounts (spraying many
+        // accounts stays expensive). Then a client that has been failing for this account waits
+        // (progressive delay per account and client: someone else's guesses never lock the owner
+        // out). The throttle counts the attempt as a failure when it lets it through and forgives it
+        // on success, so guesses sent in parallel get no more verifications than the rule allows.
         Optional<Duration> blocked = attemptsPerAddress.tryAcquire(addressKey)
-                .or(() -> failuresPerAccount.tryAcquire(accountKey));
+                .or(() -> failures.tryAttempt(accountKey, addressKey));
         if (blocked.isPresent()) {
-            return Future.failedFuture(new AccountProblems.RetryLater(Math.max(1, blocked.get().toSeconds() + 1)));
+            return Future.failedFuture(new AccountProblems.RetryLater(retryAfterSeconds(blocked.get())));
         }
         return store.run(() -> {
             Optional<Person> person = people.findByEmail(accountKey);
@@ -76,35 +84,44 @@ public final class AccountService {
             return matches && candidate.hash() != null && candidate.person().status() == PersonStatus.ACTIVE;
         }).compose(ok -> {
             if (!ok) {
+                failures.failed(accountKey);
                 Future<Void> recorded = candidate.person() == null ? Future.succeededFuture()
                         : audit.record(entry(candidate.person(), sourceAddress, "auth.login", Outcome.DENIED));
                 return recorded.compose(v -> Future.failedFuture(AccountProblems.BAD_CREDENTIALS.exception(null)));
             }
-            failuresPerAccount.reset(accountKey);
+            failures.succeeded(accountKey, addressKey);
             Person person = candidate.person();
             return store.run(() -> startFamily(person))
-                    .compose(token -> audit.record(entry(person, sourceAddress, "auth.login", Outcome.SUCCESS))
-                            .map(new SignedIn(person, token)));
+                    .compose(signedIn -> audit.record(entry(person, sourceAddress, "auth.login", Outcome.SUCCESS))
+                            .map(signedIn));
         }));
     }
 
-    /** Spends the presented refresh token and hands out the next one (with the person's record: audited). */
+    /**
+     * Spends the presented refresh token and hands out the next one (with the person's record:
+     * audited). A token spent before means it was copied: its family is revoked, and so are the
+     * access tokens of that session.
+     */
     public Future<SignedIn> refresh(String refreshToken, String sourceAddress) {
         return store.run(() -> {
             Instant now = clock.instant();
-            RefreshTokens.Grant grant = refreshTokens.spend(refreshToken, now)
+            RefreshTokens.Spent spent = refreshTokens.spend(refreshToken, now);
+            spent.reusedFamily().ifPresent(family -> revocations.revokeSessions(List.of(family)));
+            RefreshTokens.Grant grant = spent.grant()
                     .orElseThrow(() -> AccountProblems.REFRESH_TOKEN_INVALID.exception("Your session ended"));
             Person person = people.findById(grant.personId())
                     .filter(p -> p.status() == PersonStatus.ACTIVE)
                     .orElseThrow(() -> AccountProblems.REFRESH_TOKEN_INVALID.exception("Your account is not active"));
             String next = refreshTokens.issue(grant, now, now.plus(policy.refreshTokenTtl()));
-            return new SignedIn(person, next);
+            return new SignedIn(person, next, grant.familyId());
         }).compose(signedIn -> audit.record(entry(signedIn.person(), sourceAddress, "auth.refresh", Outcome.SUCCESS)).map(signedIn));
     }
 
+    /** Ends the session of the presented refresh token: the token, its family and their access tokens. */
     public Future<Void> logout(String refreshToken) {
         return store.run(() -> {
-            refreshTokens.revokeFamilyOf(refreshToken, clock.instant());
+            refreshTokens.revokeFamilyOf(refreshToken, clock.instant())
+                    .ifPresent(family -> revocations.revokeSessions(List.of(family)));
             return null;
         });
     }
@@ -128,7 +145,10 @@ public final class AccountService {
             String personId = tickets.spend(ticket, now);
             credentials.setPasswordHash(personId, hash, now);
             people.markActive(personId);
-            refreshTokens.revokeAllOf(personId, now);
+            // Every session of the person ends: their families by id (covers tokens minted in this
+            // very second), and anything issued before now by the person's not-before instant.
+            revocations.revokeSessions(refreshTokens.revokeAllOf(personId, now));
+            revocations.revokePerson(personId, now);
             return people.findById(personId).orElseThrow();
         })).compose(person -> audit.record(entry(person, sourceAddress, "auth.set-password", Outcome.SUCCESS)));
     }
@@ -143,14 +163,19 @@ public final class AccountService {
 
     /** Forgets idle rate-limit counters; the node calls this periodically. */
     public void evictIdleLimits() {
-        failuresPerAccount.evictIdle();
+        failures.evictIdle();
         attemptsPerAddress.evictIdle();
     }
 
-    private String startFamily(Person person) {
+    private SignedIn startFamily(Person person) {
         Instant now = clock.instant();
-        return refreshTokens.issue(new RefreshTokens.Grant(person.id(), person.clinicId(), OpaqueTokens.newId()),
-                now, now.plus(policy.refreshTokenTtl()));
+        RefreshTokens.Grant grant = new RefreshTokens.Grant(person.id(), person.clinicId(), OpaqueTokens.newId());
+        return new SignedIn(person, refreshTokens.issue(grant, now, now.plus(policy.refreshTokenTtl())), grant.familyId());
+    }
+
+    private static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     private AuditEntry entry(Person person, String sourceAddress, String action, Outcome outcome) {

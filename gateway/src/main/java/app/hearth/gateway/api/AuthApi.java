@@ -48,7 +48,7 @@ public final class AuthApi {
 
     private JsonObject tokenPair(SignedIn signedIn) {
         return new JsonObject()
-                .put("accessToken", tokens.mint(signedIn.person()))
+                .put("accessToken", tokens.mint(signedIn.person(), signedIn.sessionId()))
                 .put("tokenType", "Bearer")
                 .put("expiresIn", tokens.ttl().toSeconds())
                 .put("refreshToken", signedIn.refreshToken())

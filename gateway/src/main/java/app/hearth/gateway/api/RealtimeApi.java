@@ -18,7 +18,7 @@ public final class RealtimeApi {
     }
 
     public void mount(RouterBuilder builder) {
-        builder.getRoute("issueConnectionTicket").addHandler(ctx -> Replies.reply(ctx, tickets.issue(Authenticate.actor(ctx)),
+        builder.getRoute("issueConnectionTicket").addHandler(ctx -> Replies.reply(ctx, tickets.issue(Authenticate.actor(ctx), Authenticate.session(ctx)),
                 201, t -> new JsonObject().put("ticket", t.ticket()).put("expiresAt", t.expiresAt().toString())
                         .put("url", RoomSocket.PATH + "?ticket=" + URLEncoder.encode(t.ticket(), StandardCharsets.UTF_8))));
     }

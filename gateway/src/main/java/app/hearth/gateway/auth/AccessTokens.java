@@ -13,6 +13,8 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,20 +22,32 @@ import java.util.Optional;
  * Mints and checks access tokens: ES256 JWTs from Vert.x Auth JWT. Only the ES256 key is
  * registered, which pins the algorithm: "none", HS256 with the public key as secret, or any other
  * algorithm finds no key and fails. Issuer, audience and expiry are checked, and a token without
- * {@code exp} is refused (the library would accept one).
+ * {@code exp} is refused (the library would accept one), and so is an ES256 signature that is not
+ * the JOSE form of exactly 64 bytes (r‖s; the library would also take the DER form). Every token
+ * names its session ({@code sid}, the refresh-token family); a token of a revoked session is refused
+ * (docs/adr/0013).
  */
 public final class AccessTokens {
 
     public static final String ALGORITHM = "ES256";
-    /** Seconds of clock skew tolerated between nodes when checking exp/nbf/iat. */
-    private static final long LEEWAY_SECONDS = 5;
+    /** Clock skew tolerated between nodes when checking exp/nbf/iat. */
+    public static final Duration LEEWAY = Duration.ofSeconds(5);
+    /** An ES256 signature in JOSE form: r and s, 32 bytes each (RFC 7518 §3.4). */
+    private static final int JOSE_ES256_SIGNATURE_BYTES = 64;
+
+    /** A verified caller and the session their token belongs to. */
+    public record Verified(Actor actor, AccessSession session) {
+    }
 
     private final JWTAuth jwt;
     private final String issuer;
     private final String audience;
     private final Duration ttl;
+    private final RevokedSessions revoked;
 
-    public AccessTokens(Vertx vertx, SigningKeys keys, String issuer, String audience, Duration ttl) {
+    public AccessTokens(Vertx vertx, SigningKeys keys, String issuer, String audience, Duration ttl,
+                        RevokedSessions revoked) {
+        this.revoked = revoked;
         this.issuer = issuer;
         this.audience = audience;
         this.ttl = ttl;
@@ -44,7 +58,7 @@ public final class AccessTokens {
                         .setAlgorithm(ALGORITHM)
                         .setIssuer(issuer)
                         .setAudience(List.of(audience))
-                        .setLeeway((int) LEEWAY_SECONDS));
+                        .setLeeway((int) LEEWAY.toSeconds()));
         this.jwt = JWTAuth.create(vertx, options);
     }
 
@@ -53,9 +67,10 @@ public final class AccessTokens {
     }
 
     /** Identifiers and role only: no names or contact data travel in tokens. */
-    public String mint(Person person) {
+    public String mint(Person person, String sessionId) {
         JsonObject claims = new JsonObject()
                 .put("sub", person.id())
+                .put("sid", sessionId)
                 .put("clinic", person.clinicId())
                 .put("role", person.role().wire());
         return jwt.generateToken(claims, new JWTOptions()
@@ -65,8 +80,11 @@ public final class AccessTokens {
                 .setExpiresInSeconds((int) ttl.toSeconds()));
     }
 
-    /** @return the caller, or a failed future with a reason fit for logs (never the token) */
-    public Future<Actor> verify(String token, String sourceAddress) {
+    /** @return the caller and their session, or a failed future with a reason fit for logs (never the token) */
+    public Future<Verified> verify(String token, String sourceAddress) {
+        if (!hasJoseSignature(token)) {
+            return Future.failedFuture("signature is not a 64-byte JOSE ES256 signature");
+        }
         Future<io.vertx.ext.auth.User> authenticated;
         try {
             authenticated = jwt.authenticate(new TokenCredentials(token));
@@ -80,13 +98,36 @@ public final class AccessTokens {
             if (!(claims.getValue("exp") instanceof Number)) {
                 return Future.failedFuture("token has no exp");
             }
+            if (!(claims.getValue("iat") instanceof Number iat)) {
+                return Future.failedFuture("token has no iat");
+            }
             String subject = claims.getString("sub");
             String clinic = claims.getString("clinic");
             Optional<Role> role = Role.fromWire(claims.getString("role"));
             if (subject == null || clinic == null || role.isEmpty()) {
                 return Future.failedFuture("token lacks sub, clinic or role");
             }
-            return Future.succeededFuture(new Actor(subject, clinic, role.get(), sourceAddress));
+            if (!(claims.getValue("sid") instanceof String sid) || sid.isEmpty()) {
+                return Future.failedFuture("token has no session (sid)");
+            }
+            AccessSession session = new AccessSession(sid, subject, Instant.ofEpochSecond(iat.longValue()));
+            if (revoked.isRevoked(session)) {
+                return Future.failedFuture("token's session was revoked");
+            }
+            return Future.succeededFuture(new Verified(new Actor(subject, clinic, role.get(), sourceAddress), session));
         });
+    }
+
+    /** Whether the token's signature segment decodes to exactly 64 bytes (JOSE r‖s), not DER or anything else. */
+    private static boolean hasJoseSignature(String token) {
+        int last = token.lastIndexOf('.');
+        if (last < 0) {
+            return false;
+        }
+        try {
+            return Base64.getUrlDecoder().decode(token.substring(last + 1)).length == JOSE_ES256_SIGNATURE_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -34,6 +34,10 @@ public final class ConnectionTickets {
     public record Issued(String ticket, Instant expiresAt) {
     }
 
+    /** A spent ticket: who it was issued to, and the session of the access token it was issued for. */
+    public record Holder(Actor actor, AccessSession session) {
+    }
+
     private final MongoCollection<Document> tickets;
     private final Blocking blocking;
     private final Clock clock;
@@ -48,20 +52,22 @@ public final class ConnectionTickets {
         tickets.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().expireAfter(1L, TimeUnit.HOURS));
     }
 
-    public Future<Issued> issue(Actor actor) {
+    /** A ticket for the caller, tied to their access token's session so that revoking it reaches the socket. */
+    public Future<Issued> issue(Actor actor, AccessSession session) {
         return blocking.run(() -> {
             String secret = OpaqueTokens.newSecret();
             Instant now = clock.instant();
             Instant expires = now.plus(TTL);
             tickets.insertOne(new Document("_id", OpaqueTokens.digest(secret)).append("personId", actor.personId())
                     .append("clinicId", actor.clinicId()).append("role", actor.role().wire())
+                    .append("sessionId", session.id()).append("tokenIssuedAt", Date.from(session.issuedAt()))
                     .append("createdAt", Date.from(now)).append("expiresAt", Date.from(expires)).append("usedAt", null));
             return new Issued(secret, expires);
         });
     }
 
     /** @return who the ticket was issued to, or empty when it is unknown, spent or expired */
-    public Future<Optional<Actor>> spend(String secret, String sourceAddress) {
+    public Future<Optional<Holder>> spend(String secret, String sourceAddress) {
         if (secret == null || secret.isEmpty() || secret.length() > 128) {
             return Future.succeededFuture(Optional.empty());
         }
@@ -69,8 +75,11 @@ public final class ConnectionTickets {
             Instant now = clock.instant();
             Document spent = tickets.findOneAndUpdate(Filters.and(Filters.eq("_id", OpaqueTokens.digest(secret)),
                     Filters.eq("usedAt", null), Filters.gt("expiresAt", Date.from(now))), Updates.set("usedAt", Date.from(now)));
-            return Optional.ofNullable(spent).flatMap(d -> Role.fromWire(d.getString("role"))
-                    .map(role -> new Actor(d.getString("personId"), d.getString("clinicId"), role, sourceAddress)));
+            return Optional.ofNullable(spent).filter(d -> d.getString("sessionId") != null && d.get("tokenIssuedAt") != null)
+                    .flatMap(d -> Role.fromWire(d.getString("role")).map(role -> new Holder(
+                            new Actor(d.getString("personId"), d.getString("clinicId"), role, sourceAddress),
+                            new AccessSession(d.getString("sessionId"), d.getString("personId"),
+                                    d.getDate("tokenIssuedAt").toInstant()))));
         });
     }
 }

@@ -1,5 +1,6 @@
 package app.hearth.gateway.http;
 
+import app.hearth.gateway.auth.AccessSession;
 import app.hearth.gateway.auth.AccessTokens;
 import app.hearth.platform.access.Actor;
 import app.hearth.platform.problem.CommonProblems;
@@ -13,6 +14,7 @@ public final class Authenticate implements Handler<RoutingContext> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authenticate.class);
     private static final String ACTOR = "hearth.actor";
+    private static final String SESSION = "hearth.session";
 
     private final AccessTokens tokens;
 
@@ -28,6 +30,15 @@ public final class Authenticate implements Handler<RoutingContext> {
         return actor;
     }
 
+    /** The session of the caller's access token (tickets for sockets carry it on). */
+    public static AccessSession session(RoutingContext ctx) {
+        AccessSession session = ctx.get(SESSION);
+        if (session == null) {
+            throw new IllegalStateException("route has no Authenticate handler in front of it");
+        }
+        return session;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
@@ -38,7 +49,8 @@ public final class Authenticate implements Handler<RoutingContext> {
         String token = header.substring(7).trim();
         tokens.verify(token, ClientAddress.of(ctx)).onComplete(result -> {
             if (result.succeeded()) {
-                ctx.put(ACTOR, result.result());
+                ctx.put(ACTOR, result.result().actor());
+                ctx.put(SESSION, result.result().session());
                 ctx.next();
             } else {
                 // The reason helps operators; the token itself is never logged.

@@ -101,7 +101,8 @@ public final class HttpVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize(128 * 1024).setMaxWebSocketMessageSize(128 * 1024));
         return server.requestHandler(root)
                 .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),
-                        services.publicBaseUrl(), services.trustForwarded()))
+                        services.publicBaseUrl(), services.trustForwarded(), services.revokedSessions(),
+                        services.sessionSockets()))
                 .webSocketHandler(ws -> { }) // RoomSocket attaches each accepted socket itself
                 .listen();
     }

@@ -25,5 +25,7 @@ public record NodeServices(
         app.hearth.gateway.auth.ConnectionTickets connectionTickets,
         app.hearth.room.RoomHub rooms,
         app.hearth.room.library.ExerciseLibrary library,
-        app.hearth.room.library.AudioStore audio) {
+        app.hearth.room.library.AudioStore audio,
+        app.hearth.gateway.auth.RevokedSessions revokedSessions,
+        app.hearth.gateway.rooms.SessionSockets sessionSockets) {
 }

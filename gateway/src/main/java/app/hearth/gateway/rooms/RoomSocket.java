@@ -1,6 +1,8 @@
 package app.hearth.gateway.rooms;
 
+import app.hearth.gateway.auth.AccessSession;
 import app.hearth.gateway.auth.ConnectionTickets;
+import app.hearth.gateway.auth.RevokedSessions;
 import app.hearth.platform.access.Actor;
 import app.hearth.platform.security.OpaqueTokens;
 import app.hearth.protocol.ws.WsErrorCode;
@@ -19,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket endpoint {@code /ws}. Everything is checked before the upgrade (habit 5): the path,
- * the page's origin, and the single-use connection ticket; a refused handshake gets 401, 403 or 404
- * and never becomes a socket. After the upgrade the socket is handed to the node's {@link RoomHub}.
+ * the page's origin, the single-use connection ticket, and that the session of the access token the
+ * ticket was issued for has not been revoked since; a refused handshake gets 401, 403 or 404 and
+ * never becomes a socket. After the upgrade the socket is handed to the node's {@link RoomHub}, and
+ * known to {@link SessionSockets} by its session, so that revoking the session closes it.
  */
 public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
 
@@ -31,8 +35,13 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
     private final RoomHub hub;
     private final String publicOrigin;
     private final boolean trustForwarded;
+    private final RevokedSessions revoked;
+    private final SessionSockets sessions;
 
-    public RoomSocket(ConnectionTickets tickets, RoomHub hub, String publicBaseUrl, boolean trustForwarded) {
+    public RoomSocket(ConnectionTickets tickets, RoomHub hub, String publicBaseUrl, boolean trustForwarded,
+                      RevokedSessions revoked, SessionSockets sessions) {
+        this.revoked = revoked;
+        this.sessions = sessions;
         this.tickets = tickets;
         this.hub = hub;
         this.publicOrigin = origin(publicBaseUrl);
@@ -61,17 +70,17 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
             if (spent.failed()) {
                 LOG.warn("Connection ticket could not be checked: {}", spent.cause().toString());
                 handshake.reject(503);
-            } else if (spent.result().isEmpty()) {
+            } else if (spent.result().isEmpty() || revoked.isRevoked(spent.result().get().session())) {
                 handshake.reject(401);
             } else {
-                Actor actor = spent.result().get();
-                handshake.accept().onSuccess(ws -> attach(ws, actor))
+                ConnectionTickets.Holder holder = spent.result().get();
+                handshake.accept().onSuccess(ws -> attach(ws, holder.actor(), holder.session()))
                         .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
             }
         });
     }
 
-    private void attach(ServerWebSocket ws, Actor actor) {
+    private void attach(ServerWebSocket ws, Actor actor, AccessSession session) {
         SocketConnection connection = new SocketConnection(OpaqueTokens.newSecret(), actor, ws);
         String id = connection.id();
         ws.textMessageHandler(text -> hub.received(id, text));
@@ -79,7 +88,11 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
                 .put("code", WsErrorCode.INVALID_MESSAGE.wire()).put("message", "Send JSON text messages, not binary ones")));
         ws.pongHandler(data -> hub.heard(id));
         ws.exceptionHandler(e -> LOG.debug("WebSocket error: {}", e.toString()));
-        ws.closeHandler(v -> hub.closed(id));
+        ws.closeHandler(v -> {
+            sessions.closed(id);
+            hub.closed(id);
+        });
+        sessions.opened(session, connection);
         hub.opened(connection);
     }
 

@@ -269,24 +269,29 @@ class AccountFlowTest {
     }
 
     @Test
-    @DisplayName("sign-out revokes the refresh token and the ones rotated from it")
+    @DisplayName("sign-out revokes the refresh token, the ones rotated from it, and the session's access tokens at once")
     void logoutRevokes() {
         // given a session that was refreshed once
         JsonObject pair = api.login("patient3@demo.hearth", "hearth-demo");
-        String rotated = refresh(pair.getString("refreshToken")).json().getString("refreshToken");
+        JsonObject rotatedPair = refresh(pair.getString("refreshToken")).json();
+        String rotated = rotatedPair.getString("refreshToken");
+        assertEquals(200, api.get("/api/me", rotatedPair.getString("accessToken")).status());
 
         // when the person signs out with the current refresh token
         ApiClient.Reply out = logout(rotated);
 
-        // then it no longer refreshes
+        // then it no longer refreshes, and the session's access tokens are refused (this node is not
+        // clustered: its own memory holds the revocation)
         assertEquals(204, out.status(), out.body());
         assertProblem(refresh(rotated), 401, "refresh-token-invalid");
+        assertProblem(api.get("/api/me", rotatedPair.getString("accessToken")), 401, "unauthenticated");
+        assertProblem(api.get("/api/me", pair.getString("accessToken")), 401, "unauthenticated");
         // and signing out with a token the server never issued is harmless
         assertEquals(204, logout("made-up-refresh-token-value").status());
     }
 
     @Test
-    @DisplayName("five wrong passwords for one account → the sixth attempt, even with the right password, gets 429 with Retry-After")
+    @DisplayName("five wrong passwords for one account from one client → that client's sixth attempt, even with the right password, gets 429 with Retry-After")
     void accountRateLimit() {
         // given a patient of our own with a password (so the demo accounts stay usable)
         Invited invited = invite("locked@example.org");
@@ -298,7 +303,8 @@ class AccountFlowTest {
         }
         ApiClient.Reply blocked = login("LOCKED@example.org", "the right passphrase");
 
-        // then the right password is refused for now, with a numeric Retry-After within the window
+        // then the right password is refused for now from this client (it has been failing; other
+        // clients are not: SignInThrottleTest), with a numeric Retry-After within the window
         assertProblem(blocked, 429, "too-many-attempts");
         long retryAfter = Long.parseLong(blocked.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 15 * 60 + 1, "Retry-After " + retryAfter);

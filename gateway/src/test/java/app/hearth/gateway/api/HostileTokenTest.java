@@ -57,7 +57,7 @@ class HostileTokenTest {
         long now = Instant.now().getEpochSecond();
         return new JsonObject().put("sub", "demo-admin").put("clinic", "demo").put("role", "admin")
                 .put("iss", realClaims.getString("iss")).put("aud", realClaims.getValue("aud"))
-                .put("iat", now).put("exp", now + 300);
+                .put("iat", now).put("exp", now + 300).put("sid", "a-session-of-the-test");
     }
 
     static JsonObject without(JsonObject claims, String name) {
@@ -155,6 +155,24 @@ class HostileTokenTest {
     }
 
     @Test
+    @DisplayName("signed with the node's own key but with the ES256 signature in DER form instead of JOSE's 64 bytes → 401")
+    void derSignature() throws Exception {
+        // given valid claims signed by the node's key, the signature encoded as DER (what the JDK's
+        // SHA256withECDSA gives); the same claims in JOSE form are accepted (selfMintedWithRealKeyWorks)
+        String der = Jwts.es256Der(claims(), nodeKey);
+        assertEquals(true, Base64.getUrlDecoder().decode(der.substring(der.lastIndexOf('.') + 1)).length != 64);
+
+        // then it is refused
+        assertRefused(der, "DER-encoded ES256 signature");
+        // and so is a JOSE signature padded or cut by a byte
+        String jose = Jwts.es256(claims(), nodeKey);
+        byte[] signature = Base64.getUrlDecoder().decode(jose.substring(jose.lastIndexOf('.') + 1));
+        String input = jose.substring(0, jose.lastIndexOf('.'));
+        assertRefused(input + "." + B64.encodeToString(java.util.Arrays.copyOf(signature, 65)), "65-byte signature");
+        assertRefused(input + "." + B64.encodeToString(java.util.Arrays.copyOf(signature, 63)), "63-byte signature");
+    }
+
+    @Test
     @DisplayName("signed with the real key but expired, without exp, for another audience or issuer, or not yet valid → 401")
     void badClaims() throws Exception {
         long now = Instant.now().getEpochSecond();
@@ -169,6 +187,9 @@ class HostileTokenTest {
         assertRefused(Jwts.es256(claims().put("role", "superuser"), nodeKey), "unknown role");
         assertRefused(Jwts.es256(without(claims(), "clinic"), nodeKey), "no clinic");
         assertRefused(Jwts.es256(without(claims(), "sub"), nodeKey), "no subject");
+        assertRefused(Jwts.es256(without(claims(), "sid"), nodeKey), "no session id");
+        assertRefused(Jwts.es256(claims().put("sid", 42), nodeKey), "session id not a string");
+        assertRefused(Jwts.es256(without(claims(), "iat"), nodeKey), "no iat");
     }
 
     @Test

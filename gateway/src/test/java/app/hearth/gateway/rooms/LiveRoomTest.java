@@ -114,7 +114,9 @@ class LiveRoomTest {
             };
             Clock past = Clock.fixed(Instant.now().minusSeconds(120), ZoneOffset.UTC);
             return new ConnectionTickets(store, inline, past)
-                    .issue(new Actor("demo-admin", "demo", Role.ADMIN, "127.0.0.1")).result().ticket();
+                    .issue(new Actor("demo-admin", "demo", Role.ADMIN, "127.0.0.1"),
+                            new app.hearth.gateway.auth.AccessSession("a-session", "demo-admin", Instant.now().minusSeconds(120)))
+                    .result().ticket();
         }
     }
 

@@ -35,6 +35,15 @@ public final class Jwts {
         return input + "." + B64.encodeToString(signature.sign());
     }
 
+    /** ES256 with the signature in DER form (ASN.1 SEQUENCE of r and s), which JWS does not allow (RFC 7518 §3.4). */
+    public static String es256Der(JsonObject claims, PrivateKey key) throws Exception {
+        String input = unsigned(new JsonObject().put("alg", "ES256").put("typ", "JWT"), claims);
+        Signature signature = Signature.getInstance("SHA256withECDSA");
+        signature.initSign(key);
+        signature.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + B64.encodeToString(signature.sign());
+    }
+
     public static String hs256(JsonObject claims, byte[] secret) throws Exception {
         String input = unsigned(new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims);
         Mac mac = Mac.getInstance("HmacSHA256");
