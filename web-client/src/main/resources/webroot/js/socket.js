@@ -83,6 +83,8 @@ export class RoomSocket {
           this.setStatus('closed');
         } else if (event.code === 4001) {
           this.setStatus('replaced'); // opened in another tab: that one is the live one now
+        } else if (event.code === 4401) {
+          this.setStatus('signed-out'); // the session ended (signed out, password changed): no reconnecting
         } else {
           this.reconnect();
         }

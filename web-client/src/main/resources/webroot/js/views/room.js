@@ -179,6 +179,8 @@ class RoomPage {
       render(this.banner, h('strong', {}, 'Reconnecting…'), ' Your connection dropped; Hearth is getting you back into the session.');
     } else if (status === 'replaced') {
       this.fatal('You opened this session in another tab or device; it continues there.');
+    } else if (status === 'signed-out') {
+      this.fatal('Your sign-in ended (you signed out elsewhere, or your password was changed). Please sign in again.');
     } else {
       this.banner.hidden = true;
     }
