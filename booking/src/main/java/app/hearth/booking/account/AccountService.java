@@ -55,9 +55,12 @@ public final class AccountService {
         this.policy = policy;
         this.clock = clock;
         this.revocations = revocations;
+        // The longest wait is the window (but never shorter than the first wait).
+        Duration maxDelay = policy.loginWindow().compareTo(AccountPolicy.FIRST_LOGIN_DELAY) < 0
+                ? AccountPolicy.FIRST_LOGIN_DELAY : policy.loginWindow();
         this.failures = new LoginThrottle(policy.failedLoginsPerAccount(),
                 policy.failedLoginsPerAccount() * AccountPolicy.ACCOUNT_CEILING_FACTOR, AccountPolicy.FIRST_LOGIN_DELAY,
-                policy.loginWindow(), policy.loginWindow(), clock);
+                maxDelay, policy.loginWindow(), clock);
         this.attemptsPerAddress = new AttemptLimiter(policy.loginsPerAddress(), policy.loginWindow(), clock);
         this.decoyHash = hasher.hash(OpaqueTokens.newSecret());
     }
