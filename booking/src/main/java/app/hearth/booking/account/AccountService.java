@@ -87,7 +87,7 @@ public final class AccountService {
             return matches && candidate.hash() != null && candidate.person().status() == PersonStatus.ACTIVE;
         }).compose(ok -> {
             if (!ok) {
-                failures.failed(accountKey);
+                failures.failed(accountKey, addressKey);
                 Future<Void> recorded = candidate.person() == null ? Future.succeededFuture()
                         : audit.record(entry(candidate.person(), sourceAddress, "auth.login", Outcome.DENIED));
                 return recorded.compose(v -> Future.failedFuture(AccountProblems.BAD_CREDENTIALS.exception(null)));

@@ -94,9 +94,21 @@ public final class LoginThrottle {
         }
     }
 
-    /** The attempt let through for this client was a wrong password: it counts towards the account's ceiling too. */
-    public void failed(String account) {
+    /**
+     * The attempt let through for this client was a wrong password: its wait runs from now (the
+     * verification's end, so guesses sent together wait even if they trickle in), and the failure
+     * counts towards the account's ceiling.
+     */
+    public void failed(String account, String client) {
         Instant now = clock.instant();
+        Pair pair = pairs.get(key(account, client));
+        if (pair != null) {
+            synchronized (pair) {
+                if (pair.failures > 0 && now.isAfter(pair.lastFailure)) {
+                    pair.lastFailure = now;
+                }
+            }
+        }
         Deque<Instant> recent = accountFailures.computeIfAbsent(account, k -> new ArrayDeque<>());
         synchronized (recent) {
             prune(recent, now);

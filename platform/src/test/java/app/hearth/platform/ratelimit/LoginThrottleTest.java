@@ -20,7 +20,7 @@ class LoginThrottleTest {
     /** One let-through attempt that turns out to be a wrong password. */
     void fail(String account, String client) {
         assertTrue(throttle.tryAttempt(account, client).isEmpty(), client + " should have been let through");
-        throttle.failed(account);
+        throttle.failed(account, client);
     }
 
     @Test
@@ -104,11 +104,18 @@ class LoginThrottleTest {
     }
 
     @Test
-    @DisplayName("parallel guesses: the attempt is counted when let through, so a sixth sent at once is already delayed")
+    @DisplayName("parallel guesses: the attempt is counted when let through, so a sixth sent at once is already delayed; "
+            + "the wait runs from the end of the last verification")
     void countedWhenLetThrough() {
         for (int i = 0; i < 5; i++) {
             assertTrue(throttle.tryAttempt("ann", "A").isEmpty(), "attempt " + i);
         }
         assertTrue(throttle.tryAttempt("ann", "A").isPresent(), "the sixth waits before any verification finished");
+        // the verifications end 3 s later (a busy machine): the wait runs from then
+        clock.now = clock.now.plusSeconds(3);
+        for (int i = 0; i < 5; i++) {
+            throttle.failed("ann", "A");
+        }
+        assertEquals(Optional.of(Duration.ofSeconds(1)), throttle.tryAttempt("ann", "A"));
     }
 }
