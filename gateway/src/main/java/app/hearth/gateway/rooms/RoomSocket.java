@@ -94,6 +94,10 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         });
         sessions.opened(session, connection);
         hub.opened(connection);
+        if (revoked.isRevoked(session)) {
+            // revoked between the ticket check and now: the event may have passed this socket by
+            connection.close(SessionSockets.CLOSE_SESSION_REVOKED, "session ended");
+        }
     }
 
     private String address(ServerWebSocketHandshake handshake) {
