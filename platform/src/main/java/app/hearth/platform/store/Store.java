@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 
@@ -15,6 +16,14 @@ import org.bson.Document;
  * The connection to the system of record. Writes are acknowledged by a majority (on a replica set
  * that is what makes a 201 durable); the code uses single-document atomic operations and unique
  * indexes only, so it runs unchanged on the embedded server and on a real replica set.
+ *
+ * <p>Every wait on the store is bounded by one {@code timeout} (server selection, connecting, each
+ * read, waiting for a pooled connection): a store that stops answering — crashed, partitioned, or a
+ * frozen process that still accepts TCP connections — fails the operation with a
+ * {@link com.mongodb.MongoTimeoutException} or {@link com.mongodb.MongoSocketReadTimeoutException}
+ * within about that time, which the edge answers with 503 and Retry-After. A write that timed out may
+ * still be applied by the store later: the caller was not told it succeeded, and a retry meets the
+ * unique indexes (time claims, emails) that make every write idempotent or refused (ADR 0015).
  */
 public final class Store implements AutoCloseable {
 
@@ -26,15 +35,30 @@ public final class Store implements AutoCloseable {
         this.database = database;
     }
 
+    /** The bound on any single wait on the store unless the node says otherwise. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
     public static Store connect(String connectionString, String databaseName) {
+        return connect(connectionString, databaseName, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param timeout the longest the driver waits for the store at any one step; the server's health
+     *                is checked every 2 s, so an unreachable store is known to be down soon after
+     */
+    public static Store connect(String connectionString, String databaseName, Duration timeout) {
         ConnectionString uri = new ConnectionString(connectionString);
+        long millis = Math.max(100, timeout.toMillis());
         MongoClientSettings settings = MongoClientSettings.builder()
                 .applyConnectionString(uri)
                 .applicationName("hearth")
                 .writeConcern(uri.getWriteConcern() != null ? uri.getWriteConcern() : WriteConcern.MAJORITY)
                 .readConcern(ReadConcern.DEFAULT)
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
+                .applyToConnectionPoolSettings(b -> b.maxWaitTime(millis, TimeUnit.MILLISECONDS))
+                .applyToServerSettings(b -> b.heartbeatFrequency(2, TimeUnit.SECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout((int) millis, TimeUnit.MILLISECONDS)
+                        .readTimeout((int) millis, TimeUnit.MILLISECONDS))
                 .build();
         MongoClient client = MongoClients.create(settings);
         return new Store(client, client.getDatabase(databaseName));
