@@ -899,7 +899,7 @@ public final class RoomHub {
             }
         }
         // Lobby boards of this node are re-read even where it has nobody seated.
-        clinics.forEach(clinicId -> publish(RoomEvent.changed(clinicId, "")));
+        clinics.forEach(clinicId -> publish(RoomEvent.lobbyChanged(clinicId)));
     }
 
     /**
