@@ -191,6 +191,17 @@ class ClusterFreezeTest {
                 therapist.awaitWithin(Duration.ofSeconds(2), m -> "chat.message".equals(m.getString("type"))
                         && line.equals(m.getString("text")), "the patient's chat line on node 1");
             });
+            // and WebRTC negotiation finds the peer on the other node again (it answered peer-not-in-room during the split)
+            JsonObject candidate = new JsonObject().put("candidate", "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host")
+                    .put("sdpMid", "0").put("sdpMLineIndex", 0);
+            therapist.expect("ok", new JsonObject().put("type", "rtc.signal").put("roomId", room.roomId)
+                    .put("to", room.patientId).put("candidate", candidate));
+            JsonObject relayed = patient.await(m -> "rtc.signal".equals(m.getString("type")), "the therapist's candidate on node 2");
+            assertEquals(room.therapistId, relayed.getString("from"));
+            patient.expect("ok", new JsonObject().put("type", "rtc.signal").put("roomId", room.roomId)
+                    .put("to", room.therapistId).put("candidate", candidate));
+            assertEquals(room.patientId, therapist.await(m -> "rtc.signal".equals(m.getString("type")),
+                    "the patient's candidate on node 1").getString("from"));
             System.out.printf("after a %d s freeze: one cluster again %d ms after SIGCONT; cross-node roster whole after %d ms%n",
                     FREEZE.toSeconds(), remergeMs, roomsWholeMs);
 
