@@ -69,7 +69,7 @@ public final class HearthNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HearthNode.class);
     /** A readiness probe answers within this (or the store timeout, when shorter), UP or DOWN. */
-    private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofSeconds(2);
+    private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofMillis(1500);
 
     private final NodeConfig config;
     private final Vertx vertx;
