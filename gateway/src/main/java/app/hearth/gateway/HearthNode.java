@@ -70,6 +70,7 @@ public final class HearthNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthNode.class);
     /** A readiness probe answers within this (or the store timeout, when shorter), UP or DOWN. */
     private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofMillis(1500);
+    private static final java.time.Duration STORE_STARTUP_PATIENCE = java.time.Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final Vertx vertx;
@@ -104,7 +105,7 @@ public final class HearthNode implements AutoCloseable {
                 mongoUri = config.store().mongoUri().orElseThrow();
             }
             store = Store.connect(mongoUri, config.store().database(), config.store().timeout());
-            store.ping();
+            awaitStore(store);
 
             SigningKeys keys = config.jwt().privateKeyFile().isPresent()
                     ? SigningKeys.read(config.jwt().privateKeyFile().get(), config.jwt().publicKeyFile().orElseThrow())
@@ -267,6 +268,26 @@ public final class HearthNode implements AutoCloseable {
             }
         }));
         return hub;
+    }
+
+    /**
+     * At start-up the store gets longer than one operation's bound to answer (a first connection, a
+     * store starting beside the node): up to {@link #STORE_STARTUP_PATIENCE}, asking again after each
+     * bounded attempt; then the node refuses to start with the driver's reason.
+     */
+    private static void awaitStore(Store store) {
+        long deadline = System.nanoTime() + STORE_STARTUP_PATIENCE.toNanos();
+        while (true) {
+            try {
+                store.ping();
+                return;
+            } catch (com.mongodb.MongoTimeoutException | com.mongodb.MongoSocketException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("Waiting for the store: {}", e.getClass().getSimpleName());
+            }
+        }
     }
 
     public boolean seededDemo() {
