@@ -23,9 +23,9 @@ import org.bson.Document;
  * 503 instead). So a store that stops answering — crashed, partitioned, or a frozen process that
  * still accepts TCP connections — fails an operation with a {@link com.mongodb.MongoTimeoutException}
  * or {@link com.mongodb.MongoSocketReadTimeoutException} within {@code timeout}, which the edge
- * answers with 503 and Retry-After. A write that timed out may
- * still be applied by the store later: the caller was not told it succeeded, and a retry meets the
- * unique indexes (time claims, emails) that make every write idempotent or refused (ADR 0015).
+ * answers with 503 and Retry-After. A write that timed out may still be applied by the store later:
+ * the caller was not told it succeeded, and a retry meets the unique indexes (time claims, emails)
+ * that keep it from doubling what may already be there (ADR 0015).
  */
 public final class Store implements AutoCloseable {
 
@@ -37,7 +37,7 @@ public final class Store implements AutoCloseable {
         this.database = database;
     }
 
-    /** The bound on any single wait on the store unless the node says otherwise. */
+    /** The bound on one operation on the store unless the node says otherwise. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     public static Store connect(String connectionString, String databaseName) {
