@@ -70,6 +70,9 @@ import org.slf4j.LoggerFactory;
 public final class HearthNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HearthNode.class);
+    /** A readiness probe answers within this (or the store timeout, when shorter), UP or DOWN. */
+    private static final java.time.Duration READINESS_TIMEOUT = java.time.Duration.ofMillis(1500);
+    private static final java.time.Duration STORE_STARTUP_PATIENCE = java.time.Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final Vertx vertx;
@@ -103,8 +106,8 @@ public final class HearthNode implements AutoCloseable {
             } else {
                 mongoUri = config.store().mongoUri().orElseThrow();
             }
-            store = Store.connect(mongoUri, config.store().database());
-            store.ping();
+            store = Store.connect(mongoUri, config.store().database(), config.store().timeout());
+            awaitStore(store);
 
             SigningKeys keys = config.jwt().privateKeyFile().isPresent()
                     ? SigningKeys.read(config.jwt().privateKeyFile().get(), config.jwt().publicKeyFile().orElseThrow())
@@ -175,7 +178,10 @@ public final class HearthNode implements AutoCloseable {
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
-                    new Readiness(store, storeWork, clusterManager), contract, apiContract.yaml(),
+                    new Readiness(store, Blocking.pool(vertx, "hearth-readiness", 1),
+                            READINESS_TIMEOUT.compareTo(config.store().timeout()) < 0 ? READINESS_TIMEOUT : config.store().timeout(),
+                            clusterManager, config.cluster().enabled() && config.cluster().kubernetesService().isEmpty()
+                                    ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
                     sessionSockets);
@@ -242,9 +248,10 @@ public final class HearthNode implements AutoCloseable {
                 .orElseGet(app.hearth.room.exercise.InMemoryExerciseStates::new);
         RoomRecords records = new RoomRecords(store, storeWork);
         records.ensureIndexes();
-        // The Hazelcast member's UUID (not Vert.x's node id): membership events name members by it.
-        String nodeId = cluster.map(cm -> cm.getHazelcastInstance().getCluster().getLocalMember().getUuid().toString())
-                .orElse("standalone");
+        // Vert.x's node id, which every member carries as an attribute: unlike the Hazelcast member's
+        // UUID it survives a split-brain merge (the member that merges in gets a new UUID), so seats
+        // and circle drivers stay attributed to this node across one.
+        String nodeId = cluster.map(HazelcastClusterManager::getNodeId).orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
                 records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock),
                 new app.hearth.room.exercise.ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
@@ -252,16 +259,47 @@ public final class HearthNode implements AutoCloseable {
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
+                String joined = ClusterFactory.nodeIdOf(event.getMember());
+                LOG.info("Cluster member {} joined ({} members)", joined, event.getMembers().size());
+                vertx.runOnContext(v -> hub.nodeJoined(joined));
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                String departed = event.getMember().getUuid().toString();
+                String departed = ClusterFactory.nodeIdOf(event.getMember());
                 LOG.info("Cluster member {} left; its live-room seats are adopted and expired", departed);
                 vertx.runOnContext(v -> hub.nodeLeft(departed, ClusterFactory.FAILURE_DETECTION));
             }
         }));
+        // After a split the member that merges into the other half restarts its cluster services and
+        // fires MERGED: its seats and rosters are rebuilt then (the other half sees memberAdded).
+        cluster.ifPresent(cm -> cm.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                LOG.info("The cluster merged after a split; re-asserting this node's live-room seats");
+                vertx.runOnContext(v -> hub.clusterMerged());
+            }
+        }));
         return hub;
+    }
+
+    /**
+     * At start-up the store gets longer than one operation's bound to answer (a first connection, a
+     * store starting beside the node): up to {@link #STORE_STARTUP_PATIENCE}, asking again after each
+     * bounded attempt; then the node refuses to start with the driver's reason.
+     */
+    private static void awaitStore(Store store) {
+        long deadline = System.nanoTime() + STORE_STARTUP_PATIENCE.toNanos();
+        while (true) {
+            try {
+                store.ping();
+                return;
+            } catch (com.mongodb.MongoTimeoutException | com.mongodb.MongoSocketException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("Waiting for the store: {}", e.getClass().getSimpleName());
+            }
+        }
     }
 
     public boolean seededDemo() {

@@ -22,6 +22,11 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
         return new RoomEvent("changed", clinicId, roomId, null, null, null, null, List.of(), null);
     }
 
+    /** Re-read the clinic's lobby (no room of this node's changed, but its boards must be fresh). */
+    public static RoomEvent lobbyChanged(String clinicId) {
+        return changed(clinicId, "");
+    }
+
     public static RoomEvent admitted(String clinicId, String roomId, String personId) {
         return new RoomEvent("admitted", clinicId, roomId, personId, null, null, null, List.of(), null);
     }

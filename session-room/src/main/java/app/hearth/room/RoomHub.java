@@ -72,6 +72,8 @@ public final class RoomHub {
     private MessageConsumer<JsonObject> consumer;
     /** Set when the node shuts down: cluster callbacks that arrive later find its pools closed. */
     private volatile boolean stopped;
+    /** When the last heartbeat ran: a much later one means this process itself was stalled. */
+    private volatile long lastHeartbeatMillis;
 
     /** One connection of this node and what it is part of. */
     private static final class Local {
@@ -80,6 +82,8 @@ public final class RoomHub {
         final RateWindow rate;
         volatile String lobbyScope;
         volatile long lastHeardMillis;
+        /** This connection's seat per room as last read from the cluster: what a merge re-asserts. */
+        final Map<String, Seat> lastSeats = new ConcurrentHashMap<>();
 
         Local(Connection connection, int perSecond, long now) {
             this.connection = connection;
@@ -788,6 +792,7 @@ public final class RoomHub {
                 continue;
             }
             String viewer = local.actor().personId();
+            remember(local, roomId, seats);
             boolean viewerHosts = hosts.contains(viewer);
             boolean viewerAdmitted = seats.stream().anyMatch(s -> s.personId().equals(viewer) && s.stage() == Seat.Stage.ADMITTED);
             JsonArray participants = new JsonArray();
@@ -847,12 +852,128 @@ public final class RoomHub {
         return json;
     }
 
+    // ------------------------------------------------------------------ cluster splits and merges
+
+    /**
+     * The cluster came back together after a split (Hazelcast's MERGED on the member that merged
+     * in). Each half had given up the other's people (adopted, then expired their seats), and the
+     * merge kept one half's map. So this node re-asserts the seats of its own live connections and
+     * tells every node to re-read the rooms and lobbies it has people in: rosters on both sides are
+     * fresh again without waiting for anyone's next change.
+     */
+    public void clusterMerged() {
+        if (stopped) {
+            return;
+        }
+        reassertAll();
+        // Again shortly: the other nodes learn this node's event-bus subscriptions a moment after the merge.
+        vertx.setTimer(2000, id -> reassertAll());
+    }
+
+    /**
+     * A member joined (a new node, or one coming back after a split under the same node id): the
+     * circles it drove are its own again, and this node re-asserts its seats and re-announces its rooms,
+     * so a half that was merged into still pushes fresh rosters.
+     */
+    public void nodeJoined(String joinedNodeId) {
+        if (stopped || joinedNodeId == null || joinedNodeId.equals(nodeId)) {
+            return;
+        }
+        circles.nodeReturned(joinedNodeId);
+        if (!locals.isEmpty()) {
+            reassertAll();
+        }
+    }
+
+    private void reassertAll() {
+        if (stopped) {
+            return;
+        }
+        Set<String> clinics = new java.util.HashSet<>();
+        for (Local local : locals.values()) {
+            for (String roomId : local.rooms.keySet()) {
+                reassertSeat(local, roomId, 0);
+            }
+            if (local.lobbyScope != null) {
+                clinics.add(local.actor().clinicId());
+            }
+        }
+        // Lobby boards of this node are re-read even where it has nobody seated.
+        clinics.forEach(clinicId -> publish(RoomEvent.lobbyChanged(clinicId)));
+    }
+
+    /**
+     * Makes the connection's seat in the room say what is true: held by this connection on this node
+     * and connected. A seat another connection took meanwhile is left alone (that one is newer); a
+     * seat that vanished during the split is put back as this node last saw it.
+     */
+    private void reassertSeat(Local local, String roomId, int attempt) {
+        String personId = local.actor().personId();
+        String connectionId = local.connection.id();
+        presence.get(roomId, personId).onSuccess(found -> {
+            if (!locals.containsKey(connectionId) || !local.rooms.containsKey(roomId)) {
+                return; // closed or left meanwhile
+            }
+            Seat current = found.orElse(null);
+            Future<Boolean> written;
+            Seat next;
+            if (current == null) {
+                Seat remembered = local.lastSeats.get(roomId);
+                if (remembered == null) {
+                    return;
+                }
+                next = remembered.connected(nodeId, connectionId, clock.instant());
+                written = presence.putIfAbsent(next);
+            } else if (!connectionId.equals(current.connectionId())) {
+                return; // a newer connection of the same person holds it
+            } else if (current.link() == Seat.Link.CONNECTED && nodeId.equals(current.nodeId())) {
+                next = current;
+                written = Future.succeededFuture(true);
+            } else {
+                next = current.connected(nodeId, connectionId, clock.instant());
+                written = presence.replace(current, next);
+            }
+            written.onSuccess(done -> {
+                if (done) {
+                    local.lastSeats.put(roomId, next);
+                    publish(RoomEvent.changed(next.clinicId(), roomId));
+                } else if (attempt < CAS_ATTEMPTS) {
+                    reassertSeat(local, roomId, attempt + 1);
+                }
+            }).onFailure(e -> LOG.warn("Could not re-assert a seat after a cluster merge: {}", e.toString()));
+        }).onFailure(e -> LOG.warn("Could not read a seat after a cluster merge: {}", e.toString()));
+    }
+
+    /** Keeps the viewer's own seat in the room, as just read, for {@link #reassertSeat}. */
+    private static void remember(Local local, String roomId, List<Seat> seats) {
+        String connectionId = local.connection.id();
+        seats.stream().filter(s -> connectionId.equals(s.connectionId())).findFirst()
+                .ifPresentOrElse(s -> local.lastSeats.put(roomId, s), () -> local.lastSeats.remove(roomId));
+    }
+
+    /**
+     * A heartbeat far later than its interval means this process did not run meanwhile (frozen,
+     * swapped out, a long pause): its connections' silence is its own, not theirs, so they get a
+     * fresh idle window instead of being closed as dead the moment the process resumes.
+     */
+    private void forgiveOwnStall(long now) {
+        long previous = lastHeartbeatMillis;
+        lastHeartbeatMillis = now;
+        if (previous != 0 && now - previous > Math.max(config.idleTimeout().toMillis(), 3 * config.pingInterval().toMillis())) {
+            LOG.warn("This node did not run for {} ms; its connections get a fresh heartbeat window", now - previous);
+            for (Local local : locals.values()) {
+                local.lastHeardMillis = Math.max(local.lastHeardMillis, now);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ housekeeping
 
     /** Pings every connection and closes the ones that stopped answering (a closed lid, a lost network). */
     private void heartbeat() {
         long now = clock.millis();
         long idle = config.idleTimeout().toMillis();
+        forgiveOwnStall(now);
         for (Local local : List.copyOf(locals.values())) {
             if (now - local.lastHeardMillis > idle) {
                 local.connection.close((short) 4000, "no heartbeat");

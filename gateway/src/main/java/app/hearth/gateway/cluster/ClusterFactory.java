@@ -24,7 +24,23 @@ public final class ClusterFactory {
      */
     public static final java.time.Duration FAILURE_DETECTION = java.time.Duration.ofSeconds(5);
 
+    /**
+     * How often a member looks for another cluster of the same name to merge with after a split (a
+     * frozen or partitioned member that comes back forms a cluster of its own first). Hazelcast's
+     * defaults wait 300 s before the first look and 120 s between looks: minutes of split rooms.
+     */
+    public static final java.time.Duration MERGE_CHECK_INTERVAL = java.time.Duration.ofSeconds(3);
+
+    /** The member attribute where Vert.x keeps its node id (stable across a split-brain merge). */
+    private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
     private ClusterFactory() {
+    }
+
+    /** A member's Vert.x node id, or its UUID for a member without one (not a Vert.x node). */
+    public static String nodeIdOf(com.hazelcast.cluster.Member member) {
+        String id = member.getAttribute(VERTX_NODE_ID);
+        return id != null ? id : member.getUuid().toString();
     }
 
     public static Future<Vertx> create(NodeConfig.Cluster cluster) {
@@ -47,6 +63,9 @@ public final class ClusterFactory {
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(FAILURE_DETECTION.toSeconds()));
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        // A split heals within seconds of the members reaching each other again (docs/adr/0015).
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Long.toString(MERGE_CHECK_INTERVAL.toSeconds()));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Long.toString(MERGE_CHECK_INTERVAL.toSeconds()));
         config.setProperty("hazelcast.shutdownhook.enabled", "false"); // the node leaves in its own shutdown hook
 
         NetworkConfig network = config.getNetworkConfig();

@@ -37,8 +37,12 @@ public record NodeConfig(
     public record Http(String host, int port, String publicBaseUrl, long maxBodyBytes, boolean trustForwarded) {
     }
 
-    /** @param mongoUri empty for the embedded default; {@code embeddedPort} 0 picks a free port */
-    public record StoreSettings(Optional<String> mongoUri, String database, int embeddedPort) {
+    /**
+     * @param mongoUri empty for the embedded default; {@code embeddedPort} 0 picks a free port
+     * @param timeout  the longest any one wait on the store may take (default 5 s): a store that does
+     *                 not answer in time gets the request a 503 with Retry-After, not a hang
+     */
+    public record StoreSettings(Optional<String> mongoUri, String database, int embeddedPort, Duration timeout) {
         public boolean embedded() {
             return mongoUri.isEmpty();
         }
@@ -104,7 +108,11 @@ public record NodeConfig(
 
         Optional<String> mongoUri = s.get("MONGO_URI");
         StoreSettings store = new StoreSettings(mongoUri, s.get("HEARTH_MONGO_DATABASE", "hearth"),
-                s.getInt("HEARTH_EMBEDDED_MONGO_PORT", 0));
+                s.getInt("HEARTH_EMBEDDED_MONGO_PORT", 0),
+                s.getDuration("HEARTH_STORE_TIMEOUT", app.hearth.platform.store.Store.DEFAULT_TIMEOUT));
+        if (store.timeout().isNegative() || store.timeout().isZero()) {
+            throw new ConfigException("HEARTH_STORE_TIMEOUT must be a positive duration such as PT5S");
+        }
 
         int clusterPort = s.getInt("HEARTH_CLUSTER_PORT", 5701);
         String clusterHost = s.get("HEARTH_CLUSTER_HOST", "127.0.0.1");

@@ -42,9 +42,10 @@ public final class ProblemResponder {
             sendValidation(ctx, invalid);
         } else if (failure instanceof HttpException http) {
             sendStatus(ctx, http.getStatusCode());
-        } else if (failure instanceof com.mongodb.MongoTimeoutException
-                || failure instanceof com.mongodb.MongoSocketException) {
-            // The store is unreachable: a temporary condition, not a bug; readiness reports it too.
+        } else if (storeUnavailable(failure)) {
+            // The store is unreachable or did not answer in time (Store bounds every wait): a temporary
+            // condition, not a bug; readiness reports it too. A write that timed out may still be
+            // applied: the client was not told it succeeded, and its retry meets the unique indexes.
             LOG.warn("Store unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(),
                     failure.getClass().getSimpleName());
             ctx.response().putHeader("Retry-After", "5");
@@ -55,6 +56,16 @@ public final class ProblemResponder {
             LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
             send(ctx, CommonProblems.INTERNAL, null, null);
         }
+    }
+
+    /** A store that cannot be reached or did not answer within its bound, however deeply wrapped. */
+    static boolean storeUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof com.mongodb.MongoTimeoutException || t instanceof com.mongodb.MongoSocketException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static void sendStatus(RoutingContext ctx, int status) {

@@ -34,6 +34,16 @@ class NodeConfigTest {
     }
 
     @Test
+    @DisplayName("the store timeout: 5 s by default, HEARTH_STORE_TIMEOUT sets it, zero or negative is refused")
+    void storeTimeout() {
+        assertEquals(Duration.ofSeconds(5), NodeConfig.from(Settings.of(Map.of())).store().timeout());
+        assertEquals(Duration.ofMillis(1500), NodeConfig.from(Settings.of(Map.of("HEARTH_STORE_TIMEOUT", "PT1.5S"))).store().timeout());
+        ConfigException refused = assertThrows(ConfigException.class,
+                () -> NodeConfig.from(Settings.of(Map.of("HEARTH_STORE_TIMEOUT", "PT0S"))));
+        assertTrue(refused.getMessage().contains("HEARTH_STORE_TIMEOUT"), refused.getMessage());
+    }
+
+    @Test
     @DisplayName("MONGO_URI switches off the embedded store and the demo clinic")
     void mongoUriMeansNoDemo() {
         NodeConfig config = NodeConfig.from(Settings.of(Map.of("MONGO_URI", "mongodb://db.internal:27017/?replicaSet=rs0")));

@@ -39,6 +39,10 @@ public final class FreezableProxy implements AutoCloseable {
         return "http://127.0.0.1:" + listener.getLocalPort();
     }
 
+    public int port() {
+        return listener.getLocalPort();
+    }
+
     public void freeze() {
         frozen = true;
     }

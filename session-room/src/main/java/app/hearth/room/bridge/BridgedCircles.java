@@ -143,6 +143,11 @@ public final class BridgedCircles {
         departed.add(nodeId);
     }
 
+    /** A member is back (a cluster merge keeps node ids): its circles are its own again, asked as usual. */
+    public void nodeReturned(String nodeId) {
+        departed.remove(nodeId);
+    }
+
     // ------------------------------------------------------------------ routing to the driver
 
     private Future<Void> route(Seat seat, JsonObject op) {
