@@ -193,7 +193,7 @@ public final class RoomHub {
                 LOG.info("Room socket closed for flooding: person {}, over {} messages per second for too long",
                         local.actor().personId(), config.messagesPerSecond());
                 error(local, null, WsErrorCode.RATE_LIMITED, "Too many messages; the connection is closed");
-                local.connection.close((short) 1008, "rate limit");
+                local.connection.closeUnread((short) 1008, "rate limit");
                 return;
             }
             default -> { }

@@ -158,5 +158,11 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
                 ws.close(code, reason);
             }
         }
+
+        @Override
+        public void closeUnread(short code, String reason) {
+            ws.pause(); // the close frame still goes out; nothing more is read or decoded
+            close(code, reason);
+        }
     }
 }
