@@ -81,7 +81,7 @@ public class HearthBench {
                         envOption(options.getOrDefault("env", "")));
                 case "flood" -> FloodBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "4")),
                         Integer.parseInt(options.getOrDefault("messages", "100")),
-                        Integer.parseInt(options.getOrDefault("bombs", "5")));
+                        Integer.parseInt(options.getOrDefault("bombs", "5")), envOption(options.getOrDefault("env", "")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -986,7 +986,7 @@ public class HearthBench {
      */
     static final class FloodBench {
 
-        static void run(Path jar, int rooms, int messages, int bombs) throws Exception {
+        static void run(Path jar, int rooms, int messages, int bombs, Map<String, String> extraEnv) throws Exception {
             if (rooms < 1 || rooms > 50 || messages < 10 || messages > 1000 || bombs < 0 || bombs > 100) {
                 throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 50, 10 ≤ --messages ≤ 1000, 0 ≤ --bombs ≤ 100");
             }
@@ -994,8 +994,10 @@ public class HearthBench {
             Path dir = Files.createTempDirectory("hearth-bench-flood-");
             TEMP_DIRS.add(dir);
             int port = freePort();
-            Process node = launch(jar, dir, port, Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
+            Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
                     "HEARTH_CLUSTER_NAME", "bench-flood-" + port));
+            env.putAll(extraEnv);
+            Process node = launch(jar, dir, port, env);
             awaitReadyLine(node, Duration.ofSeconds(120));
             Api api = new Api("http://127.0.0.1:" + port);
             String admin = api.token("admin@demo.hearth", "hearth-demo");
@@ -1003,7 +1005,14 @@ public class HearthBench {
             List<RoomsBench.Room> circles = RoomsBench.setUp(api, api, admin, rooms, 2, new RoomsBench.Split());
 
             RoomsBench.chat(circles, 10, true); // warm-up, not counted
+            long self = ProcessHandle.current().pid();
+            double nodeCpu0 = cpuSeconds(node.pid());
+            double selfCpu0 = cpuSeconds(self);
+            long baseStarted = System.nanoTime();
             List<Long> baseline = RoomsBench.chat(circles, messages, true).all();
+            double baseSeconds = (System.nanoTime() - baseStarted) / 1e9;
+            double nodeCpu1 = cpuSeconds(node.pid());
+            double selfCpu1 = cpuSeconds(self);
 
             // one socket floods: pings as fast as it can send them; when it is closed for it, it opens a new
             // socket (a new ticket) and goes on. Bounded by count and by the measurement's end.
@@ -1035,6 +1044,8 @@ public class HearthBench {
             stop.set(true);
             flooder.join(10_000);
             double floodSeconds = (System.nanoTime() - floodStarted) / 1e9;
+            double nodeCpu2 = cpuSeconds(node.pid());
+            double selfCpu2 = cpuSeconds(self);
 
             List<Long> bombMillis = new ArrayList<>();
             List<String> bombAnswers = new ArrayList<>();
@@ -1057,7 +1068,12 @@ public class HearthBench {
             List<Long> f = new ArrayList<>(flooded);
             Collections.sort(b);
             Collections.sort(f);
-            System.out.printf("%nflooded / baseline: p50 %.2f×, p99 %.2f×%n", percentile(f, 50) / (double) percentile(b, 50),
+            System.out.printf("%nCPU used (share of one core): node %.0f%% at rest, %.0f%% while flooded; this harness %.0f%% at rest,"
+                    + " %.0f%% while flooding; load average now %s%n",
+                    100 * (nodeCpu1 - nodeCpu0) / baseSeconds, 100 * (nodeCpu2 - nodeCpu1) / floodSeconds,
+                    100 * (selfCpu1 - selfCpu0) / baseSeconds, 100 * (selfCpu2 - selfCpu1) / floodSeconds,
+                    Files.readString(Path.of("/proc/loadavg")).strip());
+            System.out.printf("flooded / baseline: p50 %.2f×, p99 %.2f×%n", percentile(f, 50) / (double) percentile(b, 50),
                     percentile(f, 99) / (double) percentile(b, 99));
             if (!bombMillis.isEmpty()) {
                 List<Long> sorted = new ArrayList<>(bombMillis);
