@@ -81,7 +81,8 @@ public class HearthBench {
                         envOption(options.getOrDefault("env", "")));
                 case "flood" -> FloodBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "4")),
                         Integer.parseInt(options.getOrDefault("messages", "100")),
-                        Integer.parseInt(options.getOrDefault("bombs", "5")), envOption(options.getOrDefault("env", "")));
+                        Integer.parseInt(options.getOrDefault("bombs", "5")),
+                        Integer.parseInt(options.getOrDefault("pings-per-socket", "0")), envOption(options.getOrDefault("env", "")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -986,7 +987,8 @@ public class HearthBench {
      */
     static final class FloodBench {
 
-        static void run(Path jar, int rooms, int messages, int bombs, Map<String, String> extraEnv) throws Exception {
+        static void run(Path jar, int rooms, int messages, int bombs, int pingsPerSocket, Map<String, String> extraEnv)
+                throws Exception {
             if (rooms < 1 || rooms > 50 || messages < 10 || messages > 1000 || bombs < 0 || bombs > 100) {
                 throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 50, 10 ≤ --messages ≤ 1000, 0 ≤ --bombs ≤ 100");
             }
@@ -1026,7 +1028,8 @@ public class HearthBench {
                     try {
                         // a hostile client: it ignores the node's close and sends on until the connection is gone
                         RoomsBench.Client c = RoomsBench.Client.open(api, http, admin, "flooder", 1);
-                        while (!stop.get() && sent.get() < 5_000_000) {
+                        // (with --pings-per-socket: only that many, then the next socket; churn without the flood's tail)
+                        for (int i = 0; !stop.get() && sent.get() < 5_000_000 && (pingsPerSocket == 0 || i < pingsPerSocket); i++) {
                             c.socket.sendText(ping, true).get(15, TimeUnit.SECONDS);
                             sent.incrementAndGet();
                         }
