@@ -98,7 +98,8 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         if (message.startsWith("RSV != 0")) {
             return "compressed frame refused (no compression is negotiated)";
         }
-        return message.replaceAll("[^A-Za-z0-9 .,:()!=<>_-]", "?").substring(0, Math.min(120, message.length()));
+        String plain = message.replaceAll("[^A-Za-z0-9 .,:()!=<>_-]", "?");
+        return plain.substring(0, Math.min(120, plain.length()));
     }
 
     private String address(ServerWebSocketHandshake handshake) {
