@@ -58,7 +58,7 @@ public class HearthBench {
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
@@ -79,6 +79,10 @@ public class HearthBench {
                         Integer.parseInt(options.getOrDefault("messages", "20")),
                         Integer.parseInt(options.getOrDefault("idle-connections", "500")),
                         envOption(options.getOrDefault("env", "")));
+                case "flood" -> FloodBench.run(jar, Integer.parseInt(options.getOrDefault("rooms", "4")),
+                        Integer.parseInt(options.getOrDefault("messages", "100")),
+                        Integer.parseInt(options.getOrDefault("bombs", "5")),
+                        Integer.parseInt(options.getOrDefault("pings-per-socket", "0")), envOption(options.getOrDefault("env", "")));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -972,6 +976,198 @@ public class HearthBench {
                 throw new IllegalStateException("no heap figure in: " + out);
             }
             return Long.parseLong(m.group(1)) * 1024;
+        }
+    }
+
+    // ---------------------------------------------------------------- a flooding socket and compression bombs
+
+    /**
+     * Other rooms' chat latency while one socket floods its node, against the same rooms at rest; and
+     * how fast a compressed frame that would inflate to 60 MB is refused. One node (embedded default).
+     */
+    static final class FloodBench {
+
+        static void run(Path jar, int rooms, int messages, int bombs, int pingsPerSocket, Map<String, String> extraEnv)
+                throws Exception {
+            if (rooms < 1 || rooms > 50 || messages < 10 || messages > 1000 || bombs < 0 || bombs > 100) {
+                throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 50, 10 ≤ --messages ≤ 1000, 0 ≤ --bombs ≤ 100");
+            }
+            System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
+            Path dir = Files.createTempDirectory("hearth-bench-flood-");
+            TEMP_DIRS.add(dir);
+            int port = freePort();
+            Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
+                    "HEARTH_CLUSTER_NAME", "bench-flood-" + port));
+            env.putAll(extraEnv);
+            Process node = launch(jar, dir, port, env);
+            awaitReadyLine(node, Duration.ofSeconds(120));
+            Api api = new Api("http://127.0.0.1:" + port);
+            String admin = api.token("admin@demo.hearth", "hearth-demo");
+            System.out.printf("setting up %d rooms of 2…%n", rooms);
+            List<RoomsBench.Room> circles = RoomsBench.setUp(api, api, admin, rooms, 2, new RoomsBench.Split());
+
+            RoomsBench.chat(circles, 10, true); // warm-up, not counted
+            long self = ProcessHandle.current().pid();
+            double nodeCpu0 = cpuSeconds(node.pid());
+            double selfCpu0 = cpuSeconds(self);
+            long baseStarted = System.nanoTime();
+            List<Long> baseline = RoomsBench.chat(circles, messages, true).all();
+            double baseSeconds = (System.nanoTime() - baseStarted) / 1e9;
+            double nodeCpu1 = cpuSeconds(node.pid());
+            double selfCpu1 = cpuSeconds(self);
+
+            // one socket floods: pings as fast as it can send them; when it is closed for it, it opens a new
+            // socket (a new ticket) and goes on. Bounded by count and by the measurement's end.
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger closes = new AtomicInteger();
+            Thread flooder = new Thread(() -> {
+                HttpClient http = HttpClient.newHttpClient();
+                String ping = "{\"type\":\"ping\",\"clientTime\":1}";
+                while (!stop.get() && sent.get() < 5_000_000) {
+                    try {
+                        // a hostile client: it ignores the node's close and sends on until the connection is gone
+                        RoomsBench.Client c = RoomsBench.Client.open(api, http, admin, "flooder", 1);
+                        // (with --pings-per-socket: only that many, then the next socket; churn without the flood's tail)
+                        for (int i = 0; !stop.get() && sent.get() < 5_000_000 && (pingsPerSocket == 0 || i < pingsPerSocket); i++) {
+                            c.socket.sendText(ping, true).get(15, TimeUnit.SECONDS);
+                            sent.incrementAndGet();
+                        }
+                        c.socket.abort();
+                    } catch (Exception e) {
+                        // closed while sending: the next socket
+                    }
+                    closes.incrementAndGet();
+                }
+            }, "flooder");
+            flooder.setDaemon(true);
+            long floodStarted = System.nanoTime();
+            flooder.start();
+            List<Long> flooded = RoomsBench.chat(circles, messages, true).all();
+            stop.set(true);
+            flooder.join(10_000);
+            double floodSeconds = (System.nanoTime() - floodStarted) / 1e9;
+            double nodeCpu2 = cpuSeconds(node.pid());
+            double selfCpu2 = cpuSeconds(self);
+
+            List<Long> bombMillis = new ArrayList<>();
+            List<String> bombAnswers = new ArrayList<>();
+            for (int i = 0; i < bombs; i++) {
+                bomb(api, admin, port, bombMillis, bombAnswers);
+            }
+            List<Long> afterBombs = RoomsBench.chat(circles, 10, true).all();
+
+            System.out.println();
+            System.out.printf("flood: %d rooms of 2 chatting (%d rounds, all rooms at once, 50 ms apart) while one socket sent %d pings"
+                    + " in %.1f s (%.0f/s) and was closed %d times for it%n", rooms, messages, sent.get(), floodSeconds,
+                    sent.get() / floodSeconds, closes.get());
+            System.out.println();
+            System.out.println("| other rooms' chat (send → other member's receipt) | n | p50 | p99 | max |");
+            System.out.println("|---|---|---|---|---|");
+            RoomsBench.row("baseline, nobody flooding", baseline);
+            RoomsBench.row("while one socket floods", flooded);
+            RoomsBench.row("after " + bombs + " compression bombs", afterBombs);
+            List<Long> b = new ArrayList<>(baseline);
+            List<Long> f = new ArrayList<>(flooded);
+            Collections.sort(b);
+            Collections.sort(f);
+            System.out.printf("%nCPU used (share of one core): node %.0f%% at rest, %.0f%% while flooded; this harness %.0f%% at rest,"
+                    + " %.0f%% while flooding; load average now %s%n",
+                    100 * (nodeCpu1 - nodeCpu0) / baseSeconds, 100 * (nodeCpu2 - nodeCpu1) / floodSeconds,
+                    100 * (selfCpu1 - selfCpu0) / baseSeconds, 100 * (selfCpu2 - selfCpu1) / floodSeconds,
+                    Files.readString(Path.of("/proc/loadavg")).strip());
+            System.out.printf("flooded / baseline: p50 %.2f×, p99 %.2f×%n", percentile(f, 50) / (double) percentile(b, 50),
+                    percentile(f, 99) / (double) percentile(b, 99));
+            if (!bombMillis.isEmpty()) {
+                List<Long> sorted = new ArrayList<>(bombMillis);
+                Collections.sort(sorted);
+                System.out.printf("inflated message refused after 0 bytes / %d ms (p50 of %d; max %d ms); answers: %s%n",
+                        percentile(sorted, 50), sorted.size(), sorted.get(sorted.size() - 1), bombAnswers);
+            }
+            stop(node);
+        }
+
+        /**
+         * A raw client offers permessage-deflate, then sends one text frame marked compressed (RSV1)
+         * whose DEFLATE payload (~60 KB) would inflate to 60 MB; times the write to the node's answer.
+         */
+        static void bomb(Api api, String admin, int port, List<Long> millis, List<String> answers) throws Exception {
+            String url = field(api.call("POST", "/api/realtime/ticket", admin, null), "\"url\":\"");
+            byte[] payload = deflatedZeros(60 * 1024 * 1024);
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+                raw.setSoTimeout(30_000);
+                java.io.OutputStream out = raw.getOutputStream();
+                java.io.DataInputStream in = new java.io.DataInputStream(raw.getInputStream());
+                out.write(("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: aGVhcnRoLWJvbWItYmVuY2g=\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int c = in.read();
+                    if (c < 0) {
+                        throw new IllegalStateException("handshake refused: " + head);
+                    }
+                    head.append((char) c);
+                }
+                boolean negotiated = head.toString().toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate");
+                readFrame(in); // welcome
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+                frame.write(0x80 | 0x40 | 0x1);
+                frame.write(0x80 | 126);
+                frame.write(payload.length >>> 8);
+                frame.write(payload.length & 0xff);
+                frame.write(new byte[4]); // a zero mask: the payload goes as it is
+                frame.write(payload);
+                long start = System.nanoTime();
+                String answer;
+                try {
+                    out.write(frame.toByteArray());
+                    out.flush();
+                    int[] header = readFrame(in);
+                    answer = header[0] == 8 ? "close " + header[1] : "opcode " + header[0];
+                } catch (java.io.IOException e) {
+                    answer = "dropped";
+                }
+                millis.add((System.nanoTime() - start) / 1_000_000);
+                answers.add(answer + (negotiated ? " (deflate negotiated!)" : ""));
+            }
+        }
+
+        /** Reads one server frame: {opcode, close code or -1}. */
+        static int[] readFrame(java.io.DataInputStream in) throws java.io.IOException {
+            int first = in.readUnsignedByte();
+            int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] body = new byte[(int) length];
+            in.readFully(body);
+            int code = (first & 0x0f) == 8 && body.length >= 2 ? ((body[0] & 0xff) << 8) | (body[1] & 0xff) : -1;
+            return new int[] {first & 0x0f, code};
+        }
+
+        static byte[] deflatedZeros(int size) {
+            java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] zeros = new byte[1 << 20];
+            byte[] buffer = new byte[1 << 16];
+            for (int left = size; left > 0; left -= zeros.length) {
+                deflater.setInput(zeros, 0, Math.min(left, zeros.length));
+                while (!deflater.needsInput()) {
+                    out.write(buffer, 0, deflater.deflate(buffer, 0, buffer.length, java.util.zip.Deflater.NO_FLUSH));
+                }
+            }
+            int n;
+            while ((n = deflater.deflate(buffer, 0, buffer.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+                out.write(buffer, 0, n);
+            }
+            deflater.end();
+            byte[] all = out.toByteArray();
+            return java.util.Arrays.copyOf(all, all.length - 4);
         }
     }
 

@@ -9,6 +9,15 @@
 const KEEP_SAMPLES = 32;
 const BEST_SAMPLES = 5;
 const START_LEAD_MS = 120; // time to decode and start a source before its moment
+// While playing, each page keeps comparing where its audio is with where the exercise is (server state
+// and clock offset): its audio clock can stall or run at its own pace on a loaded machine, and the
+// clock estimate improves as pings come back. A small drift is played away by a slightly faster or
+// slower rate; a large one is a seek (the source starts again at the right moment).
+const DRIFT_CHECK_MS = 500;
+const DRIFT_OK_MS = 12;
+const DRIFT_SEEK_MS = 150;
+const DRIFT_NUDGE_MAX = 0.04; // ±4% speed at most
+const DRIFT_NUDGE_OVER_S = 2; // a small drift is played away over about this long
 
 /** The local high-resolution clock, in milliseconds since the epoch. */
 export function localNow() {
@@ -86,8 +95,13 @@ export class ExercisePlayer {
     this.gain = null;
     this.volume = 0.8;
     this.buffers = new Map();
-    this.source = null; // {node, audioId, startCtx, offsetSec, step}
+    // {node, audioId, anchorCtx, anchorSec, rate, duration, loop, step, generation}: the track was at
+    // anchorSec at context time anchorCtx, and has played at `rate` since.
+    this.source = null;
     this.stepTimer = null;
+    this.driftTimer = null;
+    this.correcting = false;
+    this.corrections = { seeks: 0, nudges: 0 }; // read by tests and benchmarks
     this.generation = 0;
   }
 
@@ -127,6 +141,8 @@ export class ExercisePlayer {
   stop() {
     this.generation += 1;
     clearTimeout(this.stepTimer);
+    clearInterval(this.driftTimer);
+    this.driftTimer = null;
     this.stopSource();
   }
 
@@ -182,15 +198,89 @@ export class ExercisePlayer {
     const startServer = this.clock.now() + START_LEAD_MS;
     const at = pointAt(state, startServer);
     if (at.step !== here.step || at.finished) return; // the step ends first; the next place() starts it
-    const offsetSec = (at.positionMs / 1000) % buffer.duration; // backgrounds loop under long steps
-    const startCtx = context.currentTime + Math.max(0, this.clock.toLocal(startServer) - localNow()) / 1000;
+    // The context time whose sample is heard at that moment (output latency included), the same
+    // reckoning positionAt and the drift check use.
+    let startCtx = this.contextTimeAt(this.clock.toLocal(startServer));
+    let offsetSec = at.positionMs / 1000;
+    const earliest = context.currentTime + 0.005;
+    if (startCtx < earliest) { // later than planned: start further in, so it is still the shared moment
+      offsetSec += earliest - startCtx;
+      startCtx = earliest;
+    }
+    offsetSec %= buffer.duration; // backgrounds loop under long steps
     this.stopSource();
     const node = context.createBufferSource();
     node.buffer = buffer;
     node.loop = !segment.audioId; // playlist tracks play once, backgrounds loop
     node.connect(this.gain);
     node.start(startCtx, offsetSec);
-    this.source = { node, audioId, startCtx, offsetSec, duration: buffer.duration, loop: node.loop, step: here.step, generation };
+    this.source = { node, audioId, anchorCtx: startCtx, anchorSec: offsetSec, rate: 1, duration: buffer.duration, loop: node.loop,
+      step: here.step, generation };
+    if (!this.driftTimer) this.driftTimer = setInterval(() => this.correctDrift(), DRIFT_CHECK_MS);
+  }
+
+  /**
+   * The context time of the sample heard at a local time, from the audio output's own timestamp
+   * (output latency included); without one, from currentTime.
+   */
+  contextTimeAt(localMs) {
+    const stamp = this.context.getOutputTimestamp ? this.context.getOutputTimestamp() : null;
+    if (stamp && stamp.performanceTime) {
+      return stamp.contextTime + (localMs - (performance.timeOrigin + stamp.performanceTime)) / 1000;
+    }
+    return this.context.currentTime + (localMs - localNow()) / 1000;
+  }
+
+  /** The track position (s) the source has reached at a context time, by its anchor and rate. */
+  sourceSecondsAt(contextTime) {
+    const src = this.source;
+    let seconds = src.anchorSec + (contextTime - src.anchorCtx) * src.rate;
+    if (src.loop) seconds %= src.duration;
+    return seconds;
+  }
+
+  /**
+   * Compares where this page's audio is with where the exercise is, now, and corrects: nothing
+   * within DRIFT_OK_MS, a playback-rate nudge up to DRIFT_SEEK_MS, a seek beyond.
+   */
+  async correctDrift() {
+    const src = this.source;
+    const state = this.state;
+    const context = this.context;
+    if (!src || !state || !state.playing || !context || context.state !== 'running' || this.correcting
+        || src.generation !== this.generation || context.currentTime < src.anchorCtx) return;
+    const now = this.clock.now();
+    const here = pointAt(state, now);
+    if (here.finished || here.step !== src.step) return; // the step timer moves on to the next step
+    let expected = here.positionMs / 1000;
+    if (src.loop) expected %= src.duration;
+    else if (expected >= src.duration) return; // a playlist track that has ended plays nothing
+    const actual = this.positionAt(now);
+    if (!actual) return;
+    let drift = actual.positionMs / 1000 - expected; // seconds; positive: this page is ahead
+    if (src.loop && Math.abs(drift) > src.duration / 2) drift -= Math.sign(drift) * src.duration;
+    const driftMs = drift * 1000;
+    if (Math.abs(driftMs) > DRIFT_SEEK_MS) {
+      this.corrections.seeks += 1;
+      console.debug(`exercise: ${Math.round(driftMs)} ms off, seeking`);
+      this.correcting = true;
+      try {
+        await this.scheduleAudio(this.generation, state, here);
+      } finally {
+        this.correcting = false;
+      }
+      return;
+    }
+    const rate = Math.abs(driftMs) <= DRIFT_OK_MS ? 1
+      : 1 - Math.max(-DRIFT_NUDGE_MAX, Math.min(DRIFT_NUDGE_MAX, drift / DRIFT_NUDGE_OVER_S));
+    if (rate !== src.rate) {
+      if (rate !== 1) this.corrections.nudges += 1;
+      const t = context.currentTime;
+      src.anchorSec = src.anchorSec + (t - src.anchorCtx) * src.rate;
+      src.anchorCtx = t;
+      src.rate = rate;
+      src.node.playbackRate.setValueAtTime(rate, t);
+    }
   }
 
   /**
@@ -200,16 +290,8 @@ export class ExercisePlayer {
   positionAt(serverTime) {
     // Nothing yet for the newest state (its audio still loading): not an answer about the old one.
     if (!this.source || !this.context || this.source.generation !== this.generation) return null;
-    const stamp = this.context.getOutputTimestamp ? this.context.getOutputTimestamp() : null;
-    const localTarget = this.clock.toLocal(serverTime);
-    let contextTime;
-    if (stamp && stamp.performanceTime) {
-      contextTime = stamp.contextTime + (localTarget - (performance.timeOrigin + stamp.performanceTime)) / 1000;
-    } else {
-      contextTime = this.context.currentTime + (localTarget - localNow()) / 1000;
-    }
-    let seconds = this.source.offsetSec + (contextTime - this.source.startCtx);
-    if (this.source.loop) seconds %= this.source.duration;
+    const contextTime = this.contextTimeAt(this.clock.toLocal(serverTime));
+    const seconds = this.sourceSecondsAt(contextTime);
     return { itemId: this.state.itemId, step: this.source.step, positionMs: seconds * 1000, serverTime };
   }
 }

@@ -12,6 +12,10 @@ const QUALITY_LOSS_POOR = 0.1;
 const DISCONNECTED_RESTART_MS = 2500;
 const NUDGE_MS = 4000;
 const OFFER_STUCK_MS = 10000;
+// Trickled candidates gathered within this moment go out as one message (at most this many): a call's
+// set-up then sends a handful of messages, not one per candidate, and stays within the rate limit.
+const CANDIDATE_BATCH_MS = 80;
+const CANDIDATE_BATCH_MAX = 20;
 
 /** Adds one inbound-rtp report's bytes (and decoded frames) to a peer's counters. */
 function countInbound(counters, report) {
@@ -42,6 +46,9 @@ class Peer {
     // Candidates that arrive before the description they belong to (relayed across nodes, or sent
     // for an offer that lost a collision) wait here until a remote description is set.
     this.earlyCandidates = [];
+    // Our own candidates waiting for the batch to go out.
+    this.outgoingCandidates = [];
+    this.candidateTimer = null;
     this.restartTimer = null;
     this.lastStats = null;
     this.stream = new MediaStream();
@@ -50,7 +57,7 @@ class Peer {
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) {
         this.log(`gathered ${candidate.type || '?'} ${candidate.protocol || ''} candidate`);
-        mesh.signal(peerId, { candidate: candidate.toJSON() });
+        this.queueCandidate(candidate.toJSON());
       }
     };
     this.pc.onicegatheringstatechange = () => this.log(`gathering ${this.pc.iceGatheringState}`);
@@ -71,6 +78,28 @@ class Peer {
   /** Negotiation steps go to the console at debug level: a test that gives up prints them. */
   log(what) {
     console.debug(`rtc ${this.peerId}: ${what} [${this.pc.signalingState}, ${this.pc.getTransceivers().length} transceivers]`);
+  }
+
+  /** Holds a gathered candidate for a moment, so that those gathered together travel together. */
+  queueCandidate(candidate) {
+    this.outgoingCandidates.push(candidate);
+    if (this.outgoingCandidates.length >= CANDIDATE_BATCH_MAX) this.sendCandidates();
+    else if (!this.candidateTimer) this.candidateTimer = setTimeout(() => this.sendCandidates(), CANDIDATE_BATCH_MS);
+  }
+
+  /** Sends the held candidates now, in the order they were gathered (also before any description). */
+  sendCandidates() {
+    clearTimeout(this.candidateTimer);
+    this.candidateTimer = null;
+    const batch = this.outgoingCandidates;
+    this.outgoingCandidates = [];
+    if (batch.length) this.mesh.signal(this.peerId, { candidates: batch });
+  }
+
+  /** A description goes out after the candidates gathered before it, never overtaking them. */
+  sendDescription() {
+    this.sendCandidates();
+    this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
   }
 
   nudge() {
@@ -120,7 +149,7 @@ class Peer {
       this.offerStartedAt = Date.now();
       await this.pc.setLocalDescription();
       this.log(`sends ${this.pc.localDescription.type}`);
-      this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+      this.sendDescription();
     } catch (e) {
       this.mesh.onError('The video connection could not be started. If the picture does not appear, leave and join again.', e);
     } finally {
@@ -128,7 +157,7 @@ class Peer {
     }
   }
 
-  async receive({ description, candidate }) {
+  async receive({ description, candidate, candidates }) {
     try {
       if (description && description.type === 'offer' && !this.resetting && this.pc.remoteDescription
           && sessionOf(this.pc.remoteDescription.sdp) !== sessionOf(description.sdp)) {
@@ -151,18 +180,21 @@ class Peer {
         if (description.type === 'offer') {
           await this.pc.setLocalDescription();
           this.log('sends answer');
-          this.mesh.signal(this.peerId, { description: { type: this.pc.localDescription.type, sdp: this.pc.localDescription.sdp } });
+          this.sendDescription();
         }
         await this.flushCandidates();
-      } else if (candidate) {
-        this.log(`receives ${candidate.candidate ? candidate.candidate.split(' ').slice(4, 8).join(' ') : 'end-of'} candidate`);
-        if (!this.pc.remoteDescription) {
-          // Kept even while an offer is being ignored: candidates for the answer still on its way can
-          // overtake it. Those of the ignored offer fail to apply later and are dropped then.
-          this.earlyCandidates.push(candidate);
-          return;
+      } else if (candidate || candidates) {
+        // One candidate, or a batch gathered together (in order).
+        for (const one of candidates || [candidate]) {
+          this.log(`receives ${one.candidate ? one.candidate.split(' ').slice(4, 8).join(' ') : 'end-of'} candidate`);
+          if (!this.pc.remoteDescription) {
+            // Kept even while an offer is being ignored: candidates for the answer still on its way can
+            // overtake it. Those of the ignored offer fail to apply later and are dropped then.
+            this.earlyCandidates.push(one);
+            continue;
+          }
+          await this.addCandidate(one);
         }
-        await this.addCandidate(candidate);
       }
     } catch (e) {
       this.settingRemoteAnswer = false;
@@ -258,6 +290,7 @@ class Peer {
 
   close() {
     clearTimeout(this.restartTimer);
+    clearTimeout(this.candidateTimer);
     clearInterval(this.watchdog);
     this.pc.close();
   }
@@ -421,7 +454,7 @@ export function qualityOf(stats) {
 /**
  * The media of one person in one room.
  *
- * options: selfId; signal(peerId, {description}|{candidate}); signalBridge(kind: join|answer|candidate,
+ * options: selfId; signal(peerId, {description}|{candidates}); signalBridge(kind: join|answer|candidate,
  * payload) for circles through a media server; onRemoteStream(peerId, stream); onPeerGone(peerId);
  * onState(peerId, connectionState, iceState); onError(message for people, cause?).
  */

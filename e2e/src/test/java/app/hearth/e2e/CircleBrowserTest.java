@@ -115,6 +115,16 @@ class CircleBrowserTest {
         return Arrays.stream(positions).max().orElseThrow() - Arrays.stream(positions).min().orElseThrow();
     }
 
+    /** Each page's drift corrections so far (seeks and rate nudges), for the printed figures. */
+    static String corrections(List<Page> pages) {
+        List<String> each = new ArrayList<>();
+        for (Page page : pages) {
+            each.add(String.valueOf(page.evaluate("() => { const p = window.hearthRoom.player; const c = p && p.corrections;"
+                    + " return c ? c.seeks + ' seeks, ' + c.nudges + ' nudges, step ' + (p.source ? p.source.step : '-') : 'none'; }")));
+        }
+        return each.toString();
+    }
+
     static boolean allPlaying(List<Page> pages) {
         return Arrays.stream(positions(pages)).noneMatch(Double::isNaN);
     }
@@ -165,15 +175,22 @@ class CircleBrowserTest {
             List<Page> all = List.of(host, patient, latecomer);
             waitUntil(latecomer, "the late joiner playing the track", () -> allPlaying(all), 20_000);
             List<Double> spreads = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            List<String> raw = new ArrayList<>();
+            for (int i = 0; i < 24 && spreads.size() < 8; i++) {
                 double[] p = positions(all);
-                spreads.add(spread(p));
+                raw.add(Arrays.toString(p));
+                // a sample taken while a page loads the playlist's next track (the first may end here on a slow
+                // machine) says nothing about being in step; 8 samples of all three playing are needed
+                if (Arrays.stream(p).noneMatch(Double::isNaN)) {
+                    spreads.add(spread(p));
+                }
                 host.waitForTimeout(250); // samples a quarter second apart
             }
+            assertEquals(8, spreads.size(), "8 samples of all three pages playing: " + raw);
             spreads.sort(Double::compare);
-            System.out.printf("playback spread across 3 pages (ms): p50 %.1f, max %.1f, samples %s%n",
-                    spreads.get(spreads.size() / 2), spreads.get(spreads.size() - 1), spreads);
-            assertTrue(spreads.get(spreads.size() - 1) <= MAX_SPREAD_MS, "spread within 50 ms: " + spreads);
+            System.out.printf("playback spread across 3 pages (ms): p50 %.1f, max %.1f, samples %s; corrections %s%n",
+                    spreads.get(spreads.size() / 2), spreads.get(spreads.size() - 1), spreads, corrections(all));
+            assertTrue(spreads.get(spreads.size() - 1) <= MAX_SPREAD_MS, "spread within 50 ms: " + spreads + "; positions " + raw);
             BrowserSupport.screenshot(latecomer, "circle-1-exercise");
 
             // the three form a mesh: each page receives the two others
@@ -195,11 +212,13 @@ class CircleBrowserTest {
                 waitUntil(page, "the pause", () -> stateVersion(page) == before + 1, 10_000);
                 assertEquals(false, page.evaluate("() => window.hearthRoom.player.state.playing"));
             }
+            // (on a slow machine the first track may have ended before the pause: next is the one after the paused one)
+            int pausedStep = ((Number) host.evaluate("() => window.hearthRoom.player.state.step")).intValue();
             host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Play")).click();
             host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next")).click();
             for (Page page : all) {
                 waitUntil(page, "the next track", () -> stateVersion(page) == before + 3, 10_000);
-                assertEquals(1, ((Number) page.evaluate("() => window.hearthRoom.player.state.step")).intValue());
+                assertEquals(pausedStep + 1, ((Number) page.evaluate("() => window.hearthRoom.player.state.step")).intValue());
             }
             waitUntil(host, "the next track playing everywhere", () -> allPlaying(all), 20_000);
             host.waitForTimeout(1500); // let the track run a little, so that seeking back has somewhere to go
@@ -212,6 +231,21 @@ class CircleBrowserTest {
             double afterNext = spread(positions(all));
             System.out.printf("playback spread after 'next' and a seek (ms): %.1f%n", afterNext);
             assertTrue(afterNext <= MAX_SPREAD_MS, "in step after next and seek: " + afterNext);
+
+            // one page's audio falls 1.5 s behind while playing (its audio clock stalls, as on a loaded
+            // machine); it notices and comes back in step by itself, nobody presses anything
+            int seeksBefore = ((Number) patient.evaluate("async () => { const p = window.hearthRoom.player; const c = p.context;"
+                    + " const before = p.corrections ? p.corrections.seeks : 0;"
+                    + " await c.suspend(); await new Promise((r) => setTimeout(r, 1500)); await c.resume(); return before; }")).intValue();
+            System.out.printf("playback spread just after one page's audio stalled 1.5 s (ms): %.1f%n", spread(positions(all)));
+            waitUntil(patient, "the stalled page back in step", () -> {
+                double[] p = positions(all);
+                return Arrays.stream(p).noneMatch(Double::isNaN) && spread(p) <= MAX_SPREAD_MS;
+            }, 20_000);
+            assertTrue(((Number) patient.evaluate("() => window.hearthRoom.player.corrections.seeks")).intValue() > seeksBefore,
+                    "the page found itself off and sought back");
+            System.out.printf("playback spread after the stalled page corrected itself (ms): %.1f; corrections %s%n",
+                    spread(positions(all)), corrections(all));
             assertThat(latecomer.locator(".step-text")).not().isEmpty();
             Locator script = latecomer.getByText("Read the whole script");
             assertThat(script).isVisible();

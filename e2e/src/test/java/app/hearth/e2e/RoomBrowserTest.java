@@ -1,6 +1,7 @@
 package app.hearth.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,10 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +124,65 @@ class RoomBrowserTest {
         BrowserSupport.waitUntil(page, what, condition, timeoutMs);
     }
 
+    /** What a page's room sockets carry: every error message it receives, and when it sent each frame. */
+    record SocketLog(List<String> errors, List<Long> sentAtMillis) {
+        static SocketLog of(Page page) {
+            SocketLog log = new SocketLog(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+            page.onWebSocket(ws -> {
+                ws.onFrameReceived(frame -> {
+                    String text = frame.text();
+                    if (text != null && text.contains("\"type\":\"error\"")) {
+                        log.errors.add(text);
+                    }
+                });
+                ws.onFrameSent(frame -> log.sentAtMillis.add(System.currentTimeMillis()));
+            });
+            return log;
+        }
+
+        List<String> rateLimited() {
+            return errors.stream().filter(e -> e.contains("rate-limited")).toList();
+        }
+
+        /** The most frames sent within any one second. */
+        int busiestSecond() {
+            List<Long> at = new ArrayList<>(sentAtMillis);
+            int most = 0;
+            for (int i = 0, j = 0; j < at.size(); j++) {
+                while (at.get(j) - at.get(i) >= 1000) {
+                    i++;
+                }
+                most = Math.max(most, j - i + 1);
+            }
+            return most;
+        }
+    }
+
+    /**
+     * Every video or audio element on the page that plays this person's own camera or microphone
+     * (the pre-join preview's stream, or the call's local stream), with its muted property.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> ownMedia(Page page) {
+        return (List<Map<String, Object>>) page.evaluate("() => { const r = window.hearthRoom; const streams = [];"
+                + " if (r && r.preview) streams.push(r.preview); if (r && r.mesh) streams.push(r.mesh.localStream);"
+                + " const own = new Set(streams.flatMap((s) => s.getTracks()));"
+                + " return [...document.querySelectorAll('video, audio')]"
+                + " .filter((el) => el.srcObject && (streams.includes(el.srcObject) || el.srcObject.getTracks().some((t) => own.has(t))))"
+                + " .map((el) => ({ label: el.getAttribute('aria-label'), muted: el.muted, volume: el.volume, paused: el.paused,"
+                + " audioTracks: el.srcObject.getAudioTracks().length })); }");
+    }
+
+    /** No element playing the person's own microphone may be audible: muted as a property, not just an attribute. */
+    static void ownMediaMuted(Page page, String where) {
+        List<Map<String, Object>> own = ownMedia(page);
+        assertFalse(own.isEmpty(), where + ": the page shows the person's own camera");
+        assertTrue(own.stream().anyMatch(e -> ((Number) e.get("audioTracks")).intValue() > 0), where + ": with the microphone in it " + own);
+        for (Map<String, Object> e : own) {
+            assertEquals(Boolean.TRUE, e.get("muted"), where + ": own microphone must not play back: " + own);
+        }
+    }
+
     @Test
     @DisplayName("the patient checks in on node B; the therapist on node A is alerted, admits them; both connect and chat; a closed lid shows reconnecting, then left")
     void waitingRoomToCall() {
@@ -133,6 +196,8 @@ class RoomBrowserTest {
             Page therapist = therapistContext.newPage();
             Page patient = patientContext.newPage();
             Page board = adminContext.newPage();
+            SocketLog therapistSocket = SocketLog.of(therapist);
+            SocketLog patientSocket = SocketLog.of(patient);
 
             // given the therapist on their own page (node A), watching their waiting room,
             // and the admin on the clinic-wide board (node B)
@@ -157,6 +222,8 @@ class RoomBrowserTest {
             waitUntil(patient, "the microphone meter to move", () -> Integer.parseInt(
                     patient.getByRole(AriaRole.METER).getAttribute("aria-valuenow")) > 0, 10_000);
             BrowserSupport.screenshot(patient, "room-1-prejoin-phone");
+            // the device check never plays the microphone back through the speakers
+            ownMediaMuted(patient, "the pre-join preview");
 
             // then the therapist sees them checking in, not ready, and cannot admit them yet
             Locator entry = lobbyEntry(therapist, "Jordan Lee");
@@ -230,6 +297,15 @@ class RoomBrowserTest {
             }
             BrowserSupport.screenshot(therapist, "room-5-in-session");
             BrowserSupport.screenshot(patient, "room-5-in-session-phone");
+
+            // neither hears themselves: every element with their own stream is muted
+            ownMediaMuted(therapist, "the therapist's self-view");
+            ownMediaMuted(patient, "the patient's self-view");
+            // and setting up the call stayed within the socket's rate limit on both pages
+            System.out.printf("RoomBrowserTest: most socket frames sent in one second: therapist %d, patient %d%n",
+                    therapistSocket.busiestSecond(), patientSocket.busiestSecond());
+            assertEquals(List.of(), therapistSocket.rateLimited(), "the therapist's page was never rate-limited");
+            assertEquals(List.of(), patientSocket.rateLimited(), "the patient's page was never rate-limited");
 
             // muting shows in the other page's roster
             patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute").setExact(true)).click();

@@ -20,4 +20,12 @@ public interface Connection {
     void ping();
 
     void close(short code, String reason);
+
+    /**
+     * Closes, and reads nothing more from it: what a flooding client still sends stays unread in the
+     * network (costing the node nothing) until the close completes or times out.
+     */
+    default void closeUnread(short code, String reason) {
+        close(code, reason);
+    }
 }

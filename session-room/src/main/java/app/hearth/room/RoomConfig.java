@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param pingInterval      how often the server pings each connection (2 s); browsers answer on their own
  * @param seatTtl           the backstop lifetime of a seat whose node stopped refreshing it (30 s)
  * @param maxMessageBytes   the largest message accepted (16 KiB); larger ones get an error
- * @param messagesPerSecond the sustained rate per connection (20); twice that in one second closes it
+ * @param messagesPerSecond the sustained rate per connection (20); bursts up to {@link #messageBurst()} pass,
+ *                          beyond that messages are refused, and only keeping up more than twice the rate closes
+ *                          the connection ({@link RateBucket})
  */
 public record RoomConfig(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
                          Duration seatTtl, int maxMessageBytes, int messagesPerSecond) {
@@ -21,6 +23,11 @@ public record RoomConfig(Duration closeGrace, Duration reconnectGrace, Duration 
     public static RoomConfig defaults() {
         return new RoomConfig(Duration.ofMinutes(15), Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(2),
                 Duration.ofSeconds(30), 72 * 1024, 20);
+    }
+
+    /** The burst a connection may send at once (three seconds' worth): a call's set-up fits in it. */
+    public int messageBurst() {
+        return 3 * messagesPerSecond;
     }
 
     public RoomConfig {

@@ -79,15 +79,17 @@ public final class RoomHub {
     private static final class Local {
         final Connection connection;
         final Map<String, Instant> rooms = new ConcurrentHashMap<>(); // roomId → closesAt
-        final RateWindow rate;
+        final RateBucket rate;
         volatile String lobbyScope;
         volatile long lastHeardMillis;
         /** This connection's seat per room as last read from the cluster: what a merge re-asserts. */
         final Map<String, Seat> lastSeats = new ConcurrentHashMap<>();
+        /** Closed for flooding: the rest of what it sent is not even read. */
+        volatile boolean flooded;
 
-        Local(Connection connection, int perSecond, long now) {
+        Local(Connection connection, int perSecond, int burst, long now) {
             this.connection = connection;
-            this.rate = new RateWindow(perSecond);
+            this.rate = new RateBucket(perSecond, burst, now);
             this.lastHeardMillis = now;
         }
 
@@ -146,13 +148,13 @@ public final class RoomHub {
 
     public void opened(Connection connection) {
         long now = clock.millis();
-        locals.put(connection.id(), new Local(connection, config.messagesPerSecond(), now));
+        locals.put(connection.id(), new Local(connection, config.messagesPerSecond(), config.messageBurst(), now));
         Actor actor = connection.actor();
         connection.send(new JsonObject().put("type", "welcome").put("protocol", 1).put("connectionId", connection.id())
                 .put("person", new JsonObject().put("id", actor.personId()).put("role", actor.role().wire()))
                 .put("serverTime", now)
                 .put("limits", new JsonObject().put("maxMessageBytes", config.maxMessageBytes())
-                        .put("messagesPerSecond", config.messagesPerSecond())
+                        .put("messagesPerSecond", config.messagesPerSecond()).put("messageBurst", config.messageBurst())
                         .put("heartbeatMs", config.pingInterval().toMillis())));
     }
 
@@ -180,6 +182,9 @@ public final class RoomHub {
         if (local == null) {
             return;
         }
+        if (local.flooded) {
+            return;
+        }
         local.lastHeardMillis = clock.millis();
         switch (local.rate.admit(clock.millis())) {
             case OVER -> {
@@ -187,8 +192,12 @@ public final class RoomHub {
                 return;
             }
             case FLOOD -> {
+                // Once per connection: whatever it still sends until the close completes is dropped unread.
+                local.flooded = true;
+                LOG.info("Room socket closed for flooding: person {}, over {} messages per second for too long",
+                        local.actor().personId(), config.messagesPerSecond());
                 error(local, null, WsErrorCode.RATE_LIMITED, "Too many messages; the connection is closed");
-                local.connection.close((short) 1008, "rate limit");
+                local.connection.closeUnread((short) 1008, "rate limit");
                 return;
             }
             default -> { }
@@ -626,12 +635,16 @@ public final class RoomHub {
         String to = m.getString("to");
         JsonObject description = m.getJsonObject("description");
         JsonObject candidate = m.getJsonObject("candidate");
+        JsonArray candidates = m.getJsonArray("candidates");
         if (description != null && !"rollback".equals(description.getString("type")) && !looksLikeSdp(description.getString("sdp"))) {
             return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "That is not a session description"));
         }
-        if (candidate != null && !candidate.getString("candidate").isEmpty()
-                && !candidate.getString("candidate").startsWith("candidate:")) {
-            return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "That is not an ICE candidate"));
+        List<JsonObject> each = candidates != null ? candidates.stream().map(JsonObject.class::cast).toList()
+                : candidate != null ? List.of(candidate) : List.of();
+        for (JsonObject c : each) {
+            if (!c.getString("candidate").isEmpty() && !c.getString("candidate").startsWith("candidate:")) {
+                return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "That is not an ICE candidate"));
+            }
         }
         if (to.equals(local.actor().personId())) {
             return Future.failedFuture(new RoomException(WsErrorCode.PEER_NOT_IN_ROOM, "You cannot negotiate with yourself"));
@@ -643,6 +656,8 @@ public final class RoomHub {
             JsonObject relayed = new JsonObject().put("type", "rtc.signal").put("roomId", roomId).put("from", mine.personId());
             if (description != null) {
                 relayed.put("description", description);
+            } else if (candidates != null) {
+                relayed.put("candidates", candidates); // one batch stays one message, in its order
             } else {
                 relayed.put("candidate", candidate);
             }

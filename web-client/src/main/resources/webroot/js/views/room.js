@@ -25,6 +25,19 @@ export async function openRoomOf(appointmentId) {
   location.hash = ticket.url.substring(ticket.url.indexOf('#'));
 }
 
+/**
+ * A video element for this person's own camera and microphone. Muted as a property (and by default):
+ * the `muted` attribute set after creation only sets the default, and the element would play the
+ * microphone back through the speakers (hearing yourself, or feedback).
+ */
+function ownMedia(attrs) {
+  const el = h('video', attrs);
+  el.defaultMuted = true;
+  el.muted = true;
+  el.volume = 0;
+  return el;
+}
+
 function badge(presence) {
   return h('span', { class: `badge presence-${presence}` }, PRESENCE_WORDS[presence] || presence);
 }
@@ -222,7 +235,7 @@ class RoomPage {
   // ---------------------------------------------------------------- pre-join and safety gate
 
   async renderPrejoin() {
-    const video = h('video', { class: 'preview', autoplay: true, muted: true, playsinline: true, 'aria-label': 'Your camera' });
+    const video = ownMedia({ class: 'preview', autoplay: true, playsinline: true, 'aria-label': 'Your camera' });
     const meter = h('div', { class: 'meter', role: 'meter', 'aria-label': 'Microphone level', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0' },
       h('span', { class: 'meter-fill' }));
     const deviceStatus = h('p', { role: 'status' }, 'Starting your camera and microphone…');
@@ -550,7 +563,7 @@ class RoomPage {
     });
     try {
       const local = await this.mesh.start();
-      const mine = h('video', { autoplay: true, muted: true, playsinline: true, 'aria-label': 'You' });
+      const mine = ownMedia({ autoplay: true, playsinline: true, 'aria-label': 'You' });
       mine.srcObject = local;
       this.videos.prepend(h('figure', { class: 'tile self' }, mine, h('figcaption', {}, 'You')));
       const devices = await navigator.mediaDevices.enumerateDevices();

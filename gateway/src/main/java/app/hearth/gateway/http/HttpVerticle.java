@@ -94,10 +94,14 @@ public final class HttpVerticle extends VerticleBase {
         root.route("/api/audio*").failureHandler(ProblemResponder::handleFailure);
         root.route("/*").subRouter(router);
 
-        // Messages over 64 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over
-        // its own, smaller limit with a clear error and keeps the connection.
+        // Messages over 128 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over
+        // its own, smaller limit with a clear error and keeps the connection. No WebSocket compression
+        // (docs/adr/0012): room messages are small, and an inflated message would be limited only
+        // after it was inflated in full (a 60 KB frame of zeros is 60 MB); without the extension a
+        // compressed (RSV1) frame is a protocol error, closed 1002 as soon as its header is read.
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
                 .setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(128 * 1024).setMaxWebSocketMessageSize(128 * 1024));
         return server.requestHandler(root)
                 .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),

@@ -9,6 +9,7 @@ import app.hearth.protocol.ws.WsErrorCode;
 import app.hearth.room.Connection;
 import app.hearth.room.RoomHub;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -87,7 +88,15 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         ws.binaryMessageHandler(data -> connection.send(new JsonObject().put("type", "error")
                 .put("code", WsErrorCode.INVALID_MESSAGE.wire()).put("message", "Send JSON text messages, not binary ones")));
         ws.pongHandler(data -> hub.heard(id));
-        ws.exceptionHandler(e -> LOG.debug("WebSocket error: {}", e.toString()));
+        ws.exceptionHandler(e -> {
+            if (e instanceof CorruptedWebSocketFrameException bad) {
+                // Netty has answered with a close (1002 protocol error, 1009 too big) already; what the
+                // client sent is never logged, only what was wrong with it.
+                LOG.info("Room socket closed for a protocol error ({}): {}", bad.closeStatus(), kind(bad));
+            } else {
+                LOG.debug("WebSocket error: {}", e.toString());
+            }
+        });
         ws.closeHandler(v -> {
             sessions.closed(id);
             hub.closed(id);
@@ -98,6 +107,16 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
             // revoked between the ticket check and now: the event may have passed this socket by
             connection.close(SessionSockets.CLOSE_SESSION_REVOKED, "session ended");
         }
+    }
+
+    /** What was wrong with a frame, in words that carry nothing the client sent. */
+    private static String kind(CorruptedWebSocketFrameException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("RSV != 0")) {
+            return "compressed frame refused (no compression is negotiated)";
+        }
+        String plain = message.replaceAll("[^A-Za-z0-9 .,:()!=<>_-]", "?");
+        return plain.substring(0, Math.min(120, plain.length()));
     }
 
     private String address(ServerWebSocketHandshake handshake) {
@@ -156,6 +175,12 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
             if (!ws.isClosed()) {
                 ws.close(code, reason);
             }
+        }
+
+        @Override
+        public void closeUnread(short code, String reason) {
+            ws.pause(); // the close frame still goes out; nothing more is read or decoded
+            close(code, reason);
         }
     }
 }

@@ -99,6 +99,26 @@ class SignalingRelayTest {
             JsonObject candidate = patient.awaitType("rtc.signal");
             assertEquals(room.therapistId, candidate.getString("from"));
             assertEquals(0, candidate.getJsonObject("candidate").getInteger("sdpMLineIndex"));
+
+            // candidates gathered within a moment travel as one message, in their order
+            JsonArray batch = new JsonArray();
+            for (int i = 0; i < 6; i++) {
+                batch.add(new JsonObject().put("candidate", "candidate:" + (10 + i) + " 1 udp 2122260223 127.0.0.1 " + (50010 + i) + " typ host")
+                        .put("sdpMid", "0").put("sdpMLineIndex", 0));
+            }
+            therapist.expect("ok", msg("rtc.signal", room.roomId).put("to", room.patientId).put("candidates", batch));
+            JsonObject batched = patient.await(m -> "rtc.signal".equals(m.getString("type")) && m.containsKey("candidates"), "the batch");
+            assertEquals(room.therapistId, batched.getString("from"));
+            assertEquals(batch, batched.getJsonArray("candidates"));
+            // one bad candidate refuses the whole batch; an empty batch, or one too long, is not a batch
+            therapist.expectError("invalid-message", msg("rtc.signal", room.roomId).put("to", room.patientId)
+                    .put("candidates", batch.copy().add(new JsonObject().put("candidate", "rm -rf /"))));
+            therapist.expectError("invalid-message", msg("rtc.signal", room.roomId).put("to", room.patientId).put("candidates", new JsonArray()));
+            JsonArray tooMany = new JsonArray();
+            for (int i = 0; i < 21; i++) {
+                tooMany.add(batch.getJsonObject(0));
+            }
+            therapist.expectError("invalid-message", msg("rtc.signal", room.roomId).put("to", room.patientId).put("candidates", tooMany));
         }
     }
 
@@ -122,9 +142,9 @@ class SignalingRelayTest {
                     .put("candidate", new JsonObject().put("candidate", "rm -rf /")));
             patient.expectError("invalid-message", msg("rtc.signal", room.roomId).put("to", room.therapistId));
 
-            // a flood of candidates is cut off at the rate limit
+            // a flood of candidates is cut off at the rate limit (past the burst a call's set-up needs)
             List<String> codes = new ArrayList<>();
-            for (int i = 0; i < 30; i++) {
+            for (int i = 0; i < 90; i++) {
                 otherPatient.sendRaw(msg("rtc.signal", other.roomId).put("id", "c" + i).put("to", other.therapistId)
                         .put("candidate", new JsonObject().put("candidate", "candidate:" + i + " 1 udp 1 127.0.0.1 " + (50000 + i) + " typ host"))
                         .encode());

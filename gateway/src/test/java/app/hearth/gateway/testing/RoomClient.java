@@ -133,6 +133,19 @@ public final class RoomClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** Sends unless the socket is closed, also when the server's close overtakes the send; false if not sent. */
+    public boolean trySendRaw(String text) {
+        if (isClosed()) {
+            return false;
+        }
+        try {
+            socket.sendText(text, true).join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            return false;
+        }
+    }
+
     /** Waits for the next message (after the ones already read) that matches. */
     public JsonObject await(Predicate<JsonObject> match, String waitingFor) {
         return awaitWithin(Duration.ofSeconds(10), match, waitingFor);
@@ -154,6 +167,28 @@ public final class RoomClient implements AutoCloseable {
             if (left <= 0) {
                 fail("Waited " + timeout.toMillis() + " ms for " + waitingFor + "; got " + received.subList(Math.max(0, received.size() - 8),
                         received.size()));
+            }
+            try {
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted while waiting for " + waitingFor);
+            }
+        }
+    }
+
+    /** How many messages received so far (read or not) match. */
+    public synchronized long count(Predicate<JsonObject> match) {
+        return received.stream().filter(match).count();
+    }
+
+    /** Waits until this many received messages (read or not) match. */
+    public synchronized void awaitCount(Duration timeout, Predicate<JsonObject> match, long count, String waitingFor) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (received.stream().filter(match).count() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                fail("Waited " + timeout.toMillis() + " ms for " + waitingFor + "; got " + received.stream().filter(match).count());
             }
             try {
                 wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
