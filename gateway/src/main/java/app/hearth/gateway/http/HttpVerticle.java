@@ -61,7 +61,7 @@ public final class HttpVerticle extends VerticleBase {
         new AuditApi(services.audit()).mount(builder);
         new app.hearth.gateway.api.BookingApi(services.booking()).mount(builder);
         new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
-        new app.hearth.gateway.api.RealtimeApi(services.connectionTickets()).mount(builder);
+        new app.hearth.gateway.api.RealtimeApi(services.connectionTickets(), services.sessionSockets()).mount(builder);
         new app.hearth.gateway.api.LibraryApi(services.library()).mount(builder);
 
         Router router = builder.createRouter();

@@ -82,7 +82,8 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
     }
 
     private void attach(ServerWebSocket ws, Actor actor, AccessSession session) {
-        SocketConnection connection = new SocketConnection(OpaqueTokens.newSecret(), actor, ws);
+        SocketConnection connection = new SocketConnection(OpaqueTokens.newSecret(), actor, ws,
+                () -> sessions.flooded(session, System.currentTimeMillis()));
         String id = connection.id();
         ws.textMessageHandler(text -> hub.received(id, text));
         ws.binaryMessageHandler(data -> connection.send(new JsonObject().put("type", "error")
@@ -139,11 +140,13 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         private final String id;
         private final Actor actor;
         private final ServerWebSocket ws;
+        private final Runnable onFlood;
 
-        SocketConnection(String id, Actor actor, ServerWebSocket ws) {
+        SocketConnection(String id, Actor actor, ServerWebSocket ws, Runnable onFlood) {
             this.id = id;
             this.actor = actor;
             this.ws = ws;
+            this.onFlood = onFlood;
         }
 
         @Override
@@ -179,6 +182,7 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
 
         @Override
         public void closeUnread(short code, String reason) {
+            onFlood.run(); // the hub closes unread only a socket that flooded it
             ws.pause(); // the close frame still goes out; nothing more is read or decoded
             close(code, reason);
         }

@@ -34,7 +34,16 @@ public final class SessionSockets {
     private record Open(AccessSession session, Context context, Connection connection) {
     }
 
+    /**
+     * How long a session whose socket was closed for flooding gets no new connection ticket on this
+     * node. Without it a hostile client reconnects at once and floods again: each round costs a
+     * ticket, a token check and store writes, which is what slowed other rooms (docs/benchmarks.md).
+     */
+    public static final java.time.Duration FLOOD_COOLDOWN = java.time.Duration.ofSeconds(30);
+
     private final Map<String, Open> open = new ConcurrentHashMap<>();
+    /** Session id → when it may have a ticket again (epoch millis); entries are dropped when read late. */
+    private final Map<String, Long> cooling = new ConcurrentHashMap<>();
 
     /** Starts listening for revocations on this node's event bus. */
     public Future<Void> start(Vertx vertx) {
@@ -50,6 +59,27 @@ public final class SessionSockets {
 
     public void closed(String connectionId) {
         open.remove(connectionId);
+    }
+
+    /** A socket of this session was closed for flooding: no new ticket for {@link #FLOOD_COOLDOWN}. */
+    public void flooded(AccessSession session, long nowMillis) {
+        cooling.put(session.id(), nowMillis + FLOOD_COOLDOWN.toMillis());
+        if (cooling.size() > 10_000) { // bounded: forget those that have cooled down
+            cooling.values().removeIf(until -> until <= nowMillis);
+        }
+    }
+
+    /** @return seconds until this session may have a connection ticket again, or 0 */
+    public long coolingSeconds(AccessSession session, long nowMillis) {
+        Long until = cooling.get(session.id());
+        if (until == null) {
+            return 0;
+        }
+        if (until <= nowMillis) {
+            cooling.remove(session.id(), until);
+            return 0;
+        }
+        return Math.max(1, (until - nowMillis + 999) / 1000);
     }
 
     /** How many open sockets this node knows a session of (tests). */

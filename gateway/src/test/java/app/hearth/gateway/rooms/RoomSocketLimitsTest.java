@@ -179,11 +179,13 @@ class RoomSocketLimitsTest {
     }
 
     @Test
-    @DisplayName("a flood far beyond the rate gets rate-limited errors and is closed 1008, while another room talks on")
+    @DisplayName("a flood far beyond the rate gets rate-limited errors and is closed 1008, while another room talks on; "
+            + "the flooding session gets no new ticket for a while, other sessions do")
     void floodIsClosed() {
         OpenRoom room = OpenRoom.book(api, admin);
         RoomClient[] s = room.inSession(node.baseUrl());
-        try (RoomClient therapist = s[0]; RoomClient patient = s[1]; RoomClient flooder = RoomClient.connect(node.baseUrl(), admin)) {
+        String flooding = api.accessToken("admin@demo.hearth", "hearth-demo"); // a session of its own
+        try (RoomClient therapist = s[0]; RoomClient patient = s[1]; RoomClient flooder = RoomClient.connect(node.baseUrl(), flooding)) {
             flooder.awaitType("welcome");
             for (int i = 0; i < 5000; i++) { // bounded: closed after about a hundred
                 if (!flooder.trySendRaw(msg("ping").put("id", "f" + i).put("clientTime", i).encode())) {
@@ -194,6 +196,13 @@ class RoomSocketLimitsTest {
             assertTrue(flooder.count(m -> ofType("error").test(m) && "rate-limited".equals(m.getString("code"))) > 0);
             assertTrue(flooder.count(ofType("pong")) >= 60, "the burst was served first: " + flooder.count(ofType("pong")));
             chatStillWorks(room, therapist, patient, "still talking after the flood");
+
+            // reconnecting at once to flood again is what costs a node (ticket, token check, store writes)
+            ApiClient.Reply refused = api.post("/api/realtime/ticket", flooding, null, "");
+            assertEquals(429, refused.status(), refused.body());
+            assertTrue(Long.parseLong(refused.header("Retry-After")) > 0);
+            assertEquals("application/problem+json", refused.header("Content-Type"));
+            assertEquals(201, api.post("/api/realtime/ticket", admin, null, "").status(), "another session of the same person");
         }
     }
 
