@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * as a whole good request. So a token that cannot be one of ours (not three parts, not ES256, a
  * signature that is not 64 bytes, expired) is refused without checking its signature, and an address
  * that keeps sending tokens whose signature fails gets 429 with Retry-After for a while instead of
- * more signature checks (a client whose tokens are fine never loses any allowance).
+ * more signature checks. A client whose tokens are fine never loses allowance, and a token that
+ * passed lately is never throttled (it is still checked in full).
  */
 public final class Authenticate implements Handler<RoutingContext> {
 
@@ -31,6 +32,16 @@ public final class Authenticate implements Handler<RoutingContext> {
     private final AccessTokens tokens;
     /** Per client address, the failed signature checks it may still cause; one event loop uses it. */
     private final java.util.Map<String, Allowance> failureAllowance = new java.util.HashMap<>();
+    /**
+     * Signatures of tokens that passed the check lately: a person whose token is good is never
+     * throttled, even behind the same address as someone forging tokens (it is still checked fully).
+     */
+    private final java.util.Map<String, Boolean> recentlyValid = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_TRACKED_ADDRESSES;
+        }
+    };
 
     private static final class Allowance {
         double left = FAILURE_BURST;
@@ -71,7 +82,8 @@ public final class Authenticate implements Handler<RoutingContext> {
             ctx.fail(CommonProblems.UNAUTHENTICATED.exception("The access token is not valid or has expired"));
             return;
         }
-        long retryAfter = throttled(address);
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        long retryAfter = recentlyValid.containsKey(signature) ? 0 : throttled(address);
         if (retryAfter > 0) {
             ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
             ctx.fail(CommonProblems.RATE_LIMITED.exception("Too many invalid access tokens from your address"));
@@ -79,6 +91,7 @@ public final class Authenticate implements Handler<RoutingContext> {
         }
         tokens.verify(token, address).onComplete(result -> {
             if (result.succeeded()) {
+                recentlyValid.put(signature, Boolean.TRUE);
                 ctx.put(ACTOR, result.result());
                 ctx.next();
             } else {
