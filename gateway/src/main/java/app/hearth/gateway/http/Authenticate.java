@@ -79,12 +79,14 @@ public final class Authenticate implements Handler<RoutingContext> {
         String token = header.substring(7).trim();
         String address = ClientAddress.of(ctx);
         if (!plausible(token, java.time.Instant.now().getEpochSecond())) {
+            LOG.debug("Access token refused before its signature check: not an unexpired ES256 token of this shape");
             ctx.fail(CommonProblems.UNAUTHENTICATED.exception("The access token is not valid or has expired"));
             return;
         }
         String signature = token.substring(token.lastIndexOf('.') + 1);
         long retryAfter = recentlyValid.containsKey(signature) ? 0 : throttled(address);
         if (retryAfter > 0) {
+            LOG.debug("Access token refused unchecked: too many failed signature checks from this address");
             ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
             ctx.fail(CommonProblems.RATE_LIMITED.exception("Too many invalid access tokens from your address"));
             return;
