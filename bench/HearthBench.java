@@ -58,7 +58,7 @@ public class HearthBench {
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood|refusals [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
@@ -83,6 +83,11 @@ public class HearthBench {
                         Integer.parseInt(options.getOrDefault("messages", "100")),
                         Integer.parseInt(options.getOrDefault("bombs", "5")),
                         Integer.parseInt(options.getOrDefault("pings-per-socket", "0")), envOption(options.getOrDefault("env", "")));
+                case "refusals" -> refusals(jar, Integer.parseInt(options.getOrDefault("good", "20")),
+                        Integer.parseInt(options.getOrDefault("requests", "50")),
+                        Integer.parseInt(options.getOrDefault("malformed", "1000")),
+                        Integer.parseInt(options.getOrDefault("flood-connections", "10")),
+                        options.getOrDefault("kinds", "all"));
                 case "login" -> login(jar, Integer.parseInt(options.getOrDefault("concurrency", "8")),
                         Integer.parseInt(options.getOrDefault("seconds", "20")),
                         Integer.parseInt(options.getOrDefault("max-requests", "20000")));
@@ -280,6 +285,176 @@ public class HearthBench {
             users.shutdownNow(); // a request hung past its own 30 s timeout: give up on it
         }
         return new Result(latencies, new TreeMap<>(statuses), System.nanoTime() - start);
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    /** A malformed or unauthorised request of one kind: what it is, and how to send it. */
+    record Bad(String name, String method, String path, String token, String contentType, String body) {
+    }
+
+    /**
+     * The cost of refusing: {@code good} booking clients (the demo admin asking for a week of slots,
+     * {@code requests} each, one at a time) alone, then the same while {@code malformed} bad requests
+     * arrive over {@code floodConnections} connections. Prints the good clients' p50/p99 for both, and
+     * the flood's statuses; with {@code kinds} = each, one flood per kind of bad request as well.
+     */
+    static void refusals(Path jar, int good, int requests, int malformed, int floodConnections, String kinds) throws Exception {
+        Path dir = Files.createTempDirectory("hearth-bench-refusals-");
+        TEMP_DIRS.add(dir);
+        int port = freePort();
+        Process process = launch(jar, dir, port, Map.of());
+        awaitReadyLine(process, Duration.ofSeconds(120));
+        String base = "http://127.0.0.1:" + port;
+        Api api = new Api(base);
+        String admin = api.token("admin@demo.hearth", "hearth-demo");
+        // A well-formed ES256 token whose signature is wrong: costs a signature check to refuse.
+        String[] parts = admin.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        Instant from = Instant.now().plus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        String slots = "/api/therapists/demo-therapist-1/slots?type=preparation&from=" + from + "&to=" + from.plus(Duration.ofDays(7));
+        String booking = "{\"type\":\"preparation\",\"therapistIds\":[\"demo-therapist-1\"],\"patientId\":\"demo-patient-1\",\"start\":\"";
+        List<Bad> all = List.of(
+                new Bad("broken JSON", "POST", "/api/appointments", admin, "application/json", "{\"type\": \"preparation\","),
+                new Bad("no token", "POST", "/api/appointments", null, "application/json", booking + from + "\"}"),
+                new Bad("forged token", "GET", slots, forged, null, null),
+                new Bad("schema-invalid body", "POST", "/api/appointments", admin, "application/json", "{\"type\":\"preparation\"}"),
+                new Bad("bad query", "GET", "/api/therapists/demo-therapist-1/slots?type=preparation&from=soon&to=later", admin, null, null),
+                new Bad("unknown therapist", "POST", "/api/appointments", admin, "application/json",
+                        "{\"type\":\"preparation\",\"therapistIds\":[\"nobody\"],\"patientId\":\"demo-patient-1\",\"start\":\"" + from + "\"}"),
+                new Bad("unknown appointment", "GET", "/api/appointments/no-such-appointment", admin, null, null),
+                new Bad("range too long", "GET", "/api/appointments?from=" + from + "&to=" + from.plus(Duration.ofDays(400)), admin, null, null),
+                new Bad("login without password", "POST", "/api/auth/login", null, "application/json", "{\"email\":\"x@example.org\"}"),
+                new Bad("not JSON", "POST", "/api/appointments", admin, "text/plain", "hello"),
+                new Bad("60 KB of broken JSON", "POST", "/api/appointments", admin, "application/json",
+                        "{\"type\":\"preparation\",\"x\":[" + "1,".repeat(30_000)));
+
+        HttpClient goodHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4)).build();
+        HttpClient floodHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4)).build();
+        URI slotsUri = URI.create(base + slots);
+        // warm-up, not counted: JIT of both paths
+        goodClients(goodHttp, slotsUri, admin, good, 10);
+        flood(floodHttp, base, all, 200, floodConnections, null);
+
+        System.out.println("| good clients | bad requests during the run | good p50 ms | good p99 ms | good max ms | good statuses | bad statuses |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        Result alone = goodClients(goodHttp, slotsUri, admin, good, requests);
+        printRefusalRow(good + " × " + requests, "none", alone, Map.of());
+        List<List<Bad>> floods = new ArrayList<>();
+        floods.add(all);
+        if (kinds.equals("each")) {
+            all.forEach(b -> floods.add(List.of(b)));
+        }
+        for (List<Bad> kind : floods) {
+            Map<Integer, Integer> badStatuses = new ConcurrentHashMap<>();
+            CompletableFuture<Void> flooding = CompletableFuture.runAsync(() -> flood(floodHttp, base, kind, malformed, floodConnections, badStatuses));
+            Result during = goodClients(goodHttp, slotsUri, admin, good, requests);
+            flooding.get(10, TimeUnit.MINUTES);
+            printRefusalRow(good + " × " + requests, malformed + " × " + (kind.size() == 1 ? kind.get(0).name() : "mix of " + kind.size() + " kinds")
+                    + " over " + floodConnections + " connections", during, badStatuses);
+            Result after = goodClients(goodHttp, slotsUri, admin, good, requests);
+            printRefusalRow(good + " × " + requests, "none (after)", after, Map.of());
+        }
+        // What one refusal costs the node, in CPU time (robust on a shared machine, unlike latency):
+        // each kind alone, the node's user+system CPU over the flood divided by its requests.
+        System.out.println();
+        System.out.println("| bad request (alone) | requests | node CPU µs per request | wall s | statuses |");
+        System.out.println("|---|---|---|---|---|");
+        List<Bad> cpuKinds = new ArrayList<>(all);
+        cpuKinds.add(new Bad("(reference: a good request) a week of slots", "GET", slots, admin, null, null));
+        for (Bad kind : cpuKinds) {
+            Map<Integer, Integer> badStatuses = new ConcurrentHashMap<>();
+            double cpu0 = cpuSeconds(process.pid());
+            long t0 = System.nanoTime();
+            flood(floodHttp, base, List.of(kind), malformed, floodConnections, badStatuses);
+            double cpu = cpuSeconds(process.pid()) - cpu0;
+            System.out.printf("| %s | %d | %.0f | %.1f | %s |%n", kind.name(), malformed, cpu * 1e6 / malformed,
+                    (System.nanoTime() - t0) / 1e9, statusText(new TreeMap<>(badStatuses)));
+        }
+        stop(process);
+    }
+
+    static void printRefusalRow(String goodText, String badText, Result result, Map<Integer, Integer> badStatuses) {
+        List<Long> sorted = new ArrayList<>(result.latenciesMicros);
+        Collections.sort(sorted);
+        System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %s | %s |%n", goodText, badText, percentile(sorted, 50) / 1000.0,
+                percentile(sorted, 99) / 1000.0, sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1000.0,
+                statusText(result.statuses), statusText(new TreeMap<>(badStatuses)));
+    }
+
+    /** {@code clients} users each sending {@code requests} requests one after another; latencies of the 200s. */
+    static Result goodClients(HttpClient http, URI uri, String token, int clients, int requests) throws Exception {
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        ExecutorService users = Executors.newFixedThreadPool(clients);
+        for (int u = 0; u < clients; u++) {
+            users.submit(() -> {
+                for (int i = 0; i < requests; i++) {
+                    long t0 = System.nanoTime();
+                    int status;
+                    try {
+                        status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    statuses.merge(status, 1, Integer::sum);
+                    if (status == 200) {
+                        latencies.add((System.nanoTime() - t0) / 1000);
+                    }
+                }
+                return null;
+            });
+        }
+        users.shutdown();
+        if (!users.awaitTermination(10, TimeUnit.MINUTES)) {
+            users.shutdownNow();
+        }
+        return new Result(latencies, new TreeMap<>(statuses), System.nanoTime() - start);
+    }
+
+    /** Sends {@code total} bad requests, cycling through the kinds, over {@code connections} sequential senders. */
+    static void flood(HttpClient http, String base, List<Bad> kinds, int total, int connections, Map<Integer, Integer> statuses) {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        for (int c = 0; c < connections; c++) {
+            senders.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < total) {
+                    Bad bad = kinds.get(i % kinds.size());
+                    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + bad.path())).timeout(Duration.ofSeconds(30))
+                            .method(bad.method(), bad.body() == null ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(bad.body()));
+                    if (bad.contentType() != null) {
+                        b.header("Content-Type", bad.contentType());
+                    }
+                    if (bad.token() != null) {
+                        b.header("Authorization", "Bearer " + bad.token());
+                    }
+                    int status;
+                    try {
+                        status = http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        status = -1;
+                    }
+                    if (statuses != null) {
+                        statuses.merge(status, 1, Integer::sum);
+                    }
+                }
+                return null;
+            });
+        }
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(10, TimeUnit.MINUTES)) {
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- booking

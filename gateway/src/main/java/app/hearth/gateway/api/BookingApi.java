@@ -49,26 +49,32 @@ public final class BookingApi {
         builder.getRoute("listSlots").addHandler(this::slots);
         builder.getRoute("listAppointments").addHandler(ctx -> Replies.reply(ctx, booking.list(Authenticate.actor(ctx),
                         instant(ctx, "from"), instant(ctx, "to"), Replies.query(ctx, "therapistId"), Replies.query(ctx, "patientId")), 200,
-                list -> new JsonObject().put("items", new JsonArray(list.stream().map(BookingApi::appointmentJson).toList()))));
+                list -> new JsonObject().put("items", new JsonArray(list.stream().map(appointment(ctx)).toList()))));
         builder.getRoute("bookAppointment").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> request(Replies.body(ctx))).compose(r -> booking.book(Authenticate.actor(ctx), r)), 201, BookingApi::appointmentJson));
+                parse(() -> request(Replies.body(ctx))).compose(r -> booking.book(Authenticate.actor(ctx), r)), 201, appointment(ctx)));
         builder.getRoute("getAppointment").addHandler(ctx -> Replies.reply(ctx,
-                booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 200, BookingApi::appointmentJson));
+                booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 200, appointment(ctx)));
         builder.getRoute("cancelAppointment").addHandler(ctx -> Replies.reply(ctx, booking.cancel(Authenticate.actor(ctx),
-                Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("reason")), 200, BookingApi::appointmentJson));
+                Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("reason")), 200, appointment(ctx)));
         builder.getRoute("rescheduleAppointment").addHandler(ctx -> Replies.reply(ctx,
                 parse(() -> parseInstant(Replies.body(ctx).getString("start"), "start")).compose(start -> booking.reschedule(
                         Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"), start, Replies.body(ctx).getString("reason"))),
-                200, BookingApi::appointmentJson));
+                200, appointment(ctx)));
         builder.getRoute("issueJoinTicket").addHandler(ctx -> Replies.reply(ctx,
                 booking.issueJoinTicket(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 201,
                 t -> new JsonObject().put("ticket", t.ticket()).put("roomId", t.roomId()).put("expiresAt", t.expiresAt().toString())
                         .put("url", "/#/room/" + t.roomId() + "/" + t.ticket())));
         builder.getRoute("joinCircle").addHandler(ctx -> Replies.reply(ctx, booking.joinCircle(Authenticate.actor(ctx),
-                Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("patientId")), 200, BookingApi::appointmentJson));
+                Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("patientId")), 200, appointment(ctx)));
         builder.getRoute("leaveCircle").addHandler(ctx -> Replies.reply(ctx, booking.leaveCircle(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.pathParam(ctx, "patientId"), Replies.body(ctx).getString("reason")),
-                200, BookingApi::appointmentJson));
+                200, appointment(ctx)));
+    }
+
+    /** Every appointment answer goes through the one view of what the caller may see. */
+    private static java.util.function.Function<Appointment, JsonObject> appointment(RoutingContext ctx) {
+        app.hearth.platform.access.Actor viewer = Authenticate.actor(ctx);
+        return a -> JsonViews.appointment(viewer, a);
     }
 
     private void slots(RoutingContext ctx) {
@@ -173,32 +179,6 @@ public final class BookingApi {
                 .put("bufferAfterMinutes", a.bufferAfter().toMinutes())
                 .put("minimumNoticeHours", a.minimumNotice().toHours())
                 .put("horizonDays", a.horizon().toDays());
-    }
-
-    static JsonObject appointmentJson(Appointment a) {
-        JsonObject json = new JsonObject().put("id", a.id()).put("type", a.type().wire())
-                .put("status", a.status().name().toLowerCase(Locale.ROOT))
-                .put("start", a.start().toString()).put("end", a.end().toString())
-                .put("therapistIds", new JsonArray(a.therapistIds()))
-                .put("mode", a.type().remote() ? "remote" : "in-clinic");
-        putIfPresent(json, "patientId", a.patientId());
-        putIfPresent(json, "location", a.location());
-        putIfPresent(json, "roomId", a.roomId());
-        putIfPresent(json, "dosingAppointmentId", a.dosingAppointmentId());
-        if (a.type() == AppointmentType.CIRCLE) {
-            json.put("capacity", a.capacity())
-                    // counts of the whole circle, even when attendees holds only the patient's own place
-                    .put("seatsTaken", a.seatsTaken())
-                    .put("waitlistLength", a.waitlistLength())
-                    .put("attendees", new JsonArray(a.attendees().stream().map(x -> new JsonObject().put("patientId", x.patientId())
-                            .put("state", x.state().name().toLowerCase(Locale.ROOT)).put("joinedAt", x.joinedAt().toString())).toList()));
-        }
-        json.put("history", new JsonArray(a.history().stream().map(h -> {
-            JsonObject entry = new JsonObject().put("at", h.at().toString()).put("actorId", h.actorId()).put("action", h.action());
-            putIfPresent(entry, "detail", h.detail());
-            return entry;
-        }).toList()));
-        return json;
     }
 
     private static void putIfPresent(JsonObject json, String key, Object value) {

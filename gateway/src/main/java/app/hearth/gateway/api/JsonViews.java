@@ -3,6 +3,10 @@ package app.hearth.gateway.api;
 import app.hearth.booking.account.SetPasswordLink;
 import app.hearth.booking.people.EmergencyContact;
 import app.hearth.booking.people.Person;
+import app.hearth.booking.schedule.Appointment;
+import app.hearth.booking.schedule.AppointmentType;
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.access.Role;
 import app.hearth.platform.audit.AuditEntry;
 import app.hearth.platform.audit.AuditPage;
 import io.vertx.core.json.JsonArray;
@@ -62,6 +66,44 @@ final class JsonViews {
         putIfPresent(json, "resourceType", e.resourceType());
         putIfPresent(json, "resourceId", e.resourceId());
         putIfPresent(json, "sourceAddress", e.sourceAddress());
+        return json;
+    }
+
+    /**
+     * An appointment as {@code viewer} may see it; every answer that carries an appointment goes
+     * through here. A patient sees a circle's true seat and waitlist counts and their own place, never
+     * the other attendees (ids, join times) nor the circle's history (whose entries name them); the
+     * care team and admins see the whole record.
+     */
+    static JsonObject appointment(Actor viewer, Appointment a) {
+        boolean redacted = viewer.is(Role.PATIENT) && a.type() == AppointmentType.CIRCLE;
+        JsonObject json = new JsonObject().put("id", a.id()).put("type", a.type().wire())
+                .put("status", a.status().name().toLowerCase(Locale.ROOT))
+                .put("start", a.start().toString()).put("end", a.end().toString())
+                .put("therapistIds", new JsonArray(a.therapistIds()))
+                .put("mode", a.type().remote() ? "remote" : "in-clinic");
+        if (!redacted) {
+            putIfPresent(json, "patientId", a.patientId());
+            putIfPresent(json, "dosingAppointmentId", a.dosingAppointmentId());
+        }
+        putIfPresent(json, "location", a.location());
+        putIfPresent(json, "roomId", a.roomId());
+        if (a.type() == AppointmentType.CIRCLE) {
+            List<Appointment.Attendee> attendees = redacted
+                    ? a.attendees().stream().filter(x -> x.patientId().equals(viewer.personId())).toList()
+                    : a.attendees();
+            json.put("capacity", a.capacity())
+                    // counts of the whole circle, even when attendees holds only the patient's own place
+                    .put("seatsTaken", a.seatsTaken())
+                    .put("waitlistLength", a.waitlistLength())
+                    .put("attendees", new JsonArray(attendees.stream().map(x -> new JsonObject().put("patientId", x.patientId())
+                            .put("state", x.state().name().toLowerCase(Locale.ROOT)).put("joinedAt", x.joinedAt().toString())).toList()));
+        }
+        json.put("history", new JsonArray(redacted ? List.of() : a.history().stream().map(h -> {
+            JsonObject entry = new JsonObject().put("at", h.at().toString()).put("actorId", h.actorId()).put("action", h.action());
+            putIfPresent(entry, "detail", h.detail());
+            return entry;
+        }).toList()));
         return json;
     }
 

@@ -5,6 +5,7 @@ import app.hearth.gateway.api.AuthApi;
 import app.hearth.gateway.api.PeopleApi;
 import app.hearth.gateway.rooms.RoomSocket;
 import app.hearth.platform.problem.CommonProblems;
+import app.hearth.platform.problem.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -76,8 +77,10 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/api/ws-messages.schema.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/schema+json").end(WS_SCHEMA));
         router.route("/api/*").handler(ctx -> ProblemResponder.sendStatus(ctx, 404));
-        router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html")
-                .setDefaultContentEncoding("UTF-8"));
+        // The entry page and the ES modules are revalidated on every load (a 304 when unchanged), so
+        // that a browser never runs an upgraded node's page with old modules or the other way round.
+        router.route("/*").handler(HttpVerticle::revalidateWebClient).handler(StaticHandler.create("webroot")
+                .setIndexPage("index.html").setDefaultContentEncoding("UTF-8"));
 
         router.route().failureHandler(ProblemResponder::handleFailure);
         router.errorHandler(404, ctx -> ProblemResponder.sendStatus(ctx, 404));
@@ -104,6 +107,7 @@ public final class HttpVerticle extends VerticleBase {
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                 .setMaxWebSocketFrameSize(128 * 1024).setMaxWebSocketMessageSize(128 * 1024));
         return server.requestHandler(root)
+                .invalidRequestHandler(this::invalidRequest)
                 .webSocketHandshakeHandler(new RoomSocket(services.connectionTickets(), services.rooms(),
                         services.publicBaseUrl(), services.trustForwarded(), services.revokedSessions(),
                         services.sessionSockets()))
@@ -123,8 +127,40 @@ public final class HttpVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * What the HTTP codec refused before any route: a request line over 4 KiB (414), headers over
+     * 16 KiB (431) or a request that is not HTTP (400). Answered as problem+json like everything else,
+     * then the connection is closed: the rest of such a request cannot be trusted to be framed.
+     */
+    private void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        ProblemType type = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? CommonProblems.URI_TOO_LONG
+                : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? CommonProblems.HEADER_FIELDS_TOO_LARGE
+                : CommonProblems.INVALID_REQUEST;
+        io.vertx.core.http.HttpServerResponse response = request.response();
+        securityHeaders(response.headers());
+        response.putHeader("Connection", "close");
+        var connection = request.connection();
+        ProblemResponder.send(response, type, null, null).onComplete(done -> connection.close());
+    }
+
+    /** Entry page and modules: always revalidated (Last-Modified / 304), never cached as immutable. */
+    private static void revalidateWebClient(RoutingContext ctx) {
+        ctx.addHeadersEndHandler(v -> {
+            int status = ctx.response().getStatusCode();
+            if (status == 200 || status == 304) {
+                ctx.response().headers().set("Cache-Control", "no-cache");
+            }
+        });
+        ctx.next();
+    }
+
     private void securityHeaders(RoutingContext ctx) {
-        var headers = ctx.response().headers();
+        securityHeaders(ctx.response().headers());
+        ctx.next();
+    }
+
+    private void securityHeaders(io.vertx.core.MultiMap headers) {
         headers.set("Content-Security-Policy", CSP);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
@@ -133,7 +169,6 @@ public final class HttpVerticle extends VerticleBase {
         if (services.httpsOnly()) {
             headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }
-        ctx.next();
     }
 
     /**

@@ -76,7 +76,9 @@ public final class ProblemResponder {
             case 404 -> CommonProblems.NOT_FOUND;
             case 405 -> CommonProblems.METHOD_NOT_ALLOWED;
             case 413 -> CommonProblems.PAYLOAD_TOO_LARGE;
+            case 414 -> CommonProblems.URI_TOO_LONG;
             case 415 -> CommonProblems.UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> CommonProblems.HEADER_FIELDS_TOO_LARGE;
             case 503 -> CommonProblems.UNAVAILABLE;
             default -> status >= 500 || status < 400 ? CommonProblems.INTERNAL
                     : new ProblemType("http-" + status, status, "Request failed");
@@ -85,6 +87,12 @@ public final class ProblemResponder {
     }
 
     public static void send(RoutingContext ctx, ProblemType type, String detail, String field) {
+        send(ctx.response(), type, detail, field);
+    }
+
+    /** The same answer on a bare response (no route): what the HTTP codec refuses before the router. */
+    public static io.vertx.core.Future<Void> send(io.vertx.core.http.HttpServerResponse response, ProblemType type,
+                                                 String detail, String field) {
         JsonObject body = new JsonObject()
                 .put("type", type.typeUri())
                 .put("title", type.title())
@@ -96,9 +104,9 @@ public final class ProblemResponder {
             body.put("field", field);
         }
         if (type.status() == 401) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            response.putHeader("WWW-Authenticate", "Bearer");
         }
-        ctx.response()
+        return response
                 .setStatusCode(type.status())
                 .putHeader("Content-Type", CONTENT_TYPE)
                 .putHeader("Cache-Control", "no-store")

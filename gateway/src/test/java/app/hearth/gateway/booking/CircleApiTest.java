@@ -269,4 +269,52 @@ class CircleApiTest extends DemoNodeTest {
         assertEquals(Map.of("demo-patient-2", "seated", "demo-patient-3", "seated", "demo-patient-4", "waitlisted"), states(after));
         assertEquals(2, after.getInteger("seatsTaken"));
     }
+
+    @Test
+    @DisplayName("a patient taking and freeing their own seat is answered with their own place only, as GET shows it")
+    void seatAnswersShowAPatientOnlyThemselves() {
+        JsonObject policy = api.get("/api/booking-policy", admin).json();
+        assertEquals(200, api.put("/api/booking-policy", admin, policy.copy().put("patientsMayBook", true)).status());
+        try {
+            String id = book(circle(at(10, DayOfWeek.WEDNESDAY, "10:00"), 3, OKAFOR)).json().getString("id");
+            for (String p : List.of("demo-patient-2", "demo-patient-3")) {
+                assertEquals(200, seat(id, p).status());
+            }
+            String patient1 = api.accessToken("patient1@demo.hearth", "hearth-demo");
+
+            ApiClient.Reply joined = api.postJson("/api/appointments/" + id + "/seats", patient1,
+                    new JsonObject().put("patientId", "demo-patient-1"));
+            assertEquals(200, joined.status(), joined.body());
+            assertNamesNoOtherPatient(joined);
+            assertEquals(Map.of("demo-patient-1", "seated"), states(joined.json()));
+            assertEquals(3, joined.json().getInteger("seatsTaken"), joined.body());
+            ApiClient.Reply shown = api.get("/api/appointments/" + id, patient1);
+            assertEquals(200, shown.status(), shown.body());
+            assertEquals(shown.json(), joined.json(), "the seat answer is what GET shows, history included");
+
+            ApiClient.Reply released = api.postJson("/api/appointments/" + id + "/seats/demo-patient-1/release", patient1,
+                    new JsonObject().put("reason", "cannot make it"));
+            assertEquals(200, released.status(), released.body());
+            assertNamesNoOtherPatient(released);
+            assertEquals(Map.of(), states(released.json()), "no longer in the circle: no place of their own either");
+            assertEquals(new JsonArray(), released.json().getJsonArray("history"), "no history beyond what GET shows");
+            assertEquals(2, released.json().getInteger("seatsTaken"), released.body());
+
+            // the admin still sees everyone and the whole history
+            JsonObject full = api.get("/api/appointments/" + id, admin).json();
+            assertEquals(Map.of("demo-patient-2", "seated", "demo-patient-3", "seated"), states(full));
+            assertTrue(full.getJsonArray("history").size() >= 4, full.encode());
+        } finally {
+            assertEquals(200, api.put("/api/booking-policy", admin, policy).status());
+        }
+    }
+
+    static void assertNamesNoOtherPatient(ApiClient.Reply reply) {
+        for (String other : List.of("demo-patient-2", "demo-patient-3", "demo-patient-4", "demo-admin")) {
+            assertFalse(reply.body().contains(other), "names " + other + ": " + reply.body());
+        }
+        for (Object o : reply.json().getJsonArray("attendees")) {
+            assertEquals("demo-patient-1", ((JsonObject) o).getString("patientId"), reply.body());
+        }
+    }
 }

@@ -151,8 +151,14 @@ class LibraryApiTest extends DemoNodeTest {
         HttpResponse<byte[]> text = upload(therapist, "this is not audio at all, just some words ....................................".getBytes(StandardCharsets.UTF_8), "audio/mpeg");
         assertEquals(415, text.statusCode());
         assertTrue(new String(text.body(), StandardCharsets.UTF_8).contains("unsupported-audio"));
-        HttpResponse<byte[]> huge = upload(therapist, new byte[26 * 1024 * 1024], "audio/wav");
-        assertEquals(413, huge.statusCode());
+        // a declared length over the limit is refused before the body is read (and the connection closed)
+        try (app.hearth.gateway.testing.RawHttp raw = app.hearth.gateway.testing.RawHttp.connect(node.port())) {
+            raw.sendHead("POST /api/audio HTTP/1.1", "Authorization: Bearer " + therapist, "Content-Type: audio/wav",
+                    "Content-Length: " + 26 * 1024 * 1024, "Expect: 100-continue");
+            app.hearth.gateway.testing.RawHttp.Answer huge = raw.readAnswer();
+            assertEquals(413, huge.status());
+            assertTrue(huge.body().contains("audio-too-large"), huge.body());
+        }
         assertEquals(403, upload(patient, wav(1000), "audio/wav").statusCode());
 
         // whole, first bytes, middle, suffix

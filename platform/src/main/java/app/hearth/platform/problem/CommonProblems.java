@@ -15,6 +15,9 @@ public final class CommonProblems {
     public static final ProblemType CONFLICT = new ProblemType("conflict", 409, "This conflicts with existing data");
     public static final ProblemType GONE = new ProblemType("gone", 410, "This is no longer valid");
     public static final ProblemType PAYLOAD_TOO_LARGE = new ProblemType("payload-too-large", 413, "The request body is too large");
+    public static final ProblemType URI_TOO_LONG = new ProblemType("uri-too-long", 414, "The request URI is too long");
+    public static final ProblemType HEADER_FIELDS_TOO_LARGE = new ProblemType("header-fields-too-large", 431,
+            "The request headers are too large");
     public static final ProblemType UNSUPPORTED_MEDIA_TYPE = new ProblemType("unsupported-media-type", 415, "Send application/json");
     public static final ProblemType RATE_LIMITED = new ProblemType("rate-limited", 429, "Too many attempts; try again later");
     public static final ProblemType INTERNAL = new ProblemType("internal", 500, "Something went wrong on our side");

@@ -32,6 +32,10 @@ public final class AudioStore {
     /** The most one read returns: answers are streamed in pieces of this size, never held whole. */
     public static final int MAX_RANGE_BYTES = 1024 * 1024;
     public static final String STARTER = "starter";
+    /** Uploads streaming into GridFS at once on one node; more get 503 with Retry-After. */
+    public static final int MAX_UPLOADS_IN_FLIGHT = 4;
+    /** Bytes an upload holds in memory before it waits for GridFS: one GridFS chunk. */
+    public static final int UPLOAD_CHUNK_BYTES = 255 * 1024;
 
     /** What is known of a stored file. */
     public record AudioFile(String id, String clinicId, String mediaType, long length, String title) {
@@ -40,6 +44,7 @@ public final class AudioStore {
     private final GridFSBucket bucket;
     private final Blocking blocking;
     private final StarterLibrary starter;
+    private final java.util.concurrent.Semaphore uploadSlots = new java.util.concurrent.Semaphore(MAX_UPLOADS_IN_FLIGHT);
 
     /** @param starter renders the starter library's audio the first time each file is asked for */
     public AudioStore(Store store, Blocking blocking, StarterLibrary starter) {
@@ -48,20 +53,122 @@ public final class AudioStore {
         this.starter = starter;
     }
 
-    /** Stores an upload for the caller's clinic after checking what it really is. */
-    public Future<AudioFile> upload(Actor actor, String title, byte[] bytes) {
-        if (actor.is(Role.PATIENT)) {
-            return Future.failedFuture(app.hearth.platform.problem.CommonProblems.FORBIDDEN.exception("Only the care team adds audio"));
+    /** Whether the caller's role may add audio: the care team and admins, never patients. */
+    public static boolean mayUpload(Actor actor) {
+        return !actor.is(Role.PATIENT);
+    }
+
+    /**
+     * Starts a streamed upload for the caller's clinic, or gives nothing when
+     * {@link #MAX_UPLOADS_IN_FLIGHT} uploads are already in flight on this node. The caller feeds
+     * it piece by piece (one call at a time, each after the previous one completed) and ends it with
+     * {@link StreamedUpload#finish()} or {@link StreamedUpload#abort()}; either frees the slot.
+     */
+    public java.util.Optional<StreamedUpload> startUpload(Actor actor, String title) {
+        if (!mayUpload(actor)) {
+            throw app.hearth.platform.problem.CommonProblems.FORBIDDEN.exception("Only the care team adds audio");
         }
-        if (bytes.length > MAX_UPLOAD_BYTES) {
-            return Future.failedFuture(LibraryProblems.AUDIO_TOO_LARGE.exception("At most " + MAX_UPLOAD_BYTES / (1024 * 1024) + " MB"));
+        if (!uploadSlots.tryAcquire()) {
+            return java.util.Optional.empty();
         }
-        AudioFormat format = AudioFormat.sniff(Arrays.copyOf(bytes, Math.min(bytes.length, 16)))
-                .orElse(null);
-        if (format == null || bytes.length < 64) {
-            return Future.failedFuture(LibraryProblems.UNSUPPORTED_AUDIO.exception("That file is not audio Hearth can play"));
+        return java.util.Optional.of(new StreamedUpload(actor.clinicId(), title));
+    }
+
+    /**
+     * One upload on its way into GridFS. Its first bytes decide what it is; it never holds more than
+     * the piece being written, and its size is checked as it grows: past {@link #MAX_UPLOAD_BYTES}
+     * it is refused and what was written is deleted.
+     */
+    public final class StreamedUpload {
+        private final String id = "a" + OpaqueTokens.newSecret().substring(0, 21);
+        private final String clinicId;
+        private final String title;
+        private com.mongodb.client.gridfs.GridFSUploadStream stream;
+        private AudioFormat format;
+        private long length;
+        private boolean released;
+
+        private StreamedUpload(String clinicId, String title) {
+            this.clinicId = clinicId;
+            this.title = title;
         }
-        return blocking.run(() -> put("a" + OpaqueTokens.newSecret().substring(0, 21), actor.clinicId(), format, title, bytes));
+
+        /**
+         * Checks the first bytes (at least 16, or all there are) and remembers the format; fails
+         * with unsupported-audio when they are not audio Hearth can play.
+         */
+        public void recognise(byte[] head) {
+            format = AudioFormat.sniff(head).orElseThrow(
+                    () -> LibraryProblems.UNSUPPORTED_AUDIO.exception("That file is not audio Hearth can play"));
+        }
+
+        public boolean recognised() {
+            return format != null;
+        }
+
+        /** Writes the next piece into GridFS (on the store's pool). */
+        public Future<Void> write(byte[] bytes) {
+            if (format == null) {
+                return Future.failedFuture(new IllegalStateException("recognise the upload before writing it"));
+            }
+            if (length + bytes.length > MAX_UPLOAD_BYTES) {
+                return Future.failedFuture(tooLarge());
+            }
+            length += bytes.length;
+            return blocking.run(() -> {
+                if (stream == null) {
+                    stream = bucket.openUploadStream(new BsonString(id), title == null ? id : title,
+                            new GridFSUploadOptions().chunkSizeBytes(UPLOAD_CHUNK_BYTES).metadata(new Document("clinicId", clinicId)
+                                    .append("mediaType", format.mediaType()).append("title", title)));
+                }
+                stream.write(bytes);
+                return null;
+            });
+        }
+
+        /** Completes the file; an upload under 64 bytes is not audio and is deleted instead. */
+        public Future<AudioFile> finish() {
+            if (format == null || length < 64) {
+                return abort().transform(ignored -> Future.failedFuture(
+                        LibraryProblems.UNSUPPORTED_AUDIO.exception("That file is not audio Hearth can play")));
+            }
+            return blocking.run(() -> {
+                try {
+                    stream.close();
+                    return new AudioFile(id, clinicId, format.mediaType(), length, title);
+                } catch (RuntimeException e) {
+                    stream.abort();
+                    throw e;
+                }
+            }).andThen(done -> release());
+        }
+
+        /** Deletes whatever was written and frees the slot; safe to call more than once. */
+        public Future<Void> abort() {
+            if (stream == null) {
+                release();
+                return Future.succeededFuture();
+            }
+            return blocking.<Void>run(() -> {
+                try {
+                    stream.abort();
+                } catch (IllegalStateException closed) {
+                    // aborted or closed already
+                }
+                return null;
+            }).andThen(done -> release());
+        }
+
+        private synchronized void release() {
+            if (!released) {
+                released = true;
+                uploadSlots.release();
+            }
+        }
+    }
+
+    public static app.hearth.platform.problem.ProblemException tooLarge() {
+        return LibraryProblems.AUDIO_TOO_LARGE.exception("At most " + MAX_UPLOAD_BYTES / (1024 * 1024) + " MB");
     }
 
     private AudioFile put(String id, String clinicId, AudioFormat format, String title, byte[] bytes) {
