@@ -61,6 +61,10 @@ public final class TimeClaims {
         return instant.getEpochSecond() % MARK.toSeconds() == 0 && instant.getNano() == 0;
     }
 
+    private static String personOf(String claimId) {
+        return claimId.substring(0, claimId.indexOf('|'));
+    }
+
     /** The ids a person's time range would claim. */
     public static List<String> idsFor(String personId, TimeRange range) {
         List<String> ids = new ArrayList<>();
@@ -95,18 +99,30 @@ public final class TimeClaims {
      */
     public Set<String> claim(String appointmentId, String clinicId, java.util.Map<String, TimeRange> ranges, Instant now,
                              String replacing, String attempt) {
-        TreeSet<String> ids = new TreeSet<>();
-        ranges.forEach((person, range) -> ids.addAll(idsFor(person, range)));
-        for (String id : ids) {
-            String personId = id.substring(0, id.indexOf('|'));
-            try {
-                claims.insertOne(new Document("_id", id).append("appointmentId", appointmentId).append("personId", personId)
+        TreeSet<String> sorted = new TreeSet<>();
+        ranges.forEach((person, range) -> sorted.addAll(idsFor(person, range)));
+        List<String> ids = new ArrayList<>(sorted);
+        // One ordered insertMany per run of free marks: the store inserts them one by one in this
+        // order and stops at the first taken mark, as single inserts would, in one round trip (and,
+        // on the embedded store, one commit) instead of one per mark.
+        int from = 0;
+        while (from < ids.size()) {
+            List<Document> batch = new ArrayList<>();
+            for (String id : ids.subList(from, ids.size())) {
+                batch.add(new Document("_id", id).append("appointmentId", appointmentId).append("personId", personOf(id))
                         .append("clinicId", clinicId).append("at", Date.from(now)).append(ATTEMPT, attempt));
-            } catch (com.mongodb.MongoWriteException e) {
-                if (!app.hearth.platform.store.Documents.isDuplicateKey(e)) {
+            }
+            try {
+                claims.insertMany(batch, new com.mongodb.client.model.InsertManyOptions().ordered(true));
+                return Set.of();
+            } catch (com.mongodb.MongoBulkWriteException e) {
+                if (e.getWriteErrors().isEmpty()
+                        || com.mongodb.ErrorCategory.fromErrorCode(e.getWriteErrors().get(0).getCode()) != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
                     undo(appointmentId, replacing, attempt);
                     throw e;
                 }
+                int taken = from + e.getWriteErrors().get(0).getIndex();
+                String id = ids.get(taken);
                 if (replacing != null && claims.findOneAndUpdate(
                         Filters.and(Filters.eq("_id", id), Filters.eq("appointmentId", replacing)),
                         com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("appointmentId", appointmentId),
@@ -114,10 +130,18 @@ public final class TimeClaims {
                                 com.mongodb.client.model.Updates.set(ATTEMPT, attempt),
                                 com.mongodb.client.model.Updates.set("at", Date.from(now))))
                         != null) {
+                    from = taken + 1;
                     continue;
                 }
                 undo(appointmentId, replacing, attempt);
-                return Set.of(personId);
+                return Set.of(personOf(id));
+            } catch (RuntimeException e) {
+                try {
+                    undo(appointmentId, replacing, attempt);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again); // the store is unreachable: reconciliation releases them later
+                }
+                throw e;
             }
         }
         return Set.of();
