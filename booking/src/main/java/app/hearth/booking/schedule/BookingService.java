@@ -296,6 +296,10 @@ public final class BookingService {
                             new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId), attempt)
                     .orElseThrow(() -> {
                         claims.release(circleId, patientId, attempt);
+                        if (schedule.seatAttemptVoided(circleId, attempt)) {
+                            // reconciliation released this attempt's claims as a crashed one's (TimeClaims.releaseOrphans)
+                            return CommonProblems.UNAVAILABLE.exception("Seating took too long and was not done; try again");
+                        }
                         return ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
                     });
         }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));

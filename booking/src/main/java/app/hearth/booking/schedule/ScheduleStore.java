@@ -136,6 +136,11 @@ public final class ScheduleStore {
         return Optional.ofNullable(result).map(ScheduleDocuments::appointment);
     }
 
+    /** Whether reconciliation barred this seat attempt (its claims were taken for a crashed one's). */
+    public boolean seatAttemptVoided(String circleId, String attempt) {
+        return appointments.countDocuments(Filters.and(Filters.eq("_id", circleId), Filters.eq(VOIDED_CLAIMS, attempt))) > 0;
+    }
+
     /** Removes a patient's seat or waitlist place. @return the circle before the change, or empty if they had none */
     public Optional<Appointment> leave(String clinicId, String circleId, String patientId, Appointment.HistoryEntry entry) {
         Bson circle = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId));

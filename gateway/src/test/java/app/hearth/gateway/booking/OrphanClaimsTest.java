@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.hearth.booking.schedule.Appointment;
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.booking.schedule.TimeClaims;
 import app.hearth.booking.schedule.TimeRange;
@@ -171,6 +172,11 @@ class OrphanClaimsTest {
         Document stored = store.collection(ScheduleStore.APPOINTMENTS).find(Filters.eq("_id", circleId)).first();
         assertEquals(List.of("seat-attempt-1"), stored.getList(ScheduleStore.VOIDED_CLAIMS, String.class),
                 "the released attempt is barred from taking the seat later");
+        Instant now = Instant.now();
+        assertTrue(new ScheduleStore(store).join("demo", circleId, 4,
+                new Appointment.Attendee("demo-patient-4", Appointment.AttendeeState.SEATED, now),
+                new Appointment.HistoryEntry(now, "demo-admin", "circle.seated", "demo-patient-4"), "seat-attempt-1").isEmpty(),
+                "the crashed join, were it only slow, cannot seat the patient now that its claims are gone");
         ApiClient.Reply joined = api.postJson("/api/appointments/" + circleId + "/seats", admin,
                 new JsonObject().put("patientId", "demo-patient-4"));
         assertEquals(200, joined.status(), "a new attempt seats the patient: " + joined.body());
