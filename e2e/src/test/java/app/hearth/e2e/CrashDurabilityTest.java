@@ -85,23 +85,23 @@ class CrashDurabilityTest {
         assertEquals(409, api.postJson("/api/appointments", admin, preparation("demo-therapist-2", "demo-patient-3", orphanStart))
                 .status(), "the orphan claims hold the slot while the node runs (they are young)");
 
-        // when 50 bookings are acknowledged one after the other and the node is killed at the last 201
-        List<String> acknowledged = new ArrayList<>();
-        List<Instant> starts = new ArrayList<>();
-        for (int i = 0; i < therapist1Slots.size() && acknowledged.size() < BOOKINGS; i++) {
-            Instant start = Instant.parse(therapist1Slots.getString(i));
-            String patient = acknowledged.size() % 2 == 0 ? "demo-patient-1" : "demo-patient-2";
-            ApiClient.Reply booked = api.postJson("/api/appointments", admin, preparation("demo-therapist-1", patient, start));
-            if (booked.status() == 201) {
-                acknowledged.add(booked.json().getString("id"));
-                starts.add(start);
-            } else {
-                assertEquals(409, booked.status(), booked.body()); // overlaps the previous booking or its buffer
-            }
+        // when 50 bookings are acknowledged by two clients booking side by side (Dr. Okafor's and Dr.
+        // Rivera's patients, so concurrent writes share commits) and the node is killed at the 50th 201
+        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        List<Instant> okaforStarts = Collections.synchronizedList(new ArrayList<>());
+        Process node = first;
+        CompletableFuture<Void> rivera = CompletableFuture.runAsync(() -> bookUntilKilled(api, admin, "demo-therapist-2",
+                List.of("demo-patient-3", "demo-patient-4"), therapist2Slots, acknowledged, null, node));
+        try {
+            bookUntilKilled(api, admin, "demo-therapist-1", List.of("demo-patient-1", "demo-patient-2"), therapist1Slots, acknowledged,
+                    okaforStarts, node);
+        } finally {
+            rivera.get(120, TimeUnit.SECONDS); // rethrows what went wrong on the other client
         }
-        first.destroyForcibly();
         assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the node dies on SIGKILL");
-        assertEquals(BOOKINGS, acknowledged.size(), "Dr. Okafor's slots were enough for " + BOOKINGS + " bookings");
+        assertEquals(BOOKINGS, acknowledged.size(), "the two therapists' slots were enough for " + BOOKINGS + " bookings");
+        List<Instant> starts = okaforStarts;
+        assertTrue(!starts.isEmpty());
 
         // then after a restart on the same data directory every acknowledged booking and its audit entry is there
         start(httpPort, storePort);
@@ -130,6 +130,49 @@ class CrashDurabilityTest {
         // and the claims that had no appointment were released at start-up: the slot books at once
         ApiClient.Reply freed = api.postJson("/api/appointments", again, preparation("demo-therapist-2", "demo-patient-3", orphanStart));
         assertEquals(201, freed.status(), "the slot held by claims without an appointment: " + freed.body());
+    }
+
+    /**
+     * Books the therapist's slots in order, patients in turn, until {@link #BOOKINGS} bookings of all
+     * clients are acknowledged; whoever gets the last 201 kills the node at once (SIGKILL). A request
+     * the kill cuts off was never acknowledged and is not counted.
+     */
+    private static void bookUntilKilled(ApiClient api, String admin, String therapistId, List<String> patients, JsonArray slots,
+                                        List<String> acknowledged, List<Instant> starts, Process node) {
+        for (int i = 0; i < slots.size(); i++) {
+            synchronized (acknowledged) {
+                if (acknowledged.size() >= BOOKINGS) {
+                    return;
+                }
+            }
+            Instant start = Instant.parse(slots.getString(i));
+            ApiClient.Reply booked;
+            try {
+                booked = api.postJson("/api/appointments", admin, preparation(therapistId, patients.get(i % patients.size()), start));
+            } catch (AssertionError cutOff) {
+                return; // the node was killed while this request was in flight
+            }
+            if (booked.status() == 201) {
+                synchronized (acknowledged) {
+                    if (acknowledged.size() >= BOOKINGS) {
+                        return; // answered just before the kill, after the 50th: not one of the 50
+                    }
+                    acknowledged.add(booked.json().getString("id"));
+                    if (starts != null) {
+                        starts.add(start);
+                    }
+                    if (acknowledged.size() == BOOKINGS) {
+                        node.destroyForcibly(); // SIGKILL, the moment the 50th 201 is in
+                        return;
+                    }
+                }
+            } else if (booked.status() != 409) { // 409: overlaps an earlier booking, its buffer or the orphan claims
+                if (!node.isAlive()) {
+                    return;
+                }
+                throw new AssertionError("booking answered " + booked.status() + ": " + booked.body());
+            }
+        }
     }
 
     private static JsonArray slots(ApiClient api, String token, String therapistId, Instant from) {
