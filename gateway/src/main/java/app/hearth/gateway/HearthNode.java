@@ -94,6 +94,7 @@ public final class HearthNode implements AutoCloseable {
     }
 
     public static HearthNode start(NodeConfig config) {
+        Instant started = Instant.now();
         EmbeddedMongoServer embedded = null;
         Store store = null;
         Vertx vertx = null;
@@ -185,6 +186,16 @@ public final class HearthNode implements AutoCloseable {
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
                     sessionSockets);
+
+            // Time claims a crash left without their appointment would keep slots busy for nobody:
+            // release them before taking requests. On the embedded store every claim written before
+            // this start is from a process that is gone (a writer elsewhere would be fenced, see
+            // TimeClaims); a shared store may have bookings in flight on other nodes, so only old ones.
+            int orphans = await(booking.releaseOrphanClaims(config.store().embedded() ? started
+                    : clock.instant().minus(BookingService.ORPHAN_CLAIM_AGE)));
+            if (orphans > 0) {
+                LOG.info("Released {} time claims that no appointment stood behind", orphans);
+            }
 
             int port = config.http().port();
             if (port == 0) {

@@ -183,7 +183,12 @@ public final class BookingService {
         try {
             schedule.insert(appointment);
         } catch (RuntimeException e) {
-            claims.release(id);
+            claims.undo(id, replacing == null ? null : replacing.id(), null);
+            if (e instanceof com.mongodb.MongoWriteException w && app.hearth.platform.store.Documents.isDuplicateKey(w)) {
+                // reconciliation took this booking for one that died between its claims and its
+                // appointment, and voided the id (TimeClaims.releaseOrphans): it is not booked
+                throw CommonProblems.UNAVAILABLE.exception("The booking took too long and was not made; try again");
+            }
             throw e;
         }
         return appointment;
@@ -278,7 +283,8 @@ public final class BookingService {
             }
             Instant now = clock.instant();
             // A waitlisted patient's time is held too, so promotion never runs into a conflict.
-            Set<String> busy = claims.claim(circleId, actor.clinicId(), Map.of(patientId, circle.range()), now);
+            String attempt = OpaqueTokens.newId();
+            Set<String> busy = claims.claim(circleId, actor.clinicId(), Map.of(patientId, circle.range()), now, null, attempt);
             if (!busy.isEmpty()) {
                 if (claims.heldBy(circleId, patientId)) {
                     throw ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
@@ -287,8 +293,15 @@ public final class BookingService {
             }
             return schedule.join(actor.clinicId(), circleId, circle.capacity(),
                             new Appointment.Attendee(patientId, Appointment.AttendeeState.SEATED, now),
-                            new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId))
-                    .orElseThrow(() -> ScheduleProblems.ALREADY_SEATED.exception(null, "patientId"));
+                            new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId), attempt)
+                    .orElseThrow(() -> {
+                        claims.release(circleId, patientId, attempt);
+                        if (schedule.seatAttemptVoided(circleId, attempt)) {
+                            // reconciliation released this attempt's claims as a crashed one's (TimeClaims.releaseOrphans)
+                            return CommonProblems.UNAVAILABLE.exception("Seating took too long and was not done; try again");
+                        }
+                        return ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
+                    });
         }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));
     }
 
@@ -372,9 +385,24 @@ public final class BookingService {
                         "appointment", a.id(), Outcome.SUCCESS)).toList()).map(list));
     }
 
-    /** Releases time held by bookings that never completed (a node died halfway); the node calls it periodically. */
+    /** How old a claim without its appointment must be before the periodic reconciliation releases it. */
+    public static final Duration ORPHAN_CLAIM_AGE = Duration.ofMinutes(2);
+
+    /**
+     * Releases time held by bookings that never completed (a node died between claims and
+     * appointment); the node calls it periodically, for claims older than {@link #ORPHAN_CLAIM_AGE}.
+     */
     public Future<Integer> releaseOrphanClaims() {
-        return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), clock.instant(), Duration.ofMinutes(2)));
+        return releaseOrphanClaims(clock.instant().minus(ORPHAN_CLAIM_AGE));
+    }
+
+    /**
+     * Releases claims written before {@code writtenBefore} that no appointment stands behind. Safe at
+     * any age: a booking still being written whose claims are released is fenced and refused (see
+     * {@link TimeClaims}), never acknowledged without them.
+     */
+    public Future<Integer> releaseOrphanClaims(Instant writtenBefore) {
+        return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), writtenBefore, clock.instant()));
     }
 
     // ------------------------------------------------------------------ rules

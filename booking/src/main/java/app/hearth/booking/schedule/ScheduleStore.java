@@ -27,6 +27,8 @@ public final class ScheduleStore {
     public static final String POLICIES = "booking_policies";
     public static final String AVAILABILITY = "availability";
     public static final String APPOINTMENTS = "appointments";
+    /** A circle's list of seat attempts whose time claims reconciliation released: they can no longer be seated. */
+    public static final String VOIDED_CLAIMS = "voidedClaims";
 
     private final MongoCollection<Document> policies;
     private final MongoCollection<Document> availability;
@@ -107,12 +109,15 @@ public final class ScheduleStore {
     /**
      * Adds a patient to a circle: a seat if one is free, else the end of the waitlist.
      *
-     * @return the circle after the change, or empty when the patient is already in it or it is not booked
+     * @param attempt the id the patient's time claims were written under; an attempt whose claims
+     *                were released as orphans ({@link TimeClaims#releaseOrphans}) is not seated
+     * @return the circle after the change, or empty when the patient is already in it, it is not
+     *         booked or the attempt was voided
      */
     public Optional<Appointment> join(String clinicId, String circleId, int capacity, Appointment.Attendee seated,
-                                      Appointment.HistoryEntry entry) {
+                                      Appointment.HistoryEntry entry, String attempt) {
         Bson notIn = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
-                Filters.ne("attendees.patientId", seated.patientId()));
+                Filters.ne("attendees.patientId", seated.patientId()), Filters.ne(VOIDED_CLAIMS, attempt));
         FindOneAndUpdateOptions after = new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
         // A free seat goes to a newcomer only while nobody waits: otherwise the waitlist's first is
         // promoted (promoteFirstWaitlisted), and a join racing that promotion must not jump the queue.
@@ -129,6 +134,11 @@ public final class ScheduleStore {
                             "circle.waitlisted", entry.detail())))), after);
         }
         return Optional.ofNullable(result).map(ScheduleDocuments::appointment);
+    }
+
+    /** Whether reconciliation barred this seat attempt (its claims were taken for a crashed one's). */
+    public boolean seatAttemptVoided(String circleId, String attempt) {
+        return appointments.countDocuments(Filters.and(Filters.eq("_id", circleId), Filters.eq(VOIDED_CLAIMS, attempt))) > 0;
     }
 
     /** Removes a patient's seat or waitlist place. @return the circle before the change, or empty if they had none */

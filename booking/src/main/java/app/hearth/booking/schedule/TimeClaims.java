@@ -23,10 +23,27 @@ import org.bson.Document;
  * bookings the first claim decides and exactly one wins. A booking that loses releases what it claimed; a
  * node that dies halfway leaves claims whose appointment never appeared, which
  * {@link #releaseOrphans} removes.
+ *
+ * <p>Order of a booking: all claims first, then the appointment (or, for a circle seat, the seat).
+ * A claim without its appointment is therefore either an orphan or a booking in the middle of being
+ * written, and no read can tell them apart. {@link #releaseOrphans} never guesses: before it deletes
+ * a claim it <em>fences</em> the write that would make the claim legitimate, so that write fails and
+ * the booking is refused instead of acknowledged without its claims:
+ * <ul>
+ *   <li>an appointment that does not exist: a void marker is inserted under its id in the
+ *       appointments collection ({@code {_id, voided: true}}, no clinic, so no query sees it); the
+ *       booking's own insert of that id then fails on the primary key;</li>
+ *   <li>a circle seat claimed but not taken: the claim's attempt id is added to the circle's
+ *       {@code voidedClaims} in one conditional update that only matches while the patient is not
+ *       in the circle; {@link ScheduleStore#join} only seats an attempt not listed there.</li>
+ * </ul>
+ * Age ({@code writtenBefore}) only keeps reconciliation from fencing bookings that are merely slow.
  */
 public final class TimeClaims {
 
     public static final String COLLECTION = "time_claims";
+    /** A claim's field naming the claim call that wrote it (a circle seat is fenced by it). */
+    public static final String ATTEMPT = "attempt";
     public static final Duration MARK = Duration.ofMinutes(5);
 
     private final MongoCollection<Document> claims;
@@ -42,6 +59,10 @@ public final class TimeClaims {
     /** Whether an instant lies on a 5-minute mark. */
     public static boolean onMark(Instant instant) {
         return instant.getEpochSecond() % MARK.toSeconds() == 0 && instant.getNano() == 0;
+    }
+
+    private static String personOf(String claimId) {
+        return claimId.substring(0, claimId.indexOf('|'));
     }
 
     /** The ids a person's time range would claim. */
@@ -69,36 +90,74 @@ public final class TimeClaims {
      */
     public Set<String> claim(String appointmentId, String clinicId, java.util.Map<String, TimeRange> ranges, Instant now,
                              String replacing) {
-        TreeSet<String> ids = new TreeSet<>();
-        ranges.forEach((person, range) -> ids.addAll(idsFor(person, range)));
-        for (String id : ids) {
-            String personId = id.substring(0, id.indexOf('|'));
+        return claim(appointmentId, clinicId, ranges, now, replacing, app.hearth.platform.security.OpaqueTokens.newId());
+    }
+
+    /**
+     * As {@link #claim(String, String, java.util.Map, Instant, String)}, every claim written carrying
+     * {@code attempt}: the id a circle seat is then taken under ({@link ScheduleStore#join}).
+     */
+    public Set<String> claim(String appointmentId, String clinicId, java.util.Map<String, TimeRange> ranges, Instant now,
+                             String replacing, String attempt) {
+        TreeSet<String> sorted = new TreeSet<>();
+        ranges.forEach((person, range) -> sorted.addAll(idsFor(person, range)));
+        List<String> ids = new ArrayList<>(sorted);
+        // One ordered insertMany per run of free marks: the store inserts them one by one in this
+        // order and stops at the first taken mark, as single inserts would, in one round trip (and,
+        // on the embedded store, one commit) instead of one per mark.
+        int from = 0;
+        while (from < ids.size()) {
+            List<Document> batch = new ArrayList<>();
+            for (String id : ids.subList(from, ids.size())) {
+                batch.add(new Document("_id", id).append("appointmentId", appointmentId).append("personId", personOf(id))
+                        .append("clinicId", clinicId).append("at", Date.from(now)).append(ATTEMPT, attempt));
+            }
             try {
-                claims.insertOne(new Document("_id", id).append("appointmentId", appointmentId).append("personId", personId)
-                        .append("clinicId", clinicId).append("at", Date.from(now)));
-            } catch (com.mongodb.MongoWriteException e) {
-                if (!app.hearth.platform.store.Documents.isDuplicateKey(e)) {
-                    undo(appointmentId, replacing);
+                claims.insertMany(batch, new com.mongodb.client.model.InsertManyOptions().ordered(true));
+                return Set.of();
+            } catch (com.mongodb.MongoBulkWriteException e) {
+                if (e.getWriteErrors().isEmpty()
+                        || com.mongodb.ErrorCategory.fromErrorCode(e.getWriteErrors().get(0).getCode()) != com.mongodb.ErrorCategory.DUPLICATE_KEY) {
+                    undo(appointmentId, replacing, attempt);
                     throw e;
                 }
+                int taken = from + e.getWriteErrors().get(0).getIndex();
+                String id = ids.get(taken);
                 if (replacing != null && claims.findOneAndUpdate(
                         Filters.and(Filters.eq("_id", id), Filters.eq("appointmentId", replacing)),
                         com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("appointmentId", appointmentId),
                                 com.mongodb.client.model.Updates.set("transferredFrom", replacing),
+                                com.mongodb.client.model.Updates.set(ATTEMPT, attempt),
                                 com.mongodb.client.model.Updates.set("at", Date.from(now))))
                         != null) {
+                    from = taken + 1;
                     continue;
                 }
-                undo(appointmentId, replacing);
-                return Set.of(personId);
+                undo(appointmentId, replacing, attempt);
+                return Set.of(personOf(id));
+            } catch (RuntimeException e) {
+                try {
+                    undo(appointmentId, replacing, attempt);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again); // the store is unreachable: reconciliation releases them later
+                }
+                throw e;
             }
         }
         return Set.of();
     }
 
-    /** Gives back what a failed claim took: its own marks are deleted, taken-over marks return. */
-    private void undo(String appointmentId, String replacing) {
-        claims.deleteMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom", false)));
+    /**
+     * Gives back what a failed claim took: its own marks are deleted, taken-over marks return. Only
+     * this attempt's marks: a circle's claims of other attendees (and of its facilitators) stay.
+     *
+     * @param attempt the claim call's attempt id, or null for every claim of the appointment
+     */
+    public void undo(String appointmentId, String replacing, String attempt) {
+        claims.deleteMany(attempt == null
+                ? Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom", false))
+                : Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom", false),
+                        Filters.eq(ATTEMPT, attempt)));
         if (replacing != null) {
             claims.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("transferredFrom", replacing)),
                     com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("appointmentId", replacing),
@@ -120,30 +179,89 @@ public final class TimeClaims {
         claims.deleteMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("personId", personId)));
     }
 
+    /** Releases what one claim call wrote for a person (a circle seat that was then not taken). */
+    public void release(String appointmentId, String personId, String attempt) {
+        claims.deleteMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("personId", personId),
+                Filters.eq(ATTEMPT, attempt)));
+    }
+
     /**
-     * Deletes claims older than {@code age} that no appointment stands behind: its appointment does
-     * not exist or is cancelled, or the person is no longer in it (a circle seat given up).
+     * Deletes claims written before {@code writtenBefore} that no appointment stands behind: its
+     * appointment does not exist (then it never will: see the class comment) or is cancelled, or
+     * the person is not in it (a circle seat given up or never taken). Claims whose appointment
+     * holds the person stay, whatever their age.
+     *
+     * @return how many claims were deleted
      */
-    public int releaseOrphans(MongoCollection<Document> appointments, Instant now, Duration age) {
-        java.util.Map<String, Set<String>> stale = new java.util.TreeMap<>();
-        claims.find(Filters.lt("at", Date.from(now.minus(age))))
-                .forEach(d -> stale.computeIfAbsent(d.getString("appointmentId"), k -> new TreeSet<>()).add(d.getString("personId")));
+    public int releaseOrphans(MongoCollection<Document> appointments, Instant writtenBefore, Instant now) {
+        // appointment id → person → the attempts that claimed for them
+        java.util.Map<String, java.util.Map<String, Set<String>>> stale = new java.util.TreeMap<>();
+        claims.find(Filters.lt("at", Date.from(writtenBefore))).forEach(d -> stale
+                .computeIfAbsent(d.getString("appointmentId"), k -> new java.util.TreeMap<>())
+                .computeIfAbsent(d.getString("personId"), k -> new TreeSet<>())
+                .add(java.util.Objects.requireNonNullElse(d.getString(ATTEMPT), "")));
         int released = 0;
         for (var entry : stale.entrySet()) {
-            Document found = appointments.find(Filters.eq("_id", entry.getKey())).first();
-            Appointment appointment = found == null ? null : ScheduleDocuments.appointment(found);
-            if (appointment == null) {
-                // a reschedule that died halfway: marks taken over from the old appointment go back to it
-                claims.updateMany(Filters.and(Filters.eq("appointmentId", entry.getKey()), Filters.exists("transferredFrom")),
-                        new Document("$rename", new Document("transferredFrom", "appointmentId")));
+            String appointmentId = entry.getKey();
+            Document found = appointments.find(Filters.eq("_id", appointmentId)).first();
+            if (found == null) {
+                found = fence(appointments, appointmentId, now);
             }
-            for (String person : entry.getValue()) {
-                if (appointment == null || appointment.status() == Appointment.Status.CANCELLED || !appointment.involves(person)) {
-                    released += (int) claims.deleteMany(Filters.and(Filters.eq("appointmentId", entry.getKey()),
-                            Filters.eq("personId", person))).getDeletedCount();
+            if (found == null || isVoid(found)) {
+                // no appointment will ever have this id: marks a reschedule took over go back to the old
+                // appointment, the rest is free
+                claims.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom")),
+                        new Document("$rename", new Document("transferredFrom", "appointmentId")));
+                released += (int) claims.deleteMany(Filters.eq("appointmentId", appointmentId)).getDeletedCount();
+                continue;
+            }
+            Appointment appointment = ScheduleDocuments.appointment(found);
+            if (appointment.status() == Appointment.Status.CANCELLED) {
+                released += (int) claims.deleteMany(Filters.eq("appointmentId", appointmentId)).getDeletedCount();
+                continue;
+            }
+            for (var person : entry.getValue().entrySet()) {
+                if (appointment.involves(person.getKey())) {
+                    continue;
+                }
+                for (String attempt : person.getValue()) {
+                    if (appointment.type() == AppointmentType.CIRCLE && !fenceSeat(appointments, appointmentId, person.getKey(), attempt)) {
+                        continue; // seated meanwhile: the claim is theirs now
+                    }
+                    released += (int) claims.deleteMany(Filters.and(Filters.eq("appointmentId", appointmentId),
+                            Filters.eq("personId", person.getKey()),
+                            attempt.isEmpty() ? Filters.exists(ATTEMPT, false) : Filters.eq(ATTEMPT, attempt))).getDeletedCount();
                 }
             }
         }
         return released;
+    }
+
+    /** Makes sure no appointment can be inserted under this id. @return what holds the id now (null: the void marker) */
+    private static Document fence(MongoCollection<Document> appointments, String appointmentId, Instant now) {
+        try {
+            appointments.insertOne(new Document("_id", appointmentId).append("voided", true).append("at", Date.from(now)));
+            return null;
+        } catch (com.mongodb.MongoWriteException e) {
+            if (!app.hearth.platform.store.Documents.isDuplicateKey(e)) {
+                throw e;
+            }
+            return appointments.find(Filters.eq("_id", appointmentId)).first(); // the booking got there first
+        }
+    }
+
+    /** Whether a document in the appointments collection is a void marker rather than an appointment. */
+    static boolean isVoid(Document appointment) {
+        return Boolean.TRUE.equals(appointment.getBoolean("voided"));
+    }
+
+    /**
+     * Bars a circle seat attempt, only while the patient is not in the circle.
+     *
+     * @return true when the attempt can no longer take a seat (its claims may go)
+     */
+    private static boolean fenceSeat(MongoCollection<Document> appointments, String circleId, String personId, String attempt) {
+        return appointments.updateOne(Filters.and(Filters.eq("_id", circleId), Filters.ne("attendees.patientId", personId)),
+                com.mongodb.client.model.Updates.addToSet(ScheduleStore.VOIDED_CLAIMS, attempt)).getMatchedCount() == 1;
     }
 }
