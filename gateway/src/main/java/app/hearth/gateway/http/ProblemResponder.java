@@ -106,6 +106,10 @@ public final class ProblemResponder {
         if (type.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer");
         }
+        if (type.status() == 503 && !response.headers().contains("Retry-After")) {
+            // every 503 is temporary and says when to come back (a fenced booking, a full upload queue)
+            response.putHeader("Retry-After", "5");
+        }
         return response
                 .setStatusCode(type.status())
                 .putHeader("Content-Type", CONTENT_TYPE)
