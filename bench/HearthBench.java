@@ -1196,13 +1196,15 @@ public class HearthBench {
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             AtomicInteger sent = new AtomicInteger();
             AtomicInteger closes = new AtomicInteger();
+            // the flooder's own session: the node refuses it new tickets for a while after each flood close
+            String flooding = api.token("admin@demo.hearth", "hearth-demo");
             Thread flooder = new Thread(() -> {
                 HttpClient http = HttpClient.newHttpClient();
                 String ping = "{\"type\":\"ping\",\"clientTime\":1}";
                 while (!stop.get() && sent.get() < 5_000_000) {
                     try {
                         // a hostile client: it ignores the node's close and sends on until the connection is gone
-                        RoomsBench.Client c = RoomsBench.Client.open(api, http, admin, "flooder", 1);
+                        RoomsBench.Client c = RoomsBench.Client.open(api, http, flooding, "flooder", 1);
                         // (with --pings-per-socket: only that many, then the next socket; churn without the flood's tail)
                         for (int i = 0; !stop.get() && sent.get() < 5_000_000 && (pingsPerSocket == 0 || i < pingsPerSocket); i++) {
                             c.socket.sendText(ping, true).get(15, TimeUnit.SECONDS);

@@ -44,6 +44,17 @@ public final class AccessTokens {
     private final String audience;
     private final Duration ttl;
     private final RevokedSessions revoked;
+    /**
+     * Tokens whose signature and claims passed lately, until their {@code exp}: an ES256 check costs
+     * about as much CPU as the rest of a request, and a page sends the same token many times. Only
+     * the signature check is saved; revocation is checked on every use. Bounded; in memory only.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Checked> checked = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_CHECKED = 20_000;
+
+    /** What a verified token said, and until when (epoch seconds) it holds. */
+    private record Checked(String subject, String clinic, Role role, AccessSession session, long expiresAt) {
+    }
 
     public AccessTokens(Vertx vertx, SigningKeys keys, String issuer, String audience, Duration ttl,
                         RevokedSessions revoked) {
@@ -82,6 +93,22 @@ public final class AccessTokens {
 
     /** @return the caller and their session, or a failed future with a reason fit for logs (never the token) */
     public Future<Verified> verify(String token, String sourceAddress) {
+        long now = Instant.now().getEpochSecond();
+        Checked known = checked.get(token);
+        if (known != null) {
+            if (now < known.expiresAt()) {
+                if (revoked.isRevoked(known.session())) {
+                    return Future.failedFuture("token's session was revoked");
+                }
+                return Future.succeededFuture(new Verified(
+                        new Actor(known.subject(), known.clinic(), known.role(), sourceAddress), known.session()));
+            }
+            checked.remove(token, known); // expired: the full check below refuses it (or allows the leeway)
+        }
+        return verifyFully(token, sourceAddress);
+    }
+
+    private Future<Verified> verifyFully(String token, String sourceAddress) {
         if (!hasJoseSignature(token)) {
             return Future.failedFuture("signature is not a 64-byte JOSE ES256 signature");
         }
@@ -114,8 +141,23 @@ public final class AccessTokens {
             if (revoked.isRevoked(session)) {
                 return Future.failedFuture("token's session was revoked");
             }
+            remember(token, new Checked(subject, clinic, role.get(), session, ((Number) claims.getValue("exp")).longValue()));
             return Future.succeededFuture(new Verified(new Actor(subject, clinic, role.get(), sourceAddress), session));
         });
+    }
+
+    private void remember(String token, Checked claims) {
+        if (claims.expiresAt() <= Instant.now().getEpochSecond()) {
+            return; // accepted within the leeway only: not worth keeping
+        }
+        if (checked.size() >= MAX_CHECKED) {
+            long now = Instant.now().getEpochSecond();
+            checked.values().removeIf(c -> c.expiresAt() <= now);
+            if (checked.size() >= MAX_CHECKED) {
+                checked.clear(); // many live tokens at once: start over rather than grow
+            }
+        }
+        checked.put(token, claims);
     }
 
     /** Whether the token's signature segment decodes to exactly 64 bytes (JOSE r‖s), not DER or anything else. */
