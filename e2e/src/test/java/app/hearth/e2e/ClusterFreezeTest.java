@@ -11,16 +11,12 @@ import app.hearth.gateway.testing.RoomClient;
 import app.hearth.gateway.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -279,39 +275,9 @@ class ClusterFreezeTest {
     }
 
     private Process start(Map<String, String> settings) throws Exception {
-        String jar = System.getProperty("hearth.jar", "../gateway/target/hearth.jar");
-        assertTrue(Files.isRegularFile(Path.of(jar)), "package the gateway first: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-jar", jar);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
-        env.putAll(settings);
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
+        Process process = HearthProcess.start(HearthProcess.command("384m", settings),
+                "node on " + settings.get("HEARTH_HTTP_PORT"), Boolean.getBoolean("hearth.freeze.log")).process();
         processes.add(process);
-        String name = "node on " + settings.get("HEARTH_HTTP_PORT");
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                    if (Boolean.getBoolean("hearth.freeze.log")) {
-                        System.out.println("[" + name + "] " + line);
-                    }
-                    if (line.startsWith("Hearth is ready at ")) {
-                        ready.complete(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.completeExceptionally(new AssertionError(name + " exited without a ready line:\n" + String.join("\n", output)));
-        }, "hearth-freeze-output");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(120, TimeUnit.SECONDS);
         return process;
     }
 }

@@ -10,10 +10,7 @@ import app.hearth.gateway.testing.TestNode;
 import app.hearth.platform.store.Store;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,38 +187,12 @@ class CrashDurabilityTest {
     }
 
     private Process start(int httpPort, int storePort) throws Exception {
-        String jar = System.getProperty("hearth.jar", "../gateway/target/hearth.jar");
-        assertTrue(Files.isRegularFile(Path.of(jar)), "package the gateway first: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
-        env.put("HEARTH_DATA_DIR", dataDirectory.toString());
-        env.put("HEARTH_HTTP_PORT", Integer.toString(httpPort));
-        env.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(storePort));
-        env.put("HEARTH_CLUSTER_PORT", Integer.toString(TestNode.freePort()));
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
+        Process process = HearthProcess.start(HearthProcess.command("512m", Map.of(
+                "HEARTH_DATA_DIR", dataDirectory.toString(),
+                "HEARTH_HTTP_PORT", Integer.toString(httpPort),
+                "HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(storePort),
+                "HEARTH_CLUSTER_PORT", Integer.toString(TestNode.freePort()))), "crashing node", false).process();
         processes.add(process);
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                    if (line.startsWith("Hearth is ready at ")) {
-                        ready.complete(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended; the wait below reports what it printed
-            }
-            ready.completeExceptionally(new AssertionError("exited without a ready line:\n" + String.join("\n", output)));
-        }, "hearth-crash-output");
-        reader.setDaemon(true);
-        reader.start();
-        ready.get(120, TimeUnit.SECONDS);
         return process;
     }
 }

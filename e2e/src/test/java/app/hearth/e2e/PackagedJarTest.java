@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.hearth.gateway.testing.ApiClient;
 import app.hearth.gateway.testing.TestNode;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,43 +91,16 @@ class PackagedJarTest {
     }
 
     private Running start(int httpPort) throws Exception {
-        ProcessBuilder builder = command(httpPort);
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
-        processes.add(process);
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                    if (line.startsWith("Hearth is ready at ")) {
-                        ready.complete(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended; the wait below reports what it printed
-            }
-            ready.completeExceptionally(new AssertionError("exited without a ready line:\n" + String.join("\n", output)));
-        }, "hearth-jar-output");
-        reader.setDaemon(true);
-        reader.start();
-        return new Running(process, ready.get(120, TimeUnit.SECONDS));
+        HearthProcess started = HearthProcess.start(command(httpPort), "packaged jar", false);
+        processes.add(started.process());
+        return new Running(started.process(), started.readyLine());
     }
 
-    private ProcessBuilder command(int httpPort) throws IOException {
-        String jar = System.getProperty("hearth.jar", "../gateway/target/hearth.jar");
-        assertTrue(Files.isRegularFile(Path.of(jar)), "package the gateway first: " + jar);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar);
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
-        env.put("HEARTH_DATA_DIR", dataDirectory.toString());
-        env.put("HEARTH_HTTP_PORT", Integer.toString(httpPort));
-        int clusterPort = TestNode.freePort();
-        env.put("HEARTH_CLUSTER_PORT", Integer.toString(clusterPort));
-        return builder;
+    private ProcessBuilder command(int httpPort) {
+        return HearthProcess.command("512m", Map.of(
+                "HEARTH_DATA_DIR", dataDirectory.toString(),
+                "HEARTH_HTTP_PORT", Integer.toString(httpPort),
+                "HEARTH_CLUSTER_PORT", Integer.toString(TestNode.freePort())));
     }
 
 }
