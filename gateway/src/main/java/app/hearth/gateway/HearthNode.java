@@ -114,6 +114,11 @@ public final class HearthNode implements AutoCloseable {
                     ? SigningKeys.read(config.jwt().privateKeyFile().get(), config.jwt().publicKeyFile().orElseThrow())
                     : SigningKeys.loadOrGenerate(config.dataDirectory());
 
+            // Clinical text is sealed with this before it reaches the store (docs/adr/0016).
+            app.hearth.platform.security.FieldCipher cipher = config.careKeysetFile().isPresent()
+                    ? app.hearth.platform.security.FieldCipher.read(config.careKeysetFile().get())
+                    : app.hearth.platform.security.FieldCipher.loadOrGenerate(config.dataDirectory());
+
             PersonRepository people = new PersonRepository(store);
             AuditLog.ensureIndexesOn(store);
             people.ensureIndexes();

@@ -43,6 +43,15 @@ public final class EventBusAddresses {
     public static final String SESSIONS_REVOKED_EVENTS = "hearth.auth.events.sessions-revoked";
 
     /**
+     * Published by the node where a patient's clinical record raised a safety alert, had one
+     * acknowledged, or changed, for every node: each pushes to its own open sockets of the
+     * recipients ({@code care.alert}, {@code care.alert.acknowledged}, {@code care.changed}). Payload:
+     * {@code {"kind":"alert-raised"|"alert-acknowledged"|"record-changed","clinicId","patientId",
+     * "alertId"?,"record"?,"recipients":[personId...]}} — identifiers only, never clinical content.
+     */
+    public static final String CARE_EVENTS = "hearth.care.events";
+
+    /**
      * Point-to-point requests to the node that drives a circle's media-server conference (one address
      * per node: this prefix plus its cluster member id). Payload:
      * {@code {"op":"join"|"answer"|"candidate","clinicId","roomId","personId","sdp"?,"candidate"?}}; reply

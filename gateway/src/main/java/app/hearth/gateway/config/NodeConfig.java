@@ -25,6 +25,7 @@ public record NodeConfig(
         Accounts accounts,
         Rooms rooms,
         Media media,
+        Optional<Path> careKeysetFile,
         boolean demoSeed) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
@@ -160,8 +161,11 @@ public record NodeConfig(
 
         // The demo clinic belongs to the embedded default only.
         boolean demoSeed = s.getBoolean("HEARTH_DEMO_SEED", store.embedded() && mode == Mode.DEVELOPMENT);
+        // The AEAD keyset that seals clinical text at rest (docs/adr/0016); generated into the data
+        // directory when unset, which production refuses.
+        Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, media, demoSeed);
+                accounts, rooms, media, careKeyset, demoSeed);
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -184,6 +188,10 @@ public record NodeConfig(
         if (jwt.privateKeyFile().isEmpty()) {
             problems.add("JWT signing keys would be generated: set HEARTH_JWT_PRIVATE_KEY_FILE and HEARTH_JWT_PUBLIC_KEY_FILE "
                     + "to one ES256 key pair shared by every node");
+        }
+        if (careKeysetFile.isEmpty()) {
+            problems.add("the clinical-data keyset would be generated: set HEARTH_CARE_KEYSET_FILE to one Tink AEAD keyset "
+                    + "(JSON) shared by every node (docs/adr/0016)");
         }
         if (!http.publicBaseUrl().startsWith("https://")) {
             problems.add("HEARTH_PUBLIC_BASE_URL is " + http.publicBaseUrl() + ": it must start with https://");

@@ -98,6 +98,7 @@ class NodeConfigTest {
         String message = e.getMessage();
         assertTrue(message.contains("HEARTH_DEMO_SEED=false"), message);
         assertTrue(message.contains("HEARTH_JWT_PRIVATE_KEY_FILE"), message);
+        assertTrue(message.contains("HEARTH_CARE_KEYSET_FILE"), message);
         assertTrue(message.contains("https://"), message);
         assertTrue(message.contains("MONGO_URI"), message);
     }
@@ -110,7 +111,8 @@ class NodeConfigTest {
                 "HEARTH_PUBLIC_BASE_URL", "https://clinic.example",
                 "MONGO_URI", "mongodb://db1,db2,db3/?replicaSet=rs0",
                 "HEARTH_JWT_PRIVATE_KEY_FILE", "/run/secrets/jwt-private.pem",
-                "HEARTH_JWT_PUBLIC_KEY_FILE", "/run/secrets/jwt-public.pem")));
+                "HEARTH_JWT_PUBLIC_KEY_FILE", "/run/secrets/jwt-public.pem",
+                "HEARTH_CARE_KEYSET_FILE", "/run/secrets/care-keyset.json")));
         assertEquals(NodeConfig.Mode.PRODUCTION, config.mode());
         assertFalse(config.demoSeed());
     }
