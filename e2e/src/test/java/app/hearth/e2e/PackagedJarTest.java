@@ -85,6 +85,32 @@ class PackagedJarTest {
         assertEquals(2, process.exitValue(), output);
         assertTrue(output.contains("Production mode refuses to start"), output);
         assertTrue(output.contains("HEARTH_JWT_PRIVATE_KEY_FILE") && output.contains("https://"), output);
+        assertTrue(output.contains("HEARTH_CARE_KEYSET_FILE"), output);
+    }
+
+    @Test
+    @DisplayName("prints a new clinical-data keyset that a node can use, and starts with it")
+    void newCareKeyset() throws Exception {
+        ProcessBuilder builder = command(TestNode.freePort());
+        builder.command().add("new-care-keyset");
+        builder.redirectErrorStream(false);
+        Process process = builder.start();
+        processes.add(process);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String keyset = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), keyset);
+        app.hearth.platform.security.FieldCipher cipher = app.hearth.platform.security.FieldCipher.fromKeysetJson(keyset);
+        assertEquals("kept", cipher.open(cipher.seal("kept", "t/1/f"), "t/1/f"));
+
+        // a node given that file starts with it (and does not generate one of its own)
+        Path file = dataDirectory.resolve("operator-keyset.json");
+        Files.writeString(file, keyset);
+        int httpPort = TestNode.freePort();
+        ProcessBuilder node = command(httpPort);
+        node.environment().put("HEARTH_CARE_KEYSET_FILE", file.toString());
+        HearthProcess started = HearthProcess.start(node, "packaged jar", false);
+        processes.add(started.process());
+        assertTrue(Files.notExists(dataDirectory.resolve("keys").resolve(app.hearth.platform.security.FieldCipher.FILE)));
     }
 
     private record Running(Process process, String readyLine) {

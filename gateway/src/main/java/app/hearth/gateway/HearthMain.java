@@ -12,6 +12,17 @@ public final class HearthMain {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && "new-care-keyset".equals(args[0])) {
+            // For operators: a fresh clinical-data keyset on stdout, for HEARTH_CARE_KEYSET_FILE.
+            System.out.println(app.hearth.platform.security.FieldCipher.newKeysetJson());
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println("Usage: java -jar hearth.jar            start a node (configured by the environment)\n"
+                    + "       java -jar hearth.jar new-care-keyset   print a new clinical-data keyset (JSON)");
+            System.exit(2);
+            return;
+        }
         // Before any Hazelcast class loads, so its start-up messages go through SLF4J too.
         System.setProperty("hazelcast.logging.type", "slf4j");
         System.setProperty("hazelcast.phone.home.enabled", "false");

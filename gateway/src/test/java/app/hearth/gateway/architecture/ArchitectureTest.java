@@ -28,12 +28,13 @@ class ArchitectureTest {
     static final ArchRule shared_modules_depend_on_no_feature_module = noClasses()
             .that().resideInAnyPackage("app.hearth.platform..", "app.hearth.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..", "app.hearth.gateway..")
+                    "app.hearth.booking..", "app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.gateway..")
             .because("platform and protocol are the bottom layer that every module builds on");
 
     @ArchTest
     static final ArchRule feature_modules_do_not_know_the_edge = noClasses()
-            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..")
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..")
             .should().dependOnClassesThat().resideInAPackage("app.hearth.gateway..")
             .because("the gateway wires the modules together; they must not reach back into it");
 
@@ -43,9 +44,26 @@ class ArchitectureTest {
             .should().notDependOnEachOther()
             .because("features talk through the event bus and ports, so each can be deployed and tested alone");
 
+    /**
+     * The clinical record is about the people and appointments booking owns, so care builds on
+     * booking (one way); nothing below or beside it may know the clinical record, and it knows no
+     * live room, media or cluster type: its alerts leave through the {@code CareEvents} port.
+     */
+    @ArchTest
+    static final ArchRule only_the_edge_knows_the_clinical_record = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..")
+            .should().dependOnClassesThat().resideInAPackage("app.hearth.care..")
+            .because("the clinical record sits above scheduling and beside the live rooms; the gateway wires them");
+
+    @ArchTest
+    static final ArchRule the_clinical_record_knows_no_rooms_media_or_cluster = noClasses()
+            .that().resideInAPackage("app.hearth.care..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.hearth.room..", "app.hearth.signaling..", "com.hazelcast..")
+            .because("care content stays in the store; only identifiers travel, through the CareEvents port");
+
     @ArchTest
     static final ArchRule domain_code_uses_no_http_types = noClasses()
-            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..",
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
                     "app.hearth.platform..", "app.hearth.protocol..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.http..", "io.vertx.ext.web..")
             .because("HTTP and WebSocket belong to the edge; domain code returns Futures and throws ProblemExceptions");
