@@ -178,19 +178,6 @@ class CourseOfCareBrowserTest {
         String[] course = bookCourse(apiA, admin);
         String dosingId = course[0];
         String patientToken = apiA.accessToken("patient1@demo.hearth", "hearth-demo");
-        JsonObject phq9 = null;
-        JsonObject gad7 = null;
-        ApiClient.Reply instruments = apiA.get("/api/care/instruments", patientToken);
-        assertEquals(200, instruments.status(), instruments.body());
-        for (Object o : instruments.json().getJsonArray("items")) {
-            JsonObject i = (JsonObject) o;
-            if ("phq9".equals(i.getString("id"))) {
-                phq9 = i;
-            } else if ("gad7".equals(i.getString("id"))) {
-                gad7 = i;
-            }
-        }
-
         try (BrowserContext patientContext = browsers.newContext(390, 844);
              BrowserContext therapistContext = browsers.newContext(1280, 900);
              BrowserContext therapistElsewhere = browsers.newContext(1024, 768);
@@ -253,6 +240,18 @@ class CourseOfCareBrowserTest {
             assertThat(patient.getByRole(AriaRole.LINK, named("Read and agree"))).hasCount(0);
 
             // when the patient answers PHQ-9 one question at a time, question 9 "several days"
+            JsonObject phq9 = null;
+            JsonObject gad7 = null;
+            ApiClient.Reply instruments = apiA.get("/api/care/instruments", patientToken);
+            assertEquals(200, instruments.status(), instruments.body());
+            for (Object o : instruments.json().getJsonArray("items")) {
+                JsonObject i = (JsonObject) o;
+                if ("phq9".equals(i.getString("id"))) {
+                    phq9 = i;
+                } else if ("gad7".equals(i.getString("id"))) {
+                    gad7 = i;
+                }
+            }
             patient.getByRole(AriaRole.LINK, named("Answer PHQ-9")).first().click();
             answer(patient, phq9, new int[] {1, 2, 1, 2, 1, 1, 0, 0, 1});
             long sent = System.nanoTime();
