@@ -156,7 +156,8 @@ class CourseOfCareBrowserTest {
             Locator question = page.getByRole(AriaRole.GROUP);
             if (i < items) {
                 assertThat(question).containsText(instrument.getJsonArray("items").getJsonObject(i).getString("text"));
-                String label = options.stream().map(o -> (JsonObject) o).filter(o -> o.getInteger("value") == values[i])
+                int value = values[i];
+                String label = options.stream().map(o -> (JsonObject) o).filter(o -> o.getInteger("value") == value)
                         .findFirst().orElseThrow().getString("label");
                 question.getByRole(AriaRole.RADIO, new Locator.GetByRoleOptions().setName(label).setExact(true)).check();
             } else {
@@ -186,190 +187,206 @@ class CourseOfCareBrowserTest {
             Page therapist = therapistContext.newPage();
             Page therapistOther = therapistElsewhere.newPage();
             Page adminPage = adminContext.newPage();
-
-            // given the therapist signed in on node B on their patients page, and on another device (node A) on their hours
-            signIn(therapist, nodeB.baseUrl(), "therapist@demo.hearth");
-            assertThat(therapist.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible(BrowserSupport.within(15));
-            signIn(therapistOther, nodeA.baseUrl(), "therapist@demo.hearth");
-            assertThat(therapistOther.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible(BrowserSupport.within(15));
-            therapistOther.getByRole(AriaRole.LINK, exactly("Your hours")).click();
-            assertThat(therapistOther.getByRole(AriaRole.HEADING, exactly("Your hours"))).isVisible();
-
-            // when the patient (node A, a phone) opens their course from their profile
-            signIn(patient, nodeA.baseUrl(), "patient1@demo.hearth");
-            patient.getByRole(AriaRole.LINK, exactly("Open your course")).click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your course"))).isVisible(BrowserSupport.within(15));
-            Locator timeline = patient.locator("ol.timeline");
-            assertThat(timeline.locator(".timeline-item.dosing")).containsText("Ended");
-            assertThat(timeline.locator(".timeline-item.integration")).isVisible();
-            BrowserSupport.screenshot(patient, "course-1-patient-course-phone");
-
-            // the intake: plain labels, saved
-            patient.getByRole(AriaRole.LINK, exactly("Fill in your intake")).click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your intake"))).isVisible();
-            patient.getByLabel("Your goals", EXACT).fill(INTAKE_GOAL);
-            patient.getByLabel("Your concerns", EXACT).fill("Being sick during the dose");
-            patient.getByLabel("Your mental-health history", EXACT).fill("Depression since 2019, one hospital stay.");
-            patient.getByLabel("Treatment so far", EXACT).fill("Two SSRIs, CBT for a year.");
-            patient.getByLabel("Medications you take now", EXACT).fill("Sertraline 50 mg");
-            patient.getByRole(AriaRole.BUTTON, exactly("Save your intake")).click();
-            assertThat(patient.getByText("Your intake is saved.")).isVisible();
-            patient.getByRole(AriaRole.LINK, exactly("Back to your course")).first().click();
-
-            // the intentions, drafted by the patient
-            patient.getByRole(AriaRole.BUTTON, exactly("Write intentions")).click();
-            patient.getByLabel("Intention 1", EXACT).fill(INTENTION_1);
-            patient.getByRole(AriaRole.BUTTON, exactly("Add an intention")).click();
-            patient.getByLabel("Intention 2", EXACT).fill(INTENTION_2);
-            patient.getByRole(AriaRole.BUTTON, exactly("Save intentions")).click();
-            assertThat(patient.getByText("Intentions saved.")).isVisible();
-            assertThat(patient.locator("ol.intentions")).containsText(INTENTION_2);
-
-            // the consents: each text with an "I agree"
-            patient.getByRole(AriaRole.LINK, named("Read and agree")).first().click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Consents"))).isVisible();
-            Locator agree = patient.getByRole(AriaRole.BUTTON, named("I agree"));
-            int consents = agree.count();
-            assertTrue(consents >= 2, "the treatment and telehealth consents are due: " + consents);
-            for (int i = 0; i < consents; i++) {
-                agree.first().click();
-                assertThat(patient.getByText("You agreed on", new Page.GetByTextOptions().setExact(false))).hasCount(i + 1);
+            try {
+                story(apiA, apiB, admin, dosingId, patientToken, patient, therapist, therapistOther, adminPage);
+            } catch (RuntimeException | AssertionError e) {
+                // what each page showed when the story stopped, for a person to look at (target/screenshots)
+                BrowserSupport.screenshot(patient, "course-failed-patient");
+                BrowserSupport.screenshot(therapist, "course-failed-therapist");
+                BrowserSupport.screenshot(therapistOther, "course-failed-therapist-elsewhere");
+                BrowserSupport.screenshot(adminPage, "course-failed-admin");
+                throw e;
             }
-            patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your course"))).isVisible();
-            assertThat(patient.getByRole(AriaRole.LINK, named("Read and agree"))).hasCount(0);
-
-            // when the patient answers PHQ-9 one question at a time, question 9 "several days"
-            JsonObject phq9 = null;
-            JsonObject gad7 = null;
-            ApiClient.Reply instruments = apiA.get("/api/care/instruments", patientToken);
-            assertEquals(200, instruments.status(), instruments.body());
-            for (Object o : instruments.json().getJsonArray("items")) {
-                JsonObject i = (JsonObject) o;
-                if ("phq9".equals(i.getString("id"))) {
-                    phq9 = i;
-                } else if ("gad7".equals(i.getString("id"))) {
-                    gad7 = i;
-                }
-            }
-            patient.getByRole(AriaRole.LINK, named("Answer PHQ-9")).first().click();
-            answer(patient, phq9, new int[] {1, 2, 1, 2, 1, 1, 0, 0, 1});
-            long sent = System.nanoTime();
-
-            // then the crisis resources are on the patient's page at once, first, focused, with a number to call
-            Locator crisis = patient.locator("section.crisis[role=alert]");
-            assertThat(crisis).isVisible(BrowserSupport.within(5));
-            assertThat(crisis.locator("a[href='tel:988']")).isVisible();
-            assertEquals(Boolean.TRUE, patient.evaluate("() => document.querySelector('#main .view').firstElementChild.classList.contains('crisis')"),
-                    "the crisis panel comes before anything else");
-            assertEquals(Boolean.TRUE, patient.evaluate("() => document.activeElement.classList.contains('crisis')"), "focus moved to the crisis panel");
-            BrowserSupport.screenshot(patient, "course-2-crisis-phone");
-
-            // and the therapist's page on node B shows the alert within seconds, as does their other page on node A
-            Locator alert = therapist.locator(".care-alert[role=alert]").filter(new Locator.FilterOptions().setHasText(PATIENT_NAME));
-            assertThat(alert).isVisible(BrowserSupport.within(10));
-            long alertedMs = (System.nanoTime() - sent) / 1_000_000;
-            System.out.println("CourseOfCareBrowserTest: item 9 sent on node A -> alert on node B's page in about " + alertedMs + " ms");
-            assertThat(alert.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Open course"))).isVisible();
-            Locator alertElsewhere = therapistOther.locator(".care-alert").filter(new Locator.FilterOptions().setHasText(PATIENT_NAME));
-            assertThat(alertElsewhere).isVisible(BrowserSupport.within(10));
-            BrowserSupport.screenshot(therapist, "course-3-therapist-alert");
-
-            // when the patient goes on with GAD-7 (no crisis there)
-            patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
-            patient.getByRole(AriaRole.LINK, named("Answer GAD-7")).first().click();
-            answer(patient, gad7, new int[] {1, 1, 2, 1, 0, 1, 1});
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Thank you, your answers are saved"))).isVisible();
-            assertThat(patient.locator("section.crisis")).hasCount(0);
-
-            // and the therapist acknowledges: the alert clears on both their pages, on both nodes
-            alert.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Acknowledge")).click();
-            assertThat(alert).hasCount(0);
-            assertThat(alertElsewhere).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(10_000));
-            String therapistToken = apiB.accessToken("therapist@demo.hearth", "hearth-demo");
-            ApiClient.Reply open = apiB.get("/api/care/alerts", therapistToken);
-            assertEquals(200, open.status(), open.body());
-            assertTrue(open.json().getJsonArray("items").stream().map(o -> (JsonObject) o)
-                    .noneMatch(a -> PATIENT.equals(a.getString("patientId")) && a.getValue("acknowledgedAt") == null), open.body());
-
-            // when the admin (node A) marks the dosing attended on the patient's course page
-            signIn(adminPage, nodeA.baseUrl(), "admin@demo.hearth");
-            adminPage.getByRole(AriaRole.LINK, exactly("People")).click();
-            adminPage.getByRole(AriaRole.LINK, exactly("Course of care of " + PATIENT_NAME)).click();
-            assertThat(adminPage.getByRole(AriaRole.HEADING, exactly("Course of care: " + PATIENT_NAME))).isVisible();
-            Locator dosing = adminPage.locator(".timeline-item.dosing[data-appointment='" + dosingId + "']");
-            dosing.getByLabel("Route", EXACT_IN).selectOption(new SelectOption().setLabel("Nasal spray"));
-            dosing.getByLabel("Supervised by", EXACT_IN).fill("Nurse Kim Alvarez");
-            dosing.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save dosing record")).click();
-            assertThat(adminPage.locator(".timeline-item.dosing .dosing-status")).containsText("Attended · Nasal spray");
-            // the admin sees what is due and that records exist, not what was written
-            String adminText = adminPage.locator("#main").innerText();
-            for (String secret : List.of(INTENTION_1, INTAKE_GOAL, "Sertraline")) {
-                assertFalse(adminText.contains(secret), "the admin's page shows no clinical content: " + secret);
-            }
-            BrowserSupport.screenshot(adminPage, "course-4-admin-course");
-
-            // when the patient answers the prompt after the dosing privately, then shares it; and keeps a private note
-            patient.getByRole(AriaRole.LINK, exactly("Your profile")).click();
-            patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
-            assertThat(patient.getByText("A prompt after your session")).isVisible();
-            patient.getByLabel("Your reflection on the prompt", EXACT).fill(REFLECTION);
-            patient.getByRole(AriaRole.BUTTON, exactly("Save reflection")).click();
-            Locator entry = patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(REFLECTION));
-            assertThat(entry.getByText("Private", new Locator.GetByTextOptions().setExact(true))).isVisible();
-            entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Share the reflection"))).click();
-            assertThat(entry.getByText("Shared with your therapist", new Locator.GetByTextOptions().setExact(true))).isVisible();
-            patient.getByLabel("Write a reflection", EXACT).fill(PRIVATE_NOTE);
-            patient.getByRole(AriaRole.BUTTON, exactly("Save reflection")).click();
-            assertThat(patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(PRIVATE_NOTE))).isVisible();
-            // the scores over time: a chart with the dosing marked, and a table
-            assertThat(patient.locator("svg.trend .dosing-mark").first()).isAttached();
-            assertThat(patient.locator("table.scores caption").first()).containsText("scores over time");
-            BrowserSupport.screenshot(patient, "course-5-journal-phone");
-
-            // when the therapist (node B) opens the integration room from their patients page
-            therapist.getByRole(AriaRole.LINK, exactly("Your patients")).click();
-            Locator join = therapist.getByRole(AriaRole.BUTTON, exactly("Join")).first();
-            assertThat(join).isEnabled(new com.microsoft.playwright.assertions.LocatorAssertions.IsEnabledOptions().setTimeout(15_000));
-            join.click();
-            assertThat(therapist.getByRole(AriaRole.HEADING, exactly("In this session"))).isVisible(BrowserSupport.within(15));
-
-            // then the clinician panel beside the video shows the intentions, the shared reflection (not the private note) and the scores
-            Locator panel = therapist.locator("section.clinical-panel");
-            assertThat(panel.getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Clinician panel"))).isVisible(BrowserSupport.within(10));
-            assertThat(panel.locator("ol.intentions")).containsText(INTENTION_1);
-            assertThat(panel.getByText(REFLECTION)).isVisible();
-            assertThat(panel.getByText(PRIVATE_NOTE)).hasCount(0);
-            assertThat(panel.locator("table.scores")).containsText("PHQ-9");
-            assertThat(panel.locator("table.scores")).containsText("GAD-7");
-            assertThat(panel).containsText("Attended · Nasal spray");
-            BrowserSupport.screenshot(therapist, "course-6-clinician-panel");
-
-            // when the patient joins and is admitted, they see their own intentions (and no clinician panel)
-            patient.getByRole(AriaRole.LINK, exactly("Your profile")).click();
-            patient.getByRole(AriaRole.BUTTON, exactly("Join")).first().click();
-            patient.getByLabel("Where are you right now? (address)", EXACT).fill("12 Harbour Lane, Portland");
-            patient.getByLabel("I am in a private place and I am not driving").check();
-            patient.getByRole(AriaRole.BUTTON, exactly("I’m ready: join the waiting room")).click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("You’re in the waiting room"))).isVisible(BrowserSupport.within(15));
-            therapist.getByRole(AriaRole.BUTTON, exactly("Admit " + PATIENT_NAME)).click();
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("In this session"))).isVisible(BrowserSupport.within(15));
-            Locator own = patient.locator("section.clinical-panel");
-            assertThat(own.locator("ol.intentions")).containsText(INTENTION_2, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
-            assertThat(patient.getByRole(AriaRole.HEADING, exactly("Clinician panel"))).hasCount(0);
-            assertThat(patient.getByText(REFLECTION)).hasCount(0);
-
-            // and they refine the intentions together: the therapist adds one, the patient's page shows it within seconds
-            panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit intentions")).click();
-            panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add an intention")).click();
-            panel.getByLabel("Intention 3", EXACT_IN).fill(INTENTION_3);
-            panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save intentions")).click();
-            assertThat(panel.locator("ol.intentions")).containsText(INTENTION_3);
-            assertThat(own.locator("ol.intentions")).containsText(INTENTION_3, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
-            BrowserSupport.screenshot(patient, "course-7-room-intentions-phone");
         }
+        nobodyElseSeesTheContent(apiA, apiB, admin);
+    }
 
-        // a second patient, another therapist, the admin and another clinic see none of the content
+    static void story(ApiClient apiA, ApiClient apiB, String admin, String dosingId, String patientToken,
+                      Page patient, Page therapist, Page therapistOther, Page adminPage) {
+        // given the therapist signed in on node B on their patients page, and on another device (node A) on their hours
+        signIn(therapist, nodeB.baseUrl(), "therapist@demo.hearth");
+        assertThat(therapist.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible(BrowserSupport.within(15));
+        signIn(therapistOther, nodeA.baseUrl(), "therapist@demo.hearth");
+        assertThat(therapistOther.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible(BrowserSupport.within(15));
+        therapistOther.getByRole(AriaRole.LINK, exactly("Your hours")).click();
+        assertThat(therapistOther.getByRole(AriaRole.HEADING, exactly("Availability"))).isVisible();
+
+        // when the patient (node A, a phone) opens their course from their profile
+        signIn(patient, nodeA.baseUrl(), "patient1@demo.hearth");
+        patient.getByRole(AriaRole.LINK, exactly("Open your course")).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your course"))).isVisible(BrowserSupport.within(15));
+        Locator timeline = patient.locator("ol.timeline");
+        assertThat(timeline.locator(".timeline-item.dosing")).containsText("Ended");
+        assertThat(timeline.locator(".timeline-item.integration")).isVisible();
+        BrowserSupport.screenshot(patient, "course-1-patient-course-phone");
+
+        // the intake: plain labels, saved
+        patient.getByRole(AriaRole.LINK, exactly("Fill in your intake")).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your intake"))).isVisible();
+        patient.getByLabel("Your goals", EXACT).fill(INTAKE_GOAL);
+        patient.getByLabel("Your concerns", EXACT).fill("Being sick during the dose");
+        patient.getByLabel("Your mental-health history", EXACT).fill("Depression since 2019, one hospital stay.");
+        patient.getByLabel("Treatment so far", EXACT).fill("Two SSRIs, CBT for a year.");
+        patient.getByLabel("Medications you take now", EXACT).fill("Sertraline 50 mg");
+        patient.getByRole(AriaRole.BUTTON, exactly("Save your intake")).click();
+        assertThat(patient.getByText("Your intake is saved.")).isVisible();
+        patient.getByRole(AriaRole.LINK, exactly("Back to your course")).first().click();
+
+        // the intentions, drafted by the patient
+        patient.getByRole(AriaRole.BUTTON, exactly("Write intentions")).click();
+        patient.getByLabel("Intention 1", EXACT).fill(INTENTION_1);
+        patient.getByRole(AriaRole.BUTTON, exactly("Add an intention")).click();
+        patient.getByLabel("Intention 2", EXACT).fill(INTENTION_2);
+        patient.getByRole(AriaRole.BUTTON, exactly("Save intentions")).click();
+        assertThat(patient.getByText("Intentions saved.")).isVisible();
+        assertThat(patient.locator("ol.intentions")).containsText(INTENTION_2);
+
+        // the consents: each text with an "I agree"
+        patient.getByRole(AriaRole.LINK, named("Read and agree")).first().click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Consents"))).isVisible();
+        Locator agree = patient.getByRole(AriaRole.BUTTON, named("I agree"));
+        int consents = agree.count();
+        assertTrue(consents >= 2, "the treatment and telehealth consents are due: " + consents);
+        for (int i = 0; i < consents; i++) {
+            agree.first().click();
+            assertThat(patient.getByText("You agreed on", new Page.GetByTextOptions().setExact(false))).hasCount(i + 1);
+        }
+        patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your course"))).isVisible();
+        assertThat(patient.getByRole(AriaRole.LINK, named("Read and agree"))).hasCount(0);
+
+        // when the patient answers PHQ-9 one question at a time, question 9 "several days"
+        JsonObject phq9 = null;
+        JsonObject gad7 = null;
+        ApiClient.Reply instruments = apiA.get("/api/care/instruments", patientToken);
+        assertEquals(200, instruments.status(), instruments.body());
+        for (Object o : instruments.json().getJsonArray("items")) {
+            JsonObject i = (JsonObject) o;
+            if ("phq9".equals(i.getString("id"))) {
+                phq9 = i;
+            } else if ("gad7".equals(i.getString("id"))) {
+                gad7 = i;
+            }
+        }
+        patient.getByRole(AriaRole.LINK, named("Answer PHQ-9")).first().click();
+        answer(patient, phq9, new int[] {1, 2, 1, 2, 1, 1, 0, 0, 1});
+        long sent = System.nanoTime();
+
+        // then the crisis resources are on the patient's page at once, first, focused, with a number to call
+        Locator crisis = patient.locator("section.crisis[role=alert]");
+        assertThat(crisis).isVisible(BrowserSupport.within(5));
+        assertThat(crisis.locator("a[href='tel:988']")).isVisible();
+        assertEquals(Boolean.TRUE, patient.evaluate("() => document.querySelector('#main .view').firstElementChild.classList.contains('crisis')"),
+                "the crisis panel comes before anything else");
+        assertEquals(Boolean.TRUE, patient.evaluate("() => document.activeElement.classList.contains('crisis')"), "focus moved to the crisis panel");
+        BrowserSupport.screenshot(patient, "course-2-crisis-phone");
+
+        // and the therapist's page on node B shows the alert within seconds, as does their other page on node A
+        Locator alert = therapist.locator(".care-alert[role=alert]").filter(new Locator.FilterOptions().setHasText(PATIENT_NAME));
+        assertThat(alert).isVisible(BrowserSupport.within(10));
+        long alertedMs = (System.nanoTime() - sent) / 1_000_000;
+        System.out.println("CourseOfCareBrowserTest: item 9 sent on node A -> alert on node B's page in about " + alertedMs + " ms");
+        assertThat(alert.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Open course"))).isVisible();
+        Locator alertElsewhere = therapistOther.locator(".care-alert").filter(new Locator.FilterOptions().setHasText(PATIENT_NAME));
+        assertThat(alertElsewhere).isVisible(BrowserSupport.within(10));
+        BrowserSupport.screenshot(therapist, "course-3-therapist-alert");
+
+        // when the patient goes on with GAD-7 (no crisis there)
+        patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
+        patient.getByRole(AriaRole.LINK, named("Answer GAD-7")).first().click();
+        answer(patient, gad7, new int[] {1, 1, 2, 1, 0, 1, 1});
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Thank you, your answers are saved"))).isVisible();
+        assertThat(patient.locator("section.crisis")).hasCount(0);
+
+        // and the therapist acknowledges: the alert clears on both their pages, on both nodes
+        alert.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Acknowledge")).click();
+        assertThat(alert).hasCount(0);
+        assertThat(alertElsewhere).hasCount(0, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(10_000));
+        String therapistToken = apiB.accessToken("therapist@demo.hearth", "hearth-demo");
+        ApiClient.Reply open = apiB.get("/api/care/alerts", therapistToken);
+        assertEquals(200, open.status(), open.body());
+        assertTrue(open.json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                .noneMatch(a -> PATIENT.equals(a.getString("patientId")) && a.getValue("acknowledgedAt") == null), open.body());
+
+        // when the admin (node A) marks the dosing attended on the patient's course page
+        signIn(adminPage, nodeA.baseUrl(), "admin@demo.hearth");
+        adminPage.getByRole(AriaRole.LINK, exactly("People")).click();
+        adminPage.getByRole(AriaRole.LINK, exactly("Course of care of " + PATIENT_NAME)).click();
+        assertThat(adminPage.getByRole(AriaRole.HEADING, exactly("Course of care: " + PATIENT_NAME))).isVisible();
+        Locator dosing = adminPage.locator(".timeline-item.dosing[data-appointment='" + dosingId + "']");
+        dosing.getByLabel("Route", EXACT_IN).selectOption(new SelectOption().setLabel("Nasal spray"));
+        dosing.getByLabel("Supervised by", EXACT_IN).fill("Nurse Kim Alvarez");
+        dosing.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save dosing record")).click();
+        assertThat(adminPage.locator(".timeline-item.dosing .dosing-status")).containsText("Attended · Nasal spray");
+        // the admin sees what is due and that records exist, not what was written
+        String adminText = adminPage.locator("#main").innerText();
+        for (String secret : List.of(INTENTION_1, INTAKE_GOAL, "Sertraline")) {
+            assertFalse(adminText.contains(secret), "the admin's page shows no clinical content: " + secret);
+        }
+        BrowserSupport.screenshot(adminPage, "course-4-admin-course");
+
+        // when the patient answers the prompt after the dosing privately, then shares it; and keeps a private note
+        patient.getByRole(AriaRole.LINK, exactly("Your profile")).click();
+        patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
+        assertThat(patient.getByText("A prompt after your session")).isVisible();
+        patient.getByLabel("Your reflection on the prompt", EXACT).fill(REFLECTION);
+        patient.getByRole(AriaRole.BUTTON, exactly("Save reflection")).click();
+        Locator entry = patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(REFLECTION));
+        assertThat(entry.getByText("Private", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Share the reflection"))).click();
+        assertThat(entry.getByText("Shared with your therapist", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        patient.getByLabel("Write a reflection", EXACT).fill(PRIVATE_NOTE);
+        patient.getByRole(AriaRole.BUTTON, exactly("Save reflection")).click();
+        assertThat(patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(PRIVATE_NOTE))).isVisible();
+        // the scores over time: a chart with the dosing marked, and a table
+        assertThat(patient.locator("svg.trend .dosing-mark").first()).isAttached();
+        assertThat(patient.locator("table.scores caption").first()).containsText("scores over time");
+        BrowserSupport.screenshot(patient, "course-5-journal-phone");
+
+        // when the therapist (node B) opens the integration room from their patients page
+        therapist.getByRole(AriaRole.LINK, exactly("Your patients")).click();
+        Locator join = therapist.getByRole(AriaRole.BUTTON, exactly("Join")).first();
+        assertThat(join).isEnabled(new com.microsoft.playwright.assertions.LocatorAssertions.IsEnabledOptions().setTimeout(15_000));
+        join.click();
+        assertThat(therapist.getByRole(AriaRole.HEADING, exactly("In this session"))).isVisible(BrowserSupport.within(15));
+
+        // then the clinician panel beside the video shows the intentions, the shared reflection (not the private note) and the scores
+        Locator panel = therapist.locator("section.clinical-panel");
+        assertThat(panel.getByRole(AriaRole.HEADING, new Locator.GetByRoleOptions().setName("Clinician panel"))).isVisible(BrowserSupport.within(10));
+        assertThat(panel.locator("ol.intentions")).containsText(INTENTION_1);
+        assertThat(panel.getByText(REFLECTION)).isVisible();
+        assertThat(panel.getByText(PRIVATE_NOTE)).hasCount(0);
+        assertThat(panel.locator("table.scores")).containsText("PHQ-9");
+        assertThat(panel.locator("table.scores")).containsText("GAD-7");
+        assertThat(panel).containsText("Attended · Nasal spray");
+        BrowserSupport.screenshot(therapist, "course-6-clinician-panel");
+
+        // when the patient joins and is admitted, they see their own intentions (and no clinician panel)
+        patient.getByRole(AriaRole.LINK, exactly("Your profile")).click();
+        patient.getByRole(AriaRole.BUTTON, exactly("Join")).first().click();
+        patient.getByLabel("Where are you right now? (address)", EXACT).fill("12 Harbour Lane, Portland");
+        patient.getByLabel("I am in a private place and I am not driving").check();
+        patient.getByRole(AriaRole.BUTTON, exactly("I’m ready: join the waiting room")).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("You’re in the waiting room"))).isVisible(BrowserSupport.within(15));
+        therapist.getByRole(AriaRole.BUTTON, exactly("Admit " + PATIENT_NAME)).click();
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("In this session"))).isVisible(BrowserSupport.within(15));
+        Locator own = patient.locator("section.clinical-panel");
+        assertThat(own.locator("ol.intentions")).containsText(INTENTION_2, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+        assertThat(patient.getByRole(AriaRole.HEADING, exactly("Clinician panel"))).hasCount(0);
+        assertThat(patient.getByText(REFLECTION)).hasCount(0);
+
+        // and they refine the intentions together: the therapist adds one, the patient's page shows it within seconds
+        panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit intentions")).click();
+        panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add an intention")).click();
+        panel.getByLabel("Intention 3", EXACT_IN).fill(INTENTION_3);
+        panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save intentions")).click();
+        assertThat(panel.locator("ol.intentions")).containsText(INTENTION_3);
+        assertThat(own.locator("ol.intentions")).containsText(INTENTION_3, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+        BrowserSupport.screenshot(patient, "course-7-room-intentions-phone");
+    }
+
+    /** A second patient, another therapist, the admin and another clinic see none of the content. */
+    static void nobodyElseSeesTheContent(ApiClient apiA, ApiClient apiB, String admin) {
         String secondPatient = apiA.accessToken("patient2@demo.hearth", "hearth-demo");
         String otherTherapist = apiB.accessToken("therapist2@demo.hearth", "hearth-demo");
         String otherClinic = otherClinicTherapist(apiA);
