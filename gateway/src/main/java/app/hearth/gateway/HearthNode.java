@@ -179,6 +179,12 @@ public final class HearthNode implements AutoCloseable {
             await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
                     library, clock);
+            // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
+            // live through this node's room sockets (care.watch, care.alert across the cluster).
+            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, people,
+                    schedule, audit, storeWork, new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), clock);
+            measures.ensureIndexes();
+            await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -190,7 +196,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets);
+                    sessionSockets, measures);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before
