@@ -191,6 +191,12 @@ public final class HearthNode implements AutoCloseable {
             if (config.demoSeed()) {
                 app.hearth.care.record.DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
             }
+            // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
+            // live through this node's room sockets (care.watch, care.alert across the cluster).
+            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, people,
+                    schedule, audit, storeWork, new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), clock);
+            measures.ensureIndexes();
+            await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -202,7 +208,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord);
+                    sessionSockets, careRecord, measures);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before

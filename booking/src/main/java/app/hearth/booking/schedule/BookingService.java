@@ -419,7 +419,8 @@ public final class BookingService {
             if (now.isBefore(a.start())) {
                 throw ScheduleProblems.DOSING_NOT_YET.exception("It starts at " + a.start());
             }
-            DosingRecord record = DosingRules.record(a, report, actor.personId(), now);
+            // the store keeps milliseconds: the answer says what a later read will
+            DosingRecord record = DosingRules.record(a, report, actor.personId(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             dosingRecords.save(record);
             return record;
         }).compose(r -> audit(actor, "dosing-record.update", "appointment", appointmentId).map(r));

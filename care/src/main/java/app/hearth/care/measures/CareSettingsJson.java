@@ -13,9 +13,7 @@ public final class CareSettingsJson {
 
     public static JsonObject toJson(CareSettings s) {
         CareSettings.Cadence c = s.cadence();
-        JsonArray resources = new JsonArray();
-        s.crisisResources().forEach(r -> resources.add(new JsonObject().put("name", r.name()).put("contact", r.contact())
-                .put("description", r.description())));
+        JsonArray resources = crisisResources(s.crisisResources());
         return new JsonObject()
                 .put("cadence", new JsonObject().put("baseline", new JsonArray(c.baseline()))
                         .put("beforeDosing", new JsonArray(c.beforeDosing())).put("afterIntegration", new JsonArray(c.afterIntegration()))
@@ -23,6 +21,13 @@ public final class CareSettingsJson {
                 .put("crisisResources", resources)
                 .put("thresholds", new JsonObject().put("phq9Total", s.thresholds().phq9Total())
                         .put("pcl5Total", s.thresholds().pcl5Total()));
+    }
+
+    public static JsonArray crisisResources(List<CareSettings.CrisisResource> list) {
+        JsonArray resources = new JsonArray();
+        list.forEach(r -> resources.add(new JsonObject().put("name", r.name()).put("contact", r.contact())
+                .put("description", r.description())));
+        return resources;
     }
 
     /** Reads the shape; {@link CareSettings#validated} judges the content. Missing lists stay null. */

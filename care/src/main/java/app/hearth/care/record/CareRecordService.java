@@ -98,10 +98,10 @@ public final class CareRecordService {
             }
             CareAccess.Scope scope = access.patientOnly(actor, patientId);
             Optional<Instant> until = IntakeLock.editableUntil(appointmentsOf(scope.patient()));
-            if (!IntakeLock.editable(until, clock.instant())) {
+            if (!IntakeLock.editable(until, now())) {
                 throw RecordProblems.INTAKE_LOCKED.exception("It closed at " + until.orElseThrow());
             }
-            records.saveIntake(actor.clinicId(), patientId, clean, clock.instant());
+            records.saveIntake(actor.clinicId(), patientId, clean, now());
             changed(scope, "intake");
             return intakeView(scope.patient(), records.intake(actor.clinicId(), patientId));
         });
@@ -110,7 +110,7 @@ public final class CareRecordService {
     private IntakeView intakeView(Person patient, Optional<Intake> intake) {
         Optional<Instant> until = IntakeLock.editableUntil(appointmentsOf(patient));
         return new IntakeView(intake.isPresent(), intake.map(Intake::answers).orElse(Map.of()),
-                intake.map(Intake::updatedAt).orElse(null), IntakeLock.editable(until, clock.instant()), until.orElse(null));
+                intake.map(Intake::updatedAt).orElse(null), IntakeLock.editable(until, now()), until.orElse(null));
     }
 
     // ------------------------------------------------------------------ consents
@@ -134,7 +134,7 @@ public final class CareRecordService {
             for (int attempt = 0; attempt < 5; attempt++) {
                 ConsentText previous = records.currentConsents(actor.clinicId()).get(kind);
                 ConsentText next = new ConsentText(kind, previous == null ? 1 : previous.version() + 1, cleanTitle, cleanText,
-                        clock.instant(), actor.personId());
+                        now(), actor.personId());
                 if (records.insertConsent(actor.clinicId(), next)) {
                     return next;
                 }
@@ -146,7 +146,7 @@ public final class CareRecordService {
     /** Seeds version 1 of a text when the clinic has none of that kind (the demo clinic's; safe on every start). */
     public void seedConsentIfAbsent(String clinicId, String kind, String title, String text) {
         if (!records.currentConsents(clinicId).containsKey(kind)) {
-            records.insertConsent(clinicId, new ConsentText(kind, 1, title, text, clock.instant(), "seed"));
+            records.insertConsent(clinicId, new ConsentText(kind, 1, title, text, now(), "seed"));
         }
     }
 
@@ -166,7 +166,7 @@ public final class CareRecordService {
                 throw RecordProblems.CONSENT_VERSION_OUTDATED.exception(current == null ? "The clinic has no such text"
                         : "The current version is " + current.version(), "version");
             }
-            return records.accept(actor.clinicId(), patientId, kind, version, clock.instant());
+            return records.accept(actor.clinicId(), patientId, kind, version, now());
         });
     }
 
@@ -202,7 +202,7 @@ public final class CareRecordService {
             }
             CareAccess.Scope scope = access.content(actor, patientId);
             if (!records.saveIntentions(actor.clinicId(), patientId, clean, version, actor.personId(), actor.role().wire(),
-                    clock.instant())) {
+                    now())) {
                 throw RecordProblems.INTENTIONS_CHANGED.exception("Now at version " + records.intentions(actor.clinicId(), patientId).version(),
                         "version");
             }
@@ -241,7 +241,7 @@ public final class CareRecordService {
                     .filter(a -> a.involves(patientId)).isEmpty()) {
                 throw CommonProblems.INVALID_REQUEST.exception("Not one of your appointments", "appointmentId");
             }
-            Instant now = clock.instant();
+            Instant now = now();
             JournalEntry created = new JournalEntry(OpaqueTokens.newId(), patientId, text, prompt, entry.appointmentId(), now, now,
                     entry.shared(), entry.shared() ? now : null);
             records.insertJournal(actor.clinicId(), created);
@@ -259,7 +259,7 @@ public final class CareRecordService {
             CareAccess.Scope scope = access.patientOnly(actor, patientId);
             JournalEntry before = records.journalEntry(actor.clinicId(), patientId, entryId)
                     .orElseThrow(() -> RecordProblems.JOURNAL_ENTRY_NOT_FOUND.exception(null));
-            Instant now = clock.instant();
+            Instant now = now();
             boolean shared = change.shared() == null ? before.shared() : change.shared();
             Instant sharedAt = !shared ? null : before.shared() ? before.sharedAt() : now;
             JournalEntry after = new JournalEntry(before.id(), patientId, text == null ? before.text() : text, before.prompt(),
@@ -280,7 +280,7 @@ public final class CareRecordService {
             CareAccess.Scope scope = access.scope(actor, patientId);
             Person patient = scope.patient();
             String clinicId = actor.clinicId();
-            List<Appointment> appointments = schedule.between(clinicId, Instant.EPOCH, clock.instant().plus(TIMELINE_AHEAD), null,
+            List<Appointment> appointments = schedule.between(clinicId, Instant.EPOCH, now().plus(TIMELINE_AHEAD), null,
                     patientId, true);
             Map<String, DosingRecord> recorded = dosings.findAll(clinicId, appointments.stream()
                     .filter(a -> a.type() == AppointmentType.DOSING).map(Appointment::id).toList());
@@ -291,7 +291,7 @@ public final class CareRecordService {
             List<RecordStore.JournalMeta> entries = records.journalMeta(clinicId, patientId);
             JournalPrompts.Prompt prompt = scope.byPatient()
                     ? JournalPrompts.choose(moments(appointments, recorded), entries.stream().map(RecordStore.JournalMeta::createdAt).toList(),
-                    clock.instant()).orElse(null)
+                    now()).orElse(null)
                     : null;
             String therapistName = patient.therapistId() == null ? null
                     : people.findInClinic(clinicId, patient.therapistId()).map(Person::displayName).orElse(null);
@@ -303,7 +303,7 @@ public final class CareRecordService {
 
     private List<JournalPrompts.Moment> moments(List<Appointment> appointments, Map<String, DosingRecord> recorded) {
         List<JournalPrompts.Moment> moments = new ArrayList<>();
-        Instant now = clock.instant();
+        Instant now = now();
         for (Appointment a : appointments) {
             if (a.status() != Appointment.Status.BOOKED) {
                 continue;
@@ -323,7 +323,7 @@ public final class CareRecordService {
     // ------------------------------------------------------------------ helpers
 
     private List<Appointment> appointmentsOf(Person patient) {
-        return schedule.between(patient.clinicId(), Instant.EPOCH, clock.instant().plus(TIMELINE_AHEAD), null, patient.id(), false);
+        return schedule.between(patient.clinicId(), Instant.EPOCH, now().plus(TIMELINE_AHEAD), null, patient.id(), false);
     }
 
     private void changed(CareAccess.Scope scope, String record) {
@@ -339,15 +339,20 @@ public final class CareRecordService {
      */
     private <T> Future<T> audited(Actor actor, String action, String resourceType, String patientId, Callable<T> work) {
         return store.run(work).compose(
-                result -> audit.record(AuditEntry.of(actor, clock.instant(), action, resourceType, patientId, Outcome.SUCCESS))
+                result -> audit.record(AuditEntry.of(actor, now(), action, resourceType, patientId, Outcome.SUCCESS))
                         .map(result),
                 failure -> {
                     if (failure instanceof ProblemException p && (p.type().status() == 403 || p.type().status() == 404)) {
-                        return audit.record(AuditEntry.of(actor, clock.instant(), action, resourceType, patientId, Outcome.DENIED))
+                        return audit.record(AuditEntry.of(actor, now(), action, resourceType, patientId, Outcome.DENIED))
                                 .transform(ignored -> Future.<T>failedFuture(failure));
                     }
                     return Future.failedFuture(failure);
                 });
+    }
+
+    /** The store keeps milliseconds: answers made now say what a later read will say. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private static String required(String value, int max, String field) {

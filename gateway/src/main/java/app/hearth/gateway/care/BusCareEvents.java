@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Publishes the clinical record's events on the clustered event bus ({@link EventBusAddresses#CARE_EVENTS}),
- * with the payload documented there: identifiers only, never clinical content.
+ * {@link CareEvents} over the clustered event bus: published on {@link EventBusAddresses#CARE_EVENTS}
+ * for every node, in exactly the payload documented there — identifiers only, never clinical content.
  */
 public final class BusCareEvents implements CareEvents {
 

@@ -28,5 +28,6 @@ public record NodeServices(
         app.hearth.room.library.AudioStore audio,
         app.hearth.gateway.auth.RevokedSessions revokedSessions,
         app.hearth.gateway.rooms.SessionSockets sessionSockets,
-        app.hearth.care.record.CareRecordService careRecord) {
+        app.hearth.care.record.CareRecordService careRecord,
+        app.hearth.care.measures.MeasuresService measures) {
 }
