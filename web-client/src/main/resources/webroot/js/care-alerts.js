@@ -29,11 +29,24 @@ function notify(alert) {
   } catch (e) { /* notifications only from a service worker here */ }
 }
 
+/** Offers notifications on this device while an alert shows (a click also wakes the chime's audio). */
+function permissionButton() {
+  if (!('Notification' in window) || Notification.permission !== 'default') return null;
+  const button = h('button', { type: 'button', class: 'secondary small' }, 'Notify me on this device about safety alerts');
+  button.addEventListener('click', async () => {
+    const answer = await Notification.requestPermission().catch(() => 'denied');
+    button.replaceWith(h('p', { class: 'hint' }, answer === 'granted'
+      ? 'You will get a notification on this device for new safety alerts.'
+      : 'Notifications are off in this browser; the banner and the sound still tell you.'));
+  });
+  return button;
+}
+
 function draw() {
   const box = region();
   const open = [...alerts.values()].sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt));
   if (open.length === 0) { render(box); return; }
-  render(box, open.map((a) => {
+  render(box, permissionButton(), open.map((a) => {
     const message = h('div');
     const ack = h('button', { type: 'button', class: 'small', 'aria-label': `Acknowledge the alert for ${a.patientName}` }, 'Acknowledge');
     ack.addEventListener('click', () => busy(ack, async () => {

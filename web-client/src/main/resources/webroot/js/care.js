@@ -78,7 +78,7 @@ function telOf(contact) {
 export function crisisPanel(crisis) {
   const resources = crisis.resources || [];
   const panel = h('section', { class: 'crisis', role: 'alert', tabindex: '-1', 'aria-labelledby': 'crisis-title' },
-    h('h2', { id: 'crisis-title' }, 'You don’t have to face this alone'),
+    h('h2', { id: 'crisis-title' }, 'Support is here for you, right now'),
     h('p', {}, crisis.message || 'Thank you for answering honestly. Your care team has been told. If you are thinking about harming yourself, please reach out now.'),
     h('ul', { class: 'crisis-resources' }, resources.map((r) => {
       const tel = telOf(r.contact);
@@ -87,7 +87,7 @@ export function crisisPanel(crisis) {
           tel ? h('a', { href: `tel:${tel}`, class: 'call' }, r.contact) : r.contact),
         r.description ? h('p', { class: 'muted' }, r.description) : null);
     })),
-    h('p', {}, 'If you are in immediate danger, call your local emergency number now.'));
+    resources.length ? null : h('p', {}, 'If you are in immediate danger, call your local emergency number now.'));
   return panel;
 }
 
@@ -278,14 +278,16 @@ export function latestVsBaseline(responses) {
   if (byInstrument.size === 0) return h('p', { class: 'muted' }, 'No questionnaires answered yet.');
   return h('div', { class: 'table-wrap' }, h('table', { class: 'scores' },
     h('caption', {}, 'Latest scores against the first (baseline)'),
-    h('thead', {}, h('tr', {}, ['Measure', 'Baseline', 'Latest', 'Severity now'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ['Measure', 'Baseline', 'Latest'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, [...byInstrument.entries()].map(([instrument, rs]) => {
       const first = rs.find((r) => r.occasion === 'baseline') || rs[0];
       const last = rs[rs.length - 1];
-      return h('tr', {}, h('th', { scope: 'row' }, instrumentName(instrument)),
-        h('td', {}, `${first.total} (${day(first.submittedAt)})`),
-        h('td', {}, `${last.total} (${day(last.submittedAt)})`),
-        h('td', {}, last.severity ? last.severity.label : '—'));
+      const when = (r) => h('span', { class: 'muted small' }, ` ${shortDay.format(new Date(r.submittedAt))}`);
+      return h('tr', {}, h('th', { scope: 'row' }, instrumentName(instrument).split(' ')[0]),
+        h('td', {}, String(first.total), when(first)),
+        h('td', {}, h('strong', {}, String(last.total)), when(last),
+          last.severity ? h('span', { class: 'severity' }, last.severity.label) : null,
+          last.flagged ? h('span', { class: 'badge flag' }, 'Alert raised') : null));
     }))));
 }
 

@@ -291,6 +291,19 @@ class CourseOfCareBrowserTest {
         assertThat(alertElsewhere).isVisible(BrowserSupport.within(10));
         BrowserSupport.screenshot(therapist, "course-3-therapist-alert");
 
+        // the alert's link opens the patient's course for the therapist: intake answers, intentions, scores with severity
+        alert.getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Open course")).click();
+        assertThat(therapist.getByRole(AriaRole.HEADING, exactly("Course of care: " + PATIENT_NAME))).isVisible();
+        assertThat(therapist.locator("dl.answers")).containsText(INTAKE_GOAL);
+        assertThat(therapist.locator("ol.intentions")).containsText(INTENTION_1);
+        Locator phqTable = therapist.locator(".trend-block[data-instrument=phq9] table.scores");
+        assertThat(phqTable.locator("caption")).containsText("PHQ-9");
+        assertThat(phqTable.locator("thead")).containsText("Severity");
+        assertThat(phqTable.getByText("Alert raised")).isVisible();
+        assertThat(therapist.locator(".trend-block[data-instrument=phq9] svg.trend .point")).hasCount(1);
+        assertThat(alert).isVisible(); // the banner stays on every page until acknowledged
+        BrowserSupport.screenshot(therapist, "course-3b-therapist-course");
+
         // when the patient goes on with GAD-7 (no crisis there)
         patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
         patient.getByRole(AriaRole.LINK, named("Answer GAD-7")).first().click();
@@ -370,7 +383,7 @@ class CourseOfCareBrowserTest {
         assertThat(patient.getByRole(AriaRole.HEADING, exactly("You’re in the waiting room"))).isVisible(BrowserSupport.within(15));
         therapist.getByRole(AriaRole.BUTTON, exactly("Admit " + PATIENT_NAME)).click();
         assertThat(patient.getByRole(AriaRole.HEADING, exactly("In this session"))).isVisible(BrowserSupport.within(15));
-        Locator own = patient.locator("section.clinical-panel");
+        Locator own = patient.locator(".clinical-panel");
         assertThat(own.locator("ol.intentions")).containsText(INTENTION_2, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
         assertThat(patient.getByRole(AriaRole.HEADING, exactly("Clinician panel"))).hasCount(0);
         assertThat(patient.getByText(REFLECTION)).hasCount(0);

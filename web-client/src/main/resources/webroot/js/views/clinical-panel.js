@@ -10,17 +10,18 @@ import { INTAKE_FIELDS, sharedReflections } from './course.js';
 const ONE_TO_ONE = ['preparation', 'integration'];
 
 /**
- * Mounts the panel for a room page (room.js: `clinicalPanel(this)` when the session is drawn).
- * Returns {element, dispose()} or null when the room has none (circles).
+ * Mounts the panel on a room page (room.js: `clinicalPanel(this)` once the session is drawn), in
+ * the side column under the host's waiting list. Returns {element, dispose()}, or null when the
+ * room has none (circles).
  */
 export function clinicalPanel(room) {
   const type = room.joined && room.joined.room.appointmentType;
   if (!ONE_TO_ONE.includes(type)) return null;
   const host = room.host && room.person.role === 'therapist';
-  const element = h('section', { class: 'card clinical-panel', 'aria-labelledby': 'clinical-title' },
-    h('h2', { id: 'clinical-title', class: 'card-title' }, host ? 'Clinician panel' : 'Your intentions'));
   const body = h('div', {}, h('p', { class: 'loading' }, 'Loading…'));
-  element.append(body);
+  // The patient's side is their intentions card itself; the therapist's a panel around several.
+  const element = host ? h('section', { class: 'card clinical-panel', 'aria-labelledby': 'clinical-title' },
+    h('h2', { id: 'clinical-title', class: 'card-title' }, 'Clinician panel'), body) : h('div', { class: 'clinical-panel own-intentions' }, body);
   let patientId = host ? null : room.person.id;
   let intentions = null;
   const unsubscribe = [];
@@ -45,7 +46,7 @@ export function clinicalPanel(room) {
       h('p', { class: 'hint' }, `${course.patient.displayName} · only you see this panel. `, h('a', { href: `#/patients/${encodeURIComponent(patientId)}`, target: '_blank', rel: 'noopener' }, 'Open the whole course')),
       intentions.element,
       h('section', { 'aria-labelledby': 'panel-scores-title' }, h('h3', { id: 'panel-scores-title' }, 'Scores'), latestVsBaseline(measures.responses || [])),
-      sharedReflections(since ? journal.items : journal.items, { since, headingId: 'panel-reflections-title', headingLevel: 'h3' }),
+      sharedReflections(journal.items, { since, headingId: 'panel-reflections-title', headingLevel: 'h3' }),
       h('section', { 'aria-labelledby': 'panel-dosing-title' }, h('h3', { id: 'panel-dosing-title' }, 'Dosing record'),
         h('p', {}, dosing ? dosingRecordText(dosing.dosingRecord) : 'No dosing booked.')),
       h('details', { class: 'panel-intake' }, h('summary', {}, 'Intake answers'),
@@ -62,8 +63,9 @@ export function clinicalPanel(room) {
         patientId = appointment.patientId;
       }
       if (!intentions) {
-        intentions = intentionsEditor(patientId, { idPrefix: 'panel-intentions', headingLevel: 'h3', title: host ? 'Intentions' : 'What you want to hold in mind',
-          intro: host ? 'Refine them together; the patient sees every change.' : 'Your therapist sees these too; change them together.' });
+        intentions = host
+          ? intentionsEditor(patientId, { idPrefix: 'panel-intentions', headingLevel: 'h3', title: 'Intentions', intro: 'Refine them together; the patient sees every change.' })
+          : intentionsEditor(patientId, { idPrefix: 'panel-intentions', headingLevel: 'h2', title: 'Your intentions', intro: 'Your therapist sees these too; you can change them together.' });
       }
       if (host) await loadStaff();
       else render(body, intentions.element);
@@ -86,6 +88,10 @@ export function clinicalPanel(room) {
   const watch = () => room.socket.request({ type: 'care.watch' }).catch(() => {});
   watch();
   unsubscribe.push(room.socket.on('reconnected', watch));
+  const side = room.body.querySelector('.room-side');
+  const waiting = side && side.querySelector(':scope > section[aria-labelledby="waiting-title"]');
+  if (waiting) waiting.after(element); // whoever waits to be let in stays at the top
+  else if (side) side.prepend(element);
   load();
   return { element, dispose: () => unsubscribe.forEach((u) => u()) };
 }

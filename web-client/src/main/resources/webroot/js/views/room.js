@@ -407,7 +407,6 @@ class RoomPage {
     // The course of care beside the video (preparation and integration only; clinical-panel.js).
     if (this.clinical) this.clinical.dispose();
     this.clinical = clinicalPanel(this);
-    if (this.clinical) this.body.querySelector('.room-side').prepend(this.clinical.element);
   }
 
   /** A message from the server, wherever the person is in the flow. */
