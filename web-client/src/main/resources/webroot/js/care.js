@@ -33,7 +33,7 @@ export function instrumentName(id) {
 /** What an occasion means to a person ("before-dosing:abc" → "Before your dosing"). */
 export function occasionLabel(occasion) {
   const [kind, rest] = String(occasion).split(':');
-  if (kind === 'baseline') return 'Start of your course';
+  if (kind === 'baseline') return 'Baseline (start of the course)';
   if (kind === 'before-dosing') return 'Before a dosing';
   if (kind === 'after-integration') return 'After an integration';
   if (kind === 'follow-up') return `Follow-up (${(rest || '').replace(/w$/, ' weeks')})`;

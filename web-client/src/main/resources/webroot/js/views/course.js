@@ -57,7 +57,8 @@ function dueList(course, measures, { patient }) {
   }
   for (const m of (measures && measures.due) || []) {
     const name = instrumentName(m.instrument);
-    items.push(h('li', {}, h('span', {}, h('strong', {}, name), ` · ${m.label || occasionLabel(m.occasion)}`), ' ',
+    // the server's label speaks to the patient ("before your course begins"); staff read the occasion
+    items.push(h('li', {}, h('span', {}, h('strong', {}, name), ` · ${patient && m.label ? m.label : occasionLabel(m.occasion)}`), ' ',
       patient ? h('a', { class: 'button small', href: measureHref(m.instrument, m.occasion) }, `Answer ${name.split(' ')[0]}`) : h('span', { class: 'badge invited' }, 'Due')));
   }
   if (items.length === 0) return h('p', { class: 'muted' }, patient ? 'Nothing is due right now. Thank you.' : 'Nothing is due.');
