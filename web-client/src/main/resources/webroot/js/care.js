@@ -66,7 +66,7 @@ export function paragraphs(text, attrs = {}) {
 // ---------------------------------------------------------------- the crisis panel
 
 /** A telephone link for a contact written like "Call or text 988" or "+1 555 0100"; null when there is no number. */
-function telOf(contact) {
+export function telOf(contact) {
   const match = String(contact).match(/\+?\d[\d\s().-]{1,}\d|\b\d{3}\b/);
   return match ? match[0].replace(/[^0-9+]/g, '') : null;
 }

@@ -170,6 +170,27 @@ class CourseOfCareBrowserTest {
         page.getByRole(AriaRole.BUTTON, exactly("Send your answers")).click();
     }
 
+    /**
+     * Answers an instrument from the keyboard only: on each question the arrow key moves from the
+     * first answer to the second ("several days") and Enter goes on; Enter skips the optional one.
+     */
+    static void answerByKeyboard(Page page, JsonObject instrument) {
+        int items = instrument.getJsonArray("items").size();
+        int total = items + (instrument.getValue("difficulty") != null ? 1 : 0);
+        for (int i = 0; i < total; i++) {
+            assertThat(page.getByRole(AriaRole.HEADING, exactly("Question " + (i + 1) + " of " + total))).isFocused();
+            Locator radios = page.getByRole(AriaRole.GROUP).getByRole(AriaRole.RADIO);
+            if (i < items) {
+                radios.first().focus();
+                page.keyboard().press("ArrowDown");
+                assertThat(radios.nth(1)).isChecked();
+            }
+            page.keyboard().press("Enter");
+        }
+        assertThat(page.getByRole(AriaRole.HEADING, exactly("Check your answers"))).isFocused();
+        page.getByRole(AriaRole.BUTTON, exactly("Send your answers")).click();
+    }
+
     @Test
     @DisplayName("intake, intentions, consents and measures on a phone; item 9 → crisis resources at once and the alert on the other node; dosing attended; a shared reflection; the clinician panel in the integration room; nobody else sees the content")
     void courseOfCare() {
@@ -307,7 +328,7 @@ class CourseOfCareBrowserTest {
         // when the patient goes on with GAD-7 (no crisis there)
         patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
         patient.getByRole(AriaRole.LINK, named("Answer GAD-7")).first().click();
-        answer(patient, gad7, new int[] {1, 1, 2, 1, 0, 1, 1});
+        answerByKeyboard(patient, gad7);
         assertThat(patient.getByRole(AriaRole.HEADING, exactly("Thank you, your answers are saved"))).isVisible();
         assertThat(patient.locator("section.crisis")).hasCount(0);
 

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { announce, busy, field, formatTime, h, loading, okAlert, problemAlert, render } from '../dom.js';
 import {
   CONSENT_NAMES, TYPE_NAMES, careEvents, coursePath, day, dosingRecordForm, dosingRecordText, instrumentName,
-  intentionsEditor, measureHref, occasionLabel, paragraphs, trendSection,
+  intentionsEditor, measureHref, occasionLabel, paragraphs, telOf, trendSection,
 } from '../care.js';
 
 const PATIENT_TYPE_NAMES = { preparation: 'Preparation session', dosing: 'Dosing at the clinic', integration: 'Integration session', circle: 'Integration circle' };
@@ -132,12 +132,25 @@ function journalSection(person, course) {
     h('h3', {}, 'Your reflections'), list);
 }
 
+/** The clinic's crisis resources, always at the foot of the patient's course. */
+function crisisNote(settings) {
+  const resources = (settings && settings.crisisResources) || [];
+  if (resources.length === 0) return h('p', { class: 'lead' }, 'If you are in crisis or feel unsafe, call your local emergency number.');
+  return h('section', { class: 'crisis-note', 'aria-labelledby': 'crisis-note-title' },
+    h('h2', { id: 'crisis-note-title' }, 'If you are in crisis or feel unsafe'),
+    h('ul', {}, resources.map((r) => {
+      const tel = telOf(r.contact);
+      return h('li', {}, h('strong', {}, r.name), ': ', tel ? h('a', { href: `tel:${tel}` }, r.contact) : r.contact);
+    })));
+}
+
 export async function patientCourseView(main, person) {
   async function draw() {
     try {
-      const [course, measures] = await Promise.all([
+      const [course, measures, settings] = await Promise.all([
         api('GET', `${coursePath(person.id)}/course`),
         api('GET', `${coursePath(person.id)}/measures`).catch(() => ({ due: [], responses: [], dosings: [] })),
+        api('GET', '/api/care/settings').catch(() => null),
       ]);
       const intentions = intentionsEditor(person.id, { title: 'Your intentions',
         intro: 'What you hope to explore or change. You can draft them here; you and your therapist refine them together in your preparation.' });
@@ -155,7 +168,7 @@ export async function patientCourseView(main, person) {
         intentions.element,
         journalSection(person, course),
         trendSection(measures, { severity: false }),
-        h('p', { class: 'lead' }, 'If you are in crisis or feel unsafe, call or text 988 (Suicide & Crisis Lifeline) or your local emergency number.'));
+        crisisNote(settings));
     } catch (e) {
       render(main, h('h1', {}, 'Your course'), problemAlert(e));
     }
@@ -249,7 +262,9 @@ export async function staffCourseView(main, person) {
   // Live: what the patient shares or changes shows without a reload (therapists watch care events).
   const onChange = (event) => {
     if (!main.isConnected) { stop(); return; }
-    if (event.detail && event.detail.patientId === patientId && !main.querySelector('.intentions-form')) draw();
+    // Not while the therapist is writing here (an intentions edit, a dosing record): their input stays.
+    const typing = main.contains(document.activeElement) && document.activeElement.closest('form');
+    if (event.detail && event.detail.patientId === patientId && !main.querySelector('.intentions-form') && !typing) draw();
   };
   careEvents.addEventListener('care.changed', onChange);
   stop = () => careEvents.removeEventListener('care.changed', onChange);

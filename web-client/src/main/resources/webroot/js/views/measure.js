@@ -22,6 +22,16 @@ export async function measureView(main, person) {
     return;
   }
   const name = instrumentName(instrument.id);
+  // A link to something not due (answered already, or an old link) says so before any question.
+  try {
+    const { due } = await api('GET', `${coursePath(person.id)}/measures`);
+    if (!(due || []).some((d) => d.instrument === params.instrument && d.occasion === params.occasion)) {
+      render(main, h('h1', {}, name), h('div', { class: 'alert ok', role: 'status' },
+        h('p', {}, 'Nothing to answer here: this questionnaire is not due now, or you have already answered it. Thank you.')),
+      h('p', {}, h('a', { href: '#/course' }, 'Back to your course')));
+      return;
+    }
+  } catch (e) { /* sending still checks; answering can go ahead */ }
   // The questions: the items, then the difficulty question when the form has one (optional).
   const questions = instrument.items.map((item) => ({ text: item.text, options: instrument.options, required: true }));
   if (instrument.difficulty) questions.push({ text: instrument.difficulty.text, options: instrument.difficulty.options, required: false, difficulty: true });
