@@ -150,8 +150,12 @@ public final class MeasuresService {
             Instant now = clock.instant();
             CareSettings clinic = settings.get(actor.clinicId());
             Course course = course(scope, now);
+            // Judged as if this one were still unanswered: a racing submit that stored it a moment ago
+            // must meet the unique index below (already answered), not look "not due".
+            java.util.Set<String> answered = responses.answeredKeys(actor.clinicId(), patientId);
+            answered.remove(Cadence.key(instrumentId, occasion));
             List<Cadence.Due> due = Cadence.due(clinic.cadence(), course.start(), course.appointments(), course.dosings(),
-                    responses.answeredKeys(actor.clinicId(), patientId), now);
+                    answered, now);
             if (!Cadence.isDue(due, instrumentId, occasion)) {
                 throw MeasureProblems.MEASURE_NOT_DUE.exception(instrument.name() + " is not due for that occasion", "occasion");
             }
