@@ -55,6 +55,13 @@ public final class MeasuresService {
     /** A stored response, the alerts it raised, and the crisis resources to show at once (null when none). */
     public record Submitted(MeasureResponse response, Instrument instrument, List<CareAlert> alerts,
                             List<CareSettings.CrisisResource> crisis) {
+
+        /** What the patient reads above the resources; it says the therapist was told only when someone was. */
+        public String crisisMessage() {
+            boolean told = alerts.stream().anyMatch(a -> !a.recipients().isEmpty());
+            return "You are not alone. If you are thinking about ending your life or hurting yourself, please reach out now: "
+                    + "these services are there for you at any hour." + (told ? " Your therapist has been told." : "");
+        }
     }
 
     private final Instruments instruments;

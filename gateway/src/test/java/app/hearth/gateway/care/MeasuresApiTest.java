@@ -333,4 +333,30 @@ class MeasuresApiTest {
                 start, start.plus(length), List.of("demo-therapist-2"), "demo-patient-4", type.remote() ? null : "Room 1",
                 type.remote() ? "room-" + id : null, dosingId, 1, List.of(), List.of());
     }
+
+    @Test
+    @DisplayName("a clinic threshold crossed without item 9 also alerts the patient's therapist (only theirs) and shows crisis resources")
+    void clinicThreshold() {
+        JsonObject defaults = api.get("/api/care/settings", admin).json();
+        JsonObject withThresholds = defaults.copy().put("thresholds", new JsonObject().put("phq9Total", 10).put("pcl5Total", 33));
+        assertEquals(200, api.put("/api/care/settings", admin, withThresholds).status());
+        try {
+            ApiClient.Reply reply = api.postJson(measures("demo-patient-3"), patient3,
+                    answer("phq9", "baseline", List.of(2, 2, 2, 2, 2, 0, 0, 0, 0)));
+            assertEquals(201, reply.status(), reply.body());
+            assertTrue(reply.json().getJsonObject("response").getBoolean("flagged"));
+            assertEquals("moderate", reply.json().getJsonObject("response").getJsonObject("severity").getString("band"));
+            assertTrue(reply.json().getJsonObject("crisis").getJsonArray("resources").size() >= 2, reply.body());
+            JsonArray alerts = api.get("/api/care/alerts", therapist2).json().getJsonArray("items");
+            assertTrue(alerts.stream().map(o -> (JsonObject) o).anyMatch(a -> "demo-patient-3".equals(a.getString("patientId"))
+                    && "phq9-total".equals(a.getString("kind"))), alerts.encode());
+            assertTrue(api.get("/api/care/alerts", therapist1).json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                    .noneMatch(a -> "demo-patient-3".equals(a.getString("patientId"))));
+            // below the threshold: nothing
+            ApiClient.Reply calm = api.postJson(measures("demo-patient-3"), patient3, answer("gad7", "baseline", List.of(3, 3, 3, 3, 3, 3, 3)));
+            assertNull(calm.json().getValue("crisis"), "GAD-7 has no threshold: " + calm.body());
+        } finally {
+            assertEquals(200, api.put("/api/care/settings", admin, defaults).status());
+        }
+    }
 }
