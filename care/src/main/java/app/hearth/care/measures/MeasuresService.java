@@ -55,6 +55,13 @@ public final class MeasuresService {
     /** A stored response, the alerts it raised, and the crisis resources to show at once (null when none). */
     public record Submitted(MeasureResponse response, Instrument instrument, List<CareAlert> alerts,
                             List<CareSettings.CrisisResource> crisis) {
+
+        /** What the patient reads above the resources; it says the therapist was told only when someone was. */
+        public String crisisMessage() {
+            boolean told = alerts.stream().anyMatch(a -> !a.recipients().isEmpty());
+            return "You are not alone. If you are thinking about ending your life or hurting yourself, please reach out now: "
+                    + "these services are there for you at any hour." + (told ? " Your therapist has been told." : "");
+        }
     }
 
     private final Instruments instruments;
@@ -150,8 +157,12 @@ public final class MeasuresService {
             Instant now = clock.instant();
             CareSettings clinic = settings.get(actor.clinicId());
             Course course = course(scope, now);
+            // Judged as if this one were still unanswered: a racing submit that stored it a moment ago
+            // must meet the unique index below (already answered), not look "not due".
+            java.util.Set<String> answered = responses.answeredKeys(actor.clinicId(), patientId);
+            answered.remove(Cadence.key(instrumentId, occasion));
             List<Cadence.Due> due = Cadence.due(clinic.cadence(), course.start(), course.appointments(), course.dosings(),
-                    responses.answeredKeys(actor.clinicId(), patientId), now);
+                    answered, now);
             if (!Cadence.isDue(due, instrumentId, occasion)) {
                 throw MeasureProblems.MEASURE_NOT_DUE.exception(instrument.name() + " is not due for that occasion", "occasion");
             }

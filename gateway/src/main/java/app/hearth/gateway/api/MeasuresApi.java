@@ -39,8 +39,7 @@ public final class MeasuresApi {
                     body.getString("occasion"), integers(body.getJsonArray("answers")), body.getInteger("difficulty")), 201, s -> new JsonObject()
                     .put("response", response(s.instrument(), s.response()))
                     .put("crisis", s.crisis() == null ? null : new JsonObject()
-                            .put("message", "You are not alone. If you are thinking about ending your life or hurting yourself, "
-                                    + "please reach out now: these services are there for you at any hour. Your therapist has been told.")
+                            .put("message", s.crisisMessage())
                             .put("resources", CareSettingsJson.crisisResources(s.crisis()))));
         });
         builder.getRoute("listCareAlerts").addHandler(ctx -> Replies.reply(ctx, measures.openAlerts(Authenticate.actor(ctx)), 200,

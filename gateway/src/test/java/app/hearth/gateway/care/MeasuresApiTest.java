@@ -283,4 +283,80 @@ class MeasuresApiTest {
         assertEquals(changed, api.get("/api/care/settings", patient2).json());
         assertEquals(200, api.put("/api/care/settings", admin, defaults).status());
     }
+
+    @Test
+    @DisplayName("the course drives what is due: before a booked dosing, after an ended integration, at follow-up weeks from "
+            + "the last attended dosing; the dosing is marked on the trend, and an answered occasion drops out")
+    void courseOccasions() {
+        Instant now = Instant.now();
+        java.time.Duration hours2 = java.time.Duration.ofHours(2);
+        Instant pastDose = now.minus(java.time.Duration.ofDays(30));
+        Instant nextDose = now.plus(java.time.Duration.ofDays(3));
+        Instant integrationStart = now.minus(java.time.Duration.ofDays(1));
+        // written straight into the store through booking's repositories (booking in the past is not an API operation)
+        try (Store store = store()) {
+            app.hearth.booking.schedule.ScheduleStore schedule = new app.hearth.booking.schedule.ScheduleStore(store);
+            schedule.insert(appointment("m-dose-past", app.hearth.booking.schedule.AppointmentType.DOSING, pastDose, hours2, null));
+            schedule.insert(appointment("m-dose-next", app.hearth.booking.schedule.AppointmentType.DOSING, nextDose, hours2, null));
+            schedule.insert(appointment("m-integration", app.hearth.booking.schedule.AppointmentType.INTEGRATION, integrationStart,
+                    java.time.Duration.ofMinutes(60), "m-dose-past"));
+            new app.hearth.booking.schedule.DosingRecords(store).save(new app.hearth.booking.schedule.DosingRecord("m-dose-past", "demo",
+                    "demo-patient-4", true, app.hearth.booking.schedule.DosingRecord.Route.IM, pastDose, pastDose.plus(hours2),
+                    "Dr. Supervising", null, "demo-admin", pastDose.plus(hours2)));
+        }
+        String patient4 = api.accessToken("patient4@demo.hearth", "hearth-demo");
+        JsonObject view = api.get(measures("demo-patient-4"), patient4).json();
+        List<String> due = due(view);
+        for (String expected : List.of("phq9@baseline", "phq9@before-dosing:m-dose-next", "gad7@before-dosing:m-dose-next",
+                "phq9@after-integration:m-integration", "gad7@after-integration:m-integration", "phq9@follow-up:4w",
+                "pcl5@follow-up:4w")) {
+            assertTrue(due.contains(expected), expected + " in " + due);
+        }
+        assertFalse(due.stream().anyMatch(d -> d.contains("12w")), due.toString());
+        assertEquals("m-dose-past", view.getJsonArray("dosings").getJsonObject(0).getString("appointmentId"));
+        assertEquals(1, view.getJsonArray("dosings").size(), "the next dosing has not happened");
+
+        ApiClient.Reply answered = api.postJson(measures("demo-patient-4"), patient4,
+                answer("phq9", "before-dosing:m-dose-next", List.of(0, 1, 0, 1, 0, 1, 0, 1, 0)));
+        assertEquals(201, answered.status(), answered.body());
+        List<String> after = due(api.get(measures("demo-patient-4"), patient4).json());
+        assertFalse(after.contains("phq9@before-dosing:m-dose-next"), after.toString());
+        assertTrue(after.contains("gad7@before-dosing:m-dose-next"), after.toString());
+        // the therapist of that patient sees the trend; the admin sees the same due list and nothing else
+        assertEquals(after, due(api.get(measures("demo-patient-4"), therapist2).json()));
+        assertEquals(after, due(api.get(measures("demo-patient-4"), admin).json()));
+    }
+
+    static app.hearth.booking.schedule.Appointment appointment(String id, app.hearth.booking.schedule.AppointmentType type,
+                                                               Instant start, java.time.Duration length, String dosingId) {
+        return new app.hearth.booking.schedule.Appointment(id, "demo", type, app.hearth.booking.schedule.Appointment.Status.BOOKED,
+                start, start.plus(length), List.of("demo-therapist-2"), "demo-patient-4", type.remote() ? null : "Room 1",
+                type.remote() ? "room-" + id : null, dosingId, 1, List.of(), List.of());
+    }
+
+    @Test
+    @DisplayName("a clinic threshold crossed without item 9 also alerts the patient's therapist (only theirs) and shows crisis resources")
+    void clinicThreshold() {
+        JsonObject defaults = api.get("/api/care/settings", admin).json();
+        JsonObject withThresholds = defaults.copy().put("thresholds", new JsonObject().put("phq9Total", 10).put("pcl5Total", 33));
+        assertEquals(200, api.put("/api/care/settings", admin, withThresholds).status());
+        try {
+            ApiClient.Reply reply = api.postJson(measures("demo-patient-3"), patient3,
+                    answer("phq9", "baseline", List.of(2, 2, 2, 2, 2, 0, 0, 0, 0)));
+            assertEquals(201, reply.status(), reply.body());
+            assertTrue(reply.json().getJsonObject("response").getBoolean("flagged"));
+            assertEquals("moderate", reply.json().getJsonObject("response").getJsonObject("severity").getString("band"));
+            assertTrue(reply.json().getJsonObject("crisis").getJsonArray("resources").size() >= 2, reply.body());
+            JsonArray alerts = api.get("/api/care/alerts", therapist2).json().getJsonArray("items");
+            assertTrue(alerts.stream().map(o -> (JsonObject) o).anyMatch(a -> "demo-patient-3".equals(a.getString("patientId"))
+                    && "phq9-total".equals(a.getString("kind"))), alerts.encode());
+            assertTrue(api.get("/api/care/alerts", therapist1).json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+                    .noneMatch(a -> "demo-patient-3".equals(a.getString("patientId"))));
+            // below the threshold: nothing
+            ApiClient.Reply calm = api.postJson(measures("demo-patient-3"), patient3, answer("gad7", "baseline", List.of(3, 3, 3, 3, 3, 3, 3)));
+            assertNull(calm.json().getValue("crisis"), "GAD-7 has no threshold: " + calm.body());
+        } finally {
+            assertEquals(200, api.put("/api/care/settings", admin, defaults).status());
+        }
+    }
 }
