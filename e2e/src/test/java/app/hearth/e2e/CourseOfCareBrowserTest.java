@@ -154,6 +154,11 @@ class CourseOfCareBrowserTest {
         for (int i = 0; i < total; i++) {
             assertThat(page.getByRole(AriaRole.HEADING, exactly("Question " + (i + 1) + " of " + total))).isVisible();
             Locator question = page.getByRole(AriaRole.GROUP);
+            if (i == 0) {
+                // phone-sized: nothing wider than the screen
+                assertEquals(Boolean.TRUE, page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"),
+                        "no sideways scrolling on a phone");
+            }
             if (i < items) {
                 assertThat(question).containsText(instrument.getJsonArray("items").getJsonObject(i).getString("text"));
                 int value = values[i];
@@ -214,6 +219,15 @@ class CourseOfCareBrowserTest {
             Page therapist = therapistContext.newPage();
             Page therapistOther = therapistElsewhere.newPage();
             Page adminPage = adminContext.newPage();
+            // the strict CSP (default-src 'self') refuses nothing the pages do
+            List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (Page page : List.of(patient, therapist, therapistOther, adminPage)) {
+                page.onConsoleMessage(m -> {
+                    if (m.text().contains("Content Security Policy")) {
+                        refused.add(m.text());
+                    }
+                });
+            }
             try {
                 story(apiA, apiB, admin, dosingId, patientToken, patient, therapist, therapistOther, adminPage);
             } catch (RuntimeException | AssertionError e) {
@@ -224,6 +238,7 @@ class CourseOfCareBrowserTest {
                 BrowserSupport.screenshot(adminPage, "course-failed-admin");
                 throw e;
             }
+            assertTrue(refused.isEmpty(), "refused by the CSP: " + refused);
         }
         nobodyElseSeesTheContent(apiA, apiB, admin);
     }
