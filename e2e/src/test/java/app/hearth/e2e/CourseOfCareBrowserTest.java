@@ -169,9 +169,13 @@ class CourseOfCareBrowserTest {
                 // the difficulty question is optional: a person may leave it
                 assertThat(question).containsText("(optional)");
             }
+            if (i == 2) {
+                BrowserSupport.screenshot(page, "course-2a-question-phone");
+            }
             page.getByRole(AriaRole.BUTTON, exactly(i == total - 1 ? "Review your answers" : "Next")).click();
         }
         assertThat(page.getByRole(AriaRole.HEADING, exactly("Check your answers"))).isVisible();
+        BrowserSupport.screenshot(page, "course-2b-review-phone");
         page.getByRole(AriaRole.BUTTON, exactly("Send your answers")).click();
     }
 
