@@ -69,10 +69,13 @@ class CourseOfCareBrowserTest {
         nodeA = pair[0];
         nodeB = pair[1];
         browsers = new BrowserSupport();
+        // a busy machine (other builds, two nodes, four browsers): every wait may take longer than the default 5 s
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     }
 
     @AfterAll
     static void stop() {
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(5_000);
         if (browsers != null) {
             browsers.close();
         }
