@@ -43,7 +43,7 @@ export function clinicalPanel(room) {
     const since = attended[0] ? attended[0].dosingRecord.startedAt : null;
     const answers = (intake && intake.answers) || {};
     render(body,
-      h('p', { class: 'hint' }, `${course.patient.displayName} · only you see this panel. `, h('a', { href: `#/patients/${encodeURIComponent(patientId)}`, target: '_blank', rel: 'noopener' }, 'Open the whole course')),
+      h('p', { class: 'hint' }, `${course.patient.displayName} · only you see this panel. `, h('a', { href: `#/patients/${encodeURIComponent(patientId)}`, target: '_blank', rel: 'noopener' }, 'Open the whole course (new tab)')),
       intentions.element,
       h('section', { 'aria-labelledby': 'panel-scores-title' }, h('h3', { id: 'panel-scores-title' }, 'Scores'), latestVsBaseline(measures.responses || [])),
       sharedReflections(journal.items, { since, headingId: 'panel-reflections-title', headingLevel: 'h3' }),
