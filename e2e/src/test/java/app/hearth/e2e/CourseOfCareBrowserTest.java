@@ -114,11 +114,11 @@ class CourseOfCareBrowserTest {
         return booked.json().getString("id");
     }
 
-    /** The course's appointments: a preparation tomorrow, a dosing yesterday, an integration now. Returns {dosingId, integrationId}. */
+    /** The course's appointments: a preparation tomorrow, a dosing yesterday, an integration now. Returns {dosingId, integrationId, preparationId}. */
     static String[] bookCourse(ApiClient api, String admin) {
         OpenRoom.openAllDay(api, admin, "demo-therapist-1");
         JsonArray therapist = new JsonArray().add("demo-therapist-1");
-        book(api, admin, new JsonObject().put("type", "preparation").put("therapistIds", therapist).put("patientId", PATIENT)
+        String preparationId = book(api, admin, new JsonObject().put("type", "preparation").put("therapistIds", therapist).put("patientId", PATIENT)
                 .put("start", onMark(Instant.now().plus(Duration.ofDays(1))).toString()));
         String dosingId = book(api, admin, new JsonObject().put("type", "dosing").put("therapistIds", therapist).put("patientId", PATIENT)
                 .put("mode", "in-clinic").put("location", "Treatment room 2")
@@ -131,7 +131,7 @@ class CourseOfCareBrowserTest {
         }
         String integrationId = book(api, admin, new JsonObject().put("type", "integration").put("therapistIds", therapist)
                 .put("patientId", PATIENT).put("dosingAppointmentId", dosingId).put("start", onMark(Instant.now()).toString()));
-        return new String[] {dosingId, integrationId};
+        return new String[] {dosingId, integrationId, preparationId};
     }
 
     /** A therapist of a second clinic, written straight into the store (the API has no "create clinic"). */
@@ -237,6 +237,7 @@ class CourseOfCareBrowserTest {
             }
             try {
                 story(apiA, apiB, admin, dosingId, patientToken, patient, therapist, therapistOther, adminPage);
+                intakeLocksWhenThePreparationBegins(course[2], patient);
             } catch (RuntimeException | AssertionError e) {
                 // what each page showed when the story stopped, for a person to look at (target/screenshots)
                 BrowserSupport.screenshot(patient, "course-failed-patient");
@@ -445,6 +446,21 @@ class CourseOfCareBrowserTest {
         assertThat(panel.locator("ol.intentions")).containsText(INTENTION_3);
         assertThat(own.locator("ol.intentions")).containsText(INTENTION_3, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
         BrowserSupport.screenshot(patient, "course-7-room-intentions-phone");
+    }
+
+    /** Once the first preparation has begun (moved there in the store), the intake reads as locked. */
+    static void intakeLocksWhenThePreparationBegins(String preparationId, Page patient) {
+        Instant began = onMark(Instant.now().minus(Duration.ofMinutes(20)));
+        try (Store store = Store.connect(nodeA.storeUri(), nodeA.databaseName())) {
+            store.collection("appointments").updateOne(Filters.eq("_id", preparationId), Updates.combine(
+                    Updates.set("start", Date.from(began)), Updates.set("end", Date.from(began.plus(Duration.ofHours(1))))));
+        }
+        patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
+        patient.getByRole(AriaRole.LINK, exactly("Review your intake answers")).click();
+        assertThat(patient.getByText("Your intake can no longer be changed here.")).isVisible();
+        assertThat(patient.locator("dl.answers")).containsText(INTAKE_GOAL);
+        assertThat(patient.getByRole(AriaRole.BUTTON, exactly("Save your intake"))).hasCount(0);
+        BrowserSupport.screenshot(patient, "course-8-intake-locked-phone");
     }
 
     /** A second patient, another therapist, the admin and another clinic see none of the content. */
