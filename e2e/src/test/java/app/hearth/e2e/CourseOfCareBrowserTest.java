@@ -237,6 +237,7 @@ class CourseOfCareBrowserTest {
             }
             try {
                 story(apiA, apiB, admin, dosingId, patientToken, patient, therapist, therapistOther, adminPage);
+                unshareTheReflection(apiB, patient);
                 intakeLocksWhenThePreparationBegins(course[2], patient);
             } catch (RuntimeException | AssertionError e) {
                 // what each page showed when the story stopped, for a person to look at (target/screenshots)
@@ -446,6 +447,18 @@ class CourseOfCareBrowserTest {
         assertThat(panel.locator("ol.intentions")).containsText(INTENTION_3);
         assertThat(own.locator("ol.intentions")).containsText(INTENTION_3, new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
         BrowserSupport.screenshot(patient, "course-7-room-intentions-phone");
+    }
+
+    /** The patient stops sharing the reflection: their therapist no longer gets it. */
+    static void unshareTheReflection(ApiClient apiB, Page patient) {
+        patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
+        Locator entry = patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(REFLECTION));
+        entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Stop sharing"))).click();
+        assertThat(entry.getByText("Private", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        String therapistToken = apiB.accessToken("therapist@demo.hearth", "hearth-demo");
+        ApiClient.Reply shared = apiB.get("/api/care/patients/" + PATIENT + "/journal", therapistToken);
+        assertEquals(200, shared.status(), shared.body());
+        assertFalse(shared.body().contains(REFLECTION), "unshared: " + shared.body());
     }
 
     /** Once the first preparation has begun (moved there in the store), the intake reads as locked. */
