@@ -130,7 +130,7 @@ class CourseOfCareBrowserTest {
                     Updates.set("start", Date.from(dosingStart)), Updates.set("end", Date.from(dosingStart.plus(Duration.ofHours(3))))));
         }
         String integrationId = book(api, admin, new JsonObject().put("type", "integration").put("therapistIds", therapist)
-                .put("patientId", PATIENT).put("dosingAppointmentId", dosingId).put("start", onMark(Instant.now()).toString()));
+                .put("patientId", PATIENT).put("dosingAppointmentId", dosingId).put("start", onMark(Instant.now().plusSeconds(30)).toString()));
         return new String[] {dosingId, integrationId, preparationId};
     }
 
