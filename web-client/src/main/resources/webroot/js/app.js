@@ -11,13 +11,17 @@ import { roomView } from './views/room.js';
 import { lobbyView } from './views/lobby.js';
 import { availabilityView } from './views/availability.js';
 import { policyView } from './views/policy.js';
+import { patientCourseView, staffCourseView } from './views/course.js';
+import { consentsView, intakeView } from './views/intake.js';
+import { measureView } from './views/measure.js';
+import { startCareWatch, stopCareWatch } from './care-alerts.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
   admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/policy', 'Booking rules'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
   therapist: [['#/therapist', 'Your patients'], ['#/availability', 'Your hours'], ['#/lobby', 'Clinic waiting room']],
-  patient: [['#/patient', 'Your profile']],
+  patient: [['#/course', 'Your course'], ['#/patient', 'Your profile']],
 };
 const ROUTES = [
   { pattern: /^#\/admin\/people$/, role: 'admin', view: peopleView, title: 'People' },
@@ -32,6 +36,12 @@ const ROUTES = [
   { pattern: /^#\/lobby$/, role: 'therapist', view: lobbyView, title: 'Waiting room' },
   { pattern: /^#\/therapist$/, role: 'therapist', view: therapistView, title: 'Your patients' },
   { pattern: /^#\/patient$/, role: 'patient', view: patientView, title: 'Your profile' },
+  { pattern: /^#\/course$/, role: 'patient', view: patientCourseView, title: 'Your course' },
+  { pattern: /^#\/intake$/, role: 'patient', view: intakeView, title: 'Your intake' },
+  { pattern: /^#\/consents$/, role: 'patient', view: consentsView, title: 'Consents' },
+  { pattern: /^#\/measures\/[A-Za-z0-9_-]+\/[^/]+$/, role: 'patient', view: measureView, title: 'Questionnaire' },
+  { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'therapist', view: staffCourseView, title: 'Course of care' },
+  { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'admin', view: staffCourseView, title: 'Course of care' },
 ];
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
@@ -54,6 +64,7 @@ function afterSignIn(person) {
 }
 
 async function signOut() {
+  stopCareWatch();
   await logout();
   notice = 'You have signed out.';
   wanted = null;
@@ -119,6 +130,8 @@ async function route() {
   const match = routeFor(hash, person);
   if (!match) { location.replace(homeOf(person)); return; }
   renderHeader(person);
+  // A therapist's safety alerts show on every page, from one socket kept for the whole session.
+  startCareWatch(person);
   document.title = `${match.title} · Hearth`;
   render(outlet, loading());
   render(main, outlet);
@@ -128,6 +141,7 @@ async function route() {
 }
 
 window.addEventListener(SESSION_ENDED, () => {
+  stopCareWatch();
   notice = 'Your session has ended. Please sign in again.';
   if (location.hash && location.hash !== '#/login') wanted = location.hash;
   go('#/login');

@@ -9,7 +9,7 @@ export function h(tag, attrs = {}, ...children) {
     else if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -17,7 +17,7 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 export function render(container, ...children) {
-  container.replaceChildren(...children.flat().filter((c) => c));
+  container.replaceChildren(...children.flat(Infinity).filter((c) => c));
 }
 
 /** Announces a short message to screen readers (the page's polite live region). */

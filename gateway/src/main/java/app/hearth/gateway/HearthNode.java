@@ -164,8 +164,10 @@ public final class HearthNode implements AutoCloseable {
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
+            app.hearth.booking.schedule.DosingRecords dosingRecords = new app.hearth.booking.schedule.DosingRecords(store);
+            dosingRecords.ensureIndexes();
             BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock,
-                    config.rooms().closeGrace());
+                    config.rooms().closeGrace(), dosingRecords);
             CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
             calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
@@ -179,6 +181,22 @@ public final class HearthNode implements AutoCloseable {
             await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
                     library, clock);
+            // The patient's record (issue 11). Until the live side's own CareEvents lands, changes are
+            // published on the bus with the documented payload.
+            app.hearth.care.record.RecordStore careRecords = new app.hearth.care.record.RecordStore(store, cipher);
+            careRecords.ensureIndexes();
+            app.hearth.care.record.CareRecordService careRecord = new app.hearth.care.record.CareRecordService(careRecords,
+                    new app.hearth.care.CareAccess(people), schedule, dosingRecords, people,
+                    new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), audit, storeWork, clock);
+            if (config.demoSeed()) {
+                app.hearth.care.record.DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
+            }
+            // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
+            // live through this node's room sockets (care.watch, care.alert across the cluster).
+            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, people,
+                    schedule, audit, storeWork, new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), clock);
+            measures.ensureIndexes();
+            await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -190,7 +208,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets);
+                    sessionSockets, careRecord, measures);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before

@@ -63,6 +63,8 @@ public final class RoomHub {
     private final Clock clock;
 
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
+    /** Room-socket messages handled outside the hub, by type (see {@link #handle}). */
+    private final Map<String, ExtraHandler> extraHandlers = new ConcurrentHashMap<>();
     /** Rooms and clinics with a push pending: many changes in a burst cost one re-read. */
     private final Set<String> pendingRooms = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingClinics = ConcurrentHashMap.newKeySet();
@@ -270,8 +272,48 @@ public final class RoomHub {
             case "media.state" -> ownSeat(local, m.getString("roomId"), seat -> seat.withMedia(m.getJsonObject("media")))
                     .map(s -> ok());
             case "exercise.command" -> exerciseCommand(local, m);
-            default -> Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"));
+            default -> {
+                ExtraHandler extra = extraHandlers.get(m.getString("type"));
+                yield extra == null ? Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"))
+                        : extra.handle(local.actor(), m);
+            }
         };
+    }
+
+    // ------------------------------------------------------------------ extension point
+
+    /**
+     * A room-socket request that another module answers (e.g. the clinical record's {@code care.watch}):
+     * it gets the caller and the schema-checked message and returns the reply (its id is added here),
+     * or fails with a {@link RoomException}. Rooms know nothing of what it does.
+     */
+    @FunctionalInterface
+    public interface ExtraHandler {
+        Future<JsonObject> handle(Actor actor, JsonObject message);
+    }
+
+    /** Registers the handler of a client message type the hub does not know itself (before the node serves). */
+    public void handle(String type, ExtraHandler handler) {
+        if (extraHandlers.putIfAbsent(type, handler) != null) {
+            throw new IllegalStateException("a handler for " + type + " is registered already");
+        }
+    }
+
+    /** Whether the person has an open socket on this node (so a push needs no store read otherwise). */
+    public boolean connectedHere(String clinicId, String personId) {
+        return locals.values().stream().anyMatch(l -> l.actor().personId().equals(personId) && l.actor().clinicId().equals(clinicId));
+    }
+
+    /** Sends a message to every open socket of the person on this node; @return how many got it. */
+    public int sendToPerson(String clinicId, String personId, JsonObject message) {
+        int sent = 0;
+        for (Local local : locals.values()) {
+            if (local.actor().personId().equals(personId) && local.actor().clinicId().equals(clinicId)) {
+                send(local, message);
+                sent++;
+            }
+        }
+        return sent;
     }
 
     // ------------------------------------------------------------------ joining and leaving

@@ -129,7 +129,8 @@ export async function peopleView(main) {
             h('td', { 'data-label': 'Email' }, p.email),
             h('td', { 'data-label': 'Therapist' }, p.role === 'patient' ? (names[p.therapistId] || '—') : ''),
             h('td', { 'data-label': 'Status' }, h('span', { class: `badge ${p.status}` }, p.status === 'invited' ? 'Invited' : 'Active')),
-            h('td', { 'data-label': 'Actions' }, p.role === 'admin' ? '' : newLinkButton(p))))))));
+            h('td', { 'data-label': 'Actions' }, p.role === 'admin' ? '' : newLinkButton(p),
+              p.role === 'patient' ? [' ', h('a', { href: `#/patients/${encodeURIComponent(p.id)}`, 'aria-label': `Course of care of ${p.displayName}` }, 'Course')] : null)))))));
       }
       if (announceCount) announce(`${items.length} ${items.length === 1 ? 'person' : 'people'} shown`);
     } catch (e) {

@@ -2,6 +2,7 @@
 // slots, dosing recorded in-clinic, circles with seats and a waitlist, cancel and reschedule.
 import { api } from '../api.js';
 import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
+import { dosingRecordForm, dosingRecordText } from '../care.js';
 
 const TYPE_NAMES = { preparation: 'Preparation', integration: 'Integration', circle: 'Group circle', dosing: 'Dosing (in clinic)' };
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -120,7 +121,13 @@ export async function calendarView(main) {
         h('dt', {}, 'Status'), h('dd', {}, a.status === 'booked' ? 'Booked' : 'Cancelled'),
         h('dt', {}, a.type === 'circle' ? 'Facilitators' : 'Therapist'), h('dd', {}, a.therapistIds.map((t) => names[t] || t).join(', ')),
         a.patientId ? [h('dt', {}, 'Patient'), h('dd', {}, names[a.patientId] || a.patientId)] : null,
-        h('dt', {}, 'Where'), h('dd', {}, a.mode === 'in-clinic' ? `In the clinic: ${a.location}` : 'Remote (video room)')),
+        h('dt', {}, 'Where'), h('dd', {}, a.mode === 'in-clinic' ? `In the clinic: ${a.location}` : 'Remote (video room)'),
+        a.type === 'dosing' ? [h('dt', {}, 'Dosing record'), h('dd', { class: 'dosing-status' }, dosingRecordText(a.dosingRecord))] : null),
+      a.patientId ? h('p', {}, h('a', { href: `#/patients/${encodeURIComponent(a.patientId)}` }, `Course of care of ${names[a.patientId] || 'the patient'}`)) : null,
+      // Hearth hosts no dosing; the clinic records afterwards that it happened (or not).
+      a.type === 'dosing' && a.status === 'booked' && Date.parse(a.start) <= Date.now()
+        ? h('details', { open: !a.dosingRecord }, h('summary', {}, a.dosingRecord ? 'Change the dosing record' : 'Record this dosing'),
+          dosingRecordForm(a, () => showDetails(a.id))) : null,
       a.type === 'circle' ? h('div', {},
         h('h3', {}, `Seats ${a.seatsTaken} of ${a.capacity}`),
         h('ol', { class: 'attendees' }, (a.attendees || []).map((x) => {

@@ -18,8 +18,8 @@ function audioContext() {
   return audio;
 }
 
-/** A short two-tone bell from the Web Audio API (no audio file needed). */
-function chime() {
+/** A short two-tone bell from the Web Audio API (no audio file needed); also rung by safety alerts (care-alerts.js). */
+export function chime() {
   try {
     const context = audioContext();
     const now = context.currentTime;

@@ -6,6 +6,7 @@ import { announce, h, render } from '../dom.js';
 import { ExercisePlayer, pointAt } from '../exercise.js';
 import { PeerMesh, qualityOf } from '../rtc.js';
 import { RoomSocket } from '../socket.js';
+import { clinicalPanel } from './clinical-panel.js';
 
 const PRESENCE_WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In the room', reconnecting: 'Reconnecting…', left: 'Left' };
 const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session' };
@@ -403,6 +404,9 @@ class RoomPage {
     this.renderRoster();
     this.startExercise();
     this.startMedia();
+    // The course of care beside the video (preparation and integration only; clinical-panel.js).
+    if (this.clinical) this.clinical.dispose();
+    this.clinical = clinicalPanel(this);
   }
 
   /** A message from the server, wherever the person is in the flow. */
@@ -749,6 +753,7 @@ class RoomPage {
   }
 
   dispose() {
+    if (this.clinical) this.clinical.dispose();
     this.stopPreview();
     if (this.mesh) { this.mesh.close(); this.mesh = null; }
     if (this.player) this.player.stop();

@@ -37,11 +37,13 @@ public final class BookingService {
     private final Blocking store;
     private final Clock clock;
     private final Duration roomCloseGrace;
+    private final DosingRecords dosingRecords;
 
     /** @param roomCloseGrace how long after an appointment's end its room can still be entered */
     public BookingService(ScheduleStore schedule, TimeClaims claims, JoinTickets joinTickets, PersonRepository people,
-                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace) {
+                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace, DosingRecords dosingRecords) {
         this.roomCloseGrace = roomCloseGrace;
+        this.dosingRecords = dosingRecords;
         this.schedule = schedule;
         this.claims = claims;
         this.joinTickets = joinTickets;
@@ -385,6 +387,57 @@ public final class BookingService {
                         "appointment", a.id(), Outcome.SUCCESS)).toList()).map(list));
     }
 
+    // ------------------------------------------------------------------ dosing records
+
+    /** What the clinic records about a dosing: attended with route and times, or not attended. */
+    public record DosingReport(boolean attended, DosingRecord.Route route, Instant startedAt, Instant endedAt,
+                               String supervisedBy, String reason) {
+    }
+
+    /**
+     * Records (or corrects) what happened at a dosing. Admins, and the patient's therapist (or the
+     * dosing's own therapist), may; a patient may not; anyone else sees no such appointment. Only
+     * once the dosing has started; an attended dosing names its route, times and supervisor.
+     */
+    public Future<DosingRecord> recordDosing(Actor actor, String appointmentId, DosingReport report) {
+        if (actor.is(Role.PATIENT)) {
+            return Future.failedFuture(CommonProblems.FORBIDDEN.exception("The clinic records dosings"));
+        }
+        return store.run(() -> {
+            Appointment a = schedule.find(actor.clinicId(), appointmentId)
+                    .filter(x -> actor.is(Role.ADMIN) || x.therapistIds().contains(actor.personId())
+                            || (x.patientId() != null && people.findInClinic(actor.clinicId(), x.patientId())
+                            .map(p -> actor.personId().equals(p.therapistId())).orElse(false)))
+                    .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
+            if (a.type() != AppointmentType.DOSING) {
+                throw ScheduleProblems.NOT_A_DOSING.exception(null);
+            }
+            if (a.status() != Appointment.Status.BOOKED) {
+                throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
+            }
+            Instant now = clock.instant();
+            if (now.isBefore(a.start())) {
+                throw ScheduleProblems.DOSING_NOT_YET.exception("It starts at " + a.start());
+            }
+            // the store keeps milliseconds: the answer says what a later read will
+            DosingRecord record = DosingRules.record(a, report, actor.personId(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            dosingRecords.save(record);
+            return record;
+        }).compose(r -> audit(actor, "dosing-record.update", "appointment", appointmentId).map(r));
+    }
+
+    /**
+     * The dosing records of these appointments that the viewer may see: staff see them, patients do
+     * not (the record is the clinic's, DESIGN.md "The course of care").
+     */
+    public Future<Map<String, DosingRecord>> dosingRecordsFor(Actor actor, List<Appointment> appointments) {
+        List<String> ids = appointments.stream().filter(a -> a.type() == AppointmentType.DOSING).map(Appointment::id).toList();
+        if (actor.is(Role.PATIENT) || ids.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return store.run(() -> dosingRecords.findAll(actor.clinicId(), ids));
+    }
+
     /** How old a claim without its appointment must be before the periodic reconciliation releases it. */
     public static final Duration ORPHAN_CLAIM_AGE = Duration.ofMinutes(2);
 
@@ -440,8 +493,14 @@ public final class BookingService {
             throw ScheduleProblems.PREPARATION_AFTER_DOSING.exception("The dosing starts at " + dosing.start(), "start");
         }
         if (type == AppointmentType.INTEGRATION) {
-            Instant earliest = dosing.end().plus(Duration.ofDays(policy.integrationWindowMinDays()));
-            Instant latest = dosing.end().plus(Duration.ofDays(policy.integrationWindowMaxDays()));
+            // The window counts from when the dosing really ended, once the clinic recorded it.
+            DosingRecord record = dosingRecords.find(clinicId, dosingId).orElse(null);
+            if (record != null && !record.attended()) {
+                throw ScheduleProblems.DOSING_NOT_ATTENDED.exception(null, "dosingAppointmentId");
+            }
+            Instant ended = record != null && record.endedAt() != null ? record.endedAt() : dosing.end();
+            Instant earliest = ended.plus(Duration.ofDays(policy.integrationWindowMinDays()));
+            Instant latest = ended.plus(Duration.ofDays(policy.integrationWindowMaxDays()));
             if (range.start().isBefore(earliest) || range.start().isAfter(latest)) {
                 throw ScheduleProblems.INTEGRATION_OUTSIDE_WINDOW.exception("Start between " + earliest + " and " + latest
                         + " (" + policy.integrationWindowMinDays() + "–" + policy.integrationWindowMaxDays() + " days after the dosing)", "start");

@@ -45,6 +45,17 @@ public final class DosingRecords {
         return out;
     }
 
+    /** The records of these appointments (those that have one), by appointment id. */
+    public java.util.Map<String, DosingRecord> findAll(String clinicId, java.util.Collection<String> appointmentIds) {
+        java.util.Map<String, DosingRecord> out = new java.util.HashMap<>();
+        if (appointmentIds.isEmpty()) {
+            return out;
+        }
+        records.find(Filters.and(Filters.in("_id", appointmentIds), Filters.eq("clinicId", clinicId)))
+                .forEach(d -> out.put(d.getString("_id"), fromDocument(d)));
+        return out;
+    }
+
     static Document toDocument(DosingRecord r) {
         return new Document("_id", r.appointmentId()).append("clinicId", r.clinicId()).append("patientId", r.patientId())
                 .append("attended", r.attended())

@@ -33,4 +33,9 @@ public final class ScheduleProblems {
     public static final ProblemType ROOM_CLOSED = new ProblemType("room-closed", 409, "The appointment is over");
     public static final ProblemType NO_VIDEO_ROOM = new ProblemType("no-video-room", 409, "This appointment has no video room");
     public static final ProblemType MISALIGNED_TIME = new ProblemType("misaligned-time", 400, "Times must fall on 5-minute marks");
+    // dosing records (issue 11)
+    public static final ProblemType NOT_A_DOSING = new ProblemType("not-a-dosing", 409, "Only a dosing appointment has a dosing record");
+    public static final ProblemType DOSING_NOT_YET = new ProblemType("dosing-not-yet", 409, "The dosing has not started yet");
+    public static final ProblemType DOSING_NOT_ATTENDED = new ProblemType("dosing-not-attended", 409,
+            "The dosing was recorded as not attended; there is nothing to integrate");
 }

@@ -48,12 +48,16 @@ public final class BookingApi {
                         .compose(a -> booking.setAvailability(Authenticate.actor(ctx), a)), 200, BookingApi::availabilityJson));
         builder.getRoute("listSlots").addHandler(this::slots);
         builder.getRoute("listAppointments").addHandler(ctx -> Replies.reply(ctx, booking.list(Authenticate.actor(ctx),
-                        instant(ctx, "from"), instant(ctx, "to"), Replies.query(ctx, "therapistId"), Replies.query(ctx, "patientId")), 200,
-                list -> new JsonObject().put("items", new JsonArray(list.stream().map(appointment(ctx)).toList()))));
+                        instant(ctx, "from"), instant(ctx, "to"), Replies.query(ctx, "therapistId"), Replies.query(ctx, "patientId"))
+                        .compose(list -> booking.dosingRecordsFor(Authenticate.actor(ctx), list).map(records -> new JsonObject()
+                                .put("items", new JsonArray(list.stream().map(a -> JsonViews.appointment(Authenticate.actor(ctx), a,
+                                        records.get(a.id()))).toList())))), 200, json -> json));
         builder.getRoute("bookAppointment").addHandler(ctx -> Replies.reply(ctx,
                 parse(() -> request(Replies.body(ctx))).compose(r -> booking.book(Authenticate.actor(ctx), r)), 201, appointment(ctx)));
         builder.getRoute("getAppointment").addHandler(ctx -> Replies.reply(ctx,
-                booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId")), 200, appointment(ctx)));
+                booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"))
+                        .compose(a -> booking.dosingRecordsFor(Authenticate.actor(ctx), List.of(a))
+                                .map(records -> JsonViews.appointment(Authenticate.actor(ctx), a, records.get(a.id())))), 200, json -> json));
         builder.getRoute("cancelAppointment").addHandler(ctx -> Replies.reply(ctx, booking.cancel(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("reason")), 200, appointment(ctx)));
         builder.getRoute("rescheduleAppointment").addHandler(ctx -> Replies.reply(ctx,
@@ -66,9 +70,27 @@ public final class BookingApi {
                         .put("url", "/#/room/" + t.roomId() + "/" + t.ticket())));
         builder.getRoute("joinCircle").addHandler(ctx -> Replies.reply(ctx, booking.joinCircle(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("patientId")), 200, appointment(ctx)));
+        builder.getRoute("recordDosing").addHandler(this::recordDosing);
         builder.getRoute("leaveCircle").addHandler(ctx -> Replies.reply(ctx, booking.leaveCircle(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.pathParam(ctx, "patientId"), Replies.body(ctx).getString("reason")),
                 200, appointment(ctx)));
+    }
+
+    /** Records what happened at an in-clinic dosing (issue 11): attended with route and times, or not. */
+    private void recordDosing(RoutingContext ctx) {
+        Replies.reply(ctx, parse(() -> dosingReport(Replies.body(ctx))).compose(r -> booking.recordDosing(Authenticate.actor(ctx),
+                Replies.pathParam(ctx, "appointmentId"), r)), 200, CareRecordApi::dosingRecord);
+    }
+
+    static BookingService.DosingReport dosingReport(JsonObject body) {
+        boolean attended = body.getBoolean("attended");
+        String route = body.getString("route");
+        return new BookingService.DosingReport(attended,
+                route == null ? null : app.hearth.booking.schedule.DosingRecord.Route.fromWire(route).orElseThrow(
+                        () -> CommonProblems.INVALID_REQUEST.exception("Routes: iv, im, nasal-spray, oral", "route")),
+                body.getString("startedAt") == null ? null : parseInstant(body.getString("startedAt"), "startedAt"),
+                body.getString("endedAt") == null ? null : parseInstant(body.getString("endedAt"), "endedAt"),
+                body.getString("supervisedBy"), body.getString("reason"));
     }
 
     /** Every appointment answer goes through the one view of what the caller may see. */

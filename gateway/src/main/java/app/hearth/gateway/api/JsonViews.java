@@ -107,6 +107,18 @@ final class JsonViews {
         return json;
     }
 
+    /**
+     * As {@link #appointment(Actor, Appointment)}, with the dosing's record when there is one and the
+     * viewer is staff (the record is the clinic's; patients never get it).
+     */
+    static JsonObject appointment(Actor viewer, Appointment a, app.hearth.booking.schedule.DosingRecord record) {
+        JsonObject json = appointment(viewer, a);
+        if (record != null && !viewer.is(Role.PATIENT)) {
+            json.put("dosingRecord", CareRecordApi.dosingRecord(record));
+        }
+        return json;
+    }
+
     private static JsonObject emergencyContact(EmergencyContact c) {
         JsonObject json = new JsonObject().put("name", c.name()).put("phone", c.phone());
         putIfPresent(json, "relationship", c.relationship());

@@ -64,6 +64,8 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
         new app.hearth.gateway.api.RealtimeApi(services.connectionTickets(), services.sessionSockets()).mount(builder);
         new app.hearth.gateway.api.LibraryApi(services.library()).mount(builder);
+        new app.hearth.gateway.api.CareRecordApi(services.careRecord()).mount(builder);
+        new app.hearth.gateway.api.MeasuresApi(services.measures()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {

@@ -27,5 +27,7 @@ public record NodeServices(
         app.hearth.room.library.ExerciseLibrary library,
         app.hearth.room.library.AudioStore audio,
         app.hearth.gateway.auth.RevokedSessions revokedSessions,
-        app.hearth.gateway.rooms.SessionSockets sessionSockets) {
+        app.hearth.gateway.rooms.SessionSockets sessionSockets,
+        app.hearth.care.record.CareRecordService careRecord,
+        app.hearth.care.measures.MeasuresService measures) {
 }

@@ -74,4 +74,18 @@ class ArchitectureTest {
             .should().callMethod(System.class, "getenv")
             .orShould().callMethod(System.class, "getenv", String.class)
             .because("configuration is read once, typed, and handed to services (habit 7)");
+
+    @ArchTest
+    static final ArchRule rooms_and_booking_know_nothing_of_care = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.platform..", "app.hearth.protocol..")
+            .should().dependOnClassesThat().resideInAPackage("app.hearth.care..")
+            .because("the clinical record plugs into the room socket through RoomHub's extension point; rooms stay clinical-free");
+
+    @ArchTest
+    static final ArchRule care_is_domain_code = noClasses()
+            .that().resideInAPackage("app.hearth.care..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.hearth.gateway..", "app.hearth.room..",
+                    "io.vertx.core.http..", "io.vertx.ext.web..")
+            .because("care returns Futures and throws ProblemExceptions; the edge wires it to REST and the room socket");
 }

@@ -55,6 +55,17 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build());
     }
 
+    public Reply patch(String path, String accessToken, JsonObject body) {
+        return send(request(path, accessToken).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body.encode())).build());
+    }
+
+    /** A PUT with any body text (malformed JSON, wrong media type). */
+    public Reply putRaw(String path, String accessToken, String contentType, String body) {
+        return send(request(path, accessToken).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Reply postJson(String path, String accessToken, JsonObject body) {
         return post(path, accessToken, "application/json", body.encode());
     }

@@ -103,6 +103,8 @@ public final class TestNode implements AutoCloseable {
         b.put("HEARTH_CLUSTER_PORT", Integer.toString(portB));
         b.put("HEARTH_JWT_PRIVATE_KEY_FILE", keys + "/" + app.hearth.platform.security.SigningKeys.PRIVATE_FILE);
         b.put("HEARTH_JWT_PUBLIC_KEY_FILE", keys + "/" + app.hearth.platform.security.SigningKeys.PUBLIC_FILE);
+        // one clinical-data keyset for the cluster, as in production: what one node seals the other opens
+        b.put("HEARTH_CARE_KEYSET_FILE", keys + "/" + app.hearth.platform.security.FieldCipher.FILE);
         try {
             return new TestNode[] {first, start(b)};
         } catch (RuntimeException e) {
