@@ -749,6 +749,7 @@ public class HearthBench {
             env2.put("HEARTH_CLUSTER_PORT", Integer.toString(c2));
             env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir1.resolve("keys/jwt-private.pem").toString());
             env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir1.resolve("keys/jwt-public.pem").toString());
+            env2.put("HEARTH_CARE_KEYSET_FILE", dir1.resolve("keys/care-keyset.json").toString());
             env2.put("HEARTH_DEMO_SEED", "false");
             // Node 2 holds the idle sockets: its store is node 1's, so its heap is connections only; a
             // fixed, pre-touched heap keeps G1's resizing out of its RSS, so RSS growth is memory outside the heap.

@@ -83,7 +83,8 @@ class ClusterFreezeTest {
                 "MONGO_URI", "mongodb://127.0.0.1:" + storePort, "HEARTH_CLUSTER_PORT", "" + cluster2,
                 "HEARTH_CLUSTER_MEMBERS", members, "HEARTH_JWT_ISSUER", issuer, "HEARTH_LOGINS_PER_ADDRESS", "500",
                 "HEARTH_JWT_PRIVATE_KEY_FILE", dataDirectory1.resolve("keys/jwt-private.pem").toString(),
-                "HEARTH_JWT_PUBLIC_KEY_FILE", dataDirectory1.resolve("keys/jwt-public.pem").toString()));
+                "HEARTH_JWT_PUBLIC_KEY_FILE", dataDirectory1.resolve("keys/jwt-public.pem").toString(),
+                "HEARTH_CARE_KEYSET_FILE", dataDirectory1.resolve("keys/care-keyset.json").toString()));
         ApiClient api1 = new ApiClient("http://127.0.0.1:" + http1);
         ApiClient api2 = new ApiClient("http://127.0.0.1:" + http2);
         Eventually.within(Duration.ofSeconds(60), "both nodes ready, each seeing 2 members", () -> {

@@ -181,20 +181,20 @@ public final class HearthNode implements AutoCloseable {
             await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
                     library, clock);
-            // The patient's record (issue 11). Until the live side's own CareEvents lands, changes are
-            // published on the bus with the documented payload.
+            // The course of care (issue 11). Its events leave on the clustered bus, identifiers only.
+            app.hearth.gateway.care.BusCareEvents careEvents = new app.hearth.gateway.care.BusCareEvents(vertx.eventBus());
             app.hearth.care.record.RecordStore careRecords = new app.hearth.care.record.RecordStore(store, cipher);
             careRecords.ensureIndexes();
             app.hearth.care.record.CareRecordService careRecord = new app.hearth.care.record.CareRecordService(careRecords,
                     new app.hearth.care.CareAccess(people), schedule, dosingRecords, people,
-                    new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), audit, storeWork, clock);
+                    careEvents, audit, storeWork, clock);
             if (config.demoSeed()) {
                 app.hearth.care.record.DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
             }
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
             app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, people,
-                    schedule, audit, storeWork, new app.hearth.gateway.care.BusCareEvents(vertx.eventBus()), clock);
+                    schedule, audit, storeWork, careEvents, clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             SessionSockets sessionSockets = new SessionSockets();
