@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 class NoSecretsInLogsTest {
 
     @Test
-    @DisplayName("sign-in, refresh, bad tokens, onboarding and errors leave no secret in any log line")
+    @DisplayName("sign-in, refresh, bad tokens, onboarding, the course of care and errors leave no secret or clinical text in any log line")
     void flowsLeaveNoSecrets() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -68,6 +68,8 @@ class NoSecretsInLogsTest {
                     new JsonObject().put("refreshToken", pair.getString("refreshToken"))).status());
             assertEquals(401, api.postJson("/api/auth/refresh", null,
                     new JsonObject().put("refreshToken", pair.getString("refreshToken"))).status());
+
+            secrets.addAll(clinicalFlow(api));
         } finally {
             root.detachAppender(captured);
             root.setLevel(previous);
@@ -81,5 +83,36 @@ class NoSecretsInLogsTest {
                 assertTrue(!line.contains(secret), "a log line of " + event.getLoggerName() + " contains a secret: " + line);
             }
         }
+    }
+
+    /** The course of care, good and refused: intake, intentions, journal, an item-9 answer and its alert. */
+    private static List<String> clinicalFlow(ApiClient api) {
+        List<String> secrets = List.of("Marigold-lantern history", "Quietly-finch intention", "Seventeen-heron reflection",
+                "Overlong-otter", "Tamarind-medication");
+        String patient = api.accessToken("patient1@demo.hearth", "hearth-demo");
+        String therapist = api.accessToken("therapist@demo.hearth", "hearth-demo");
+        String me = api.get("/api/me", patient).json().getString("id");
+        String base = "/api/care/patients/" + me;
+        assertEquals(200, api.put(base + "/intake", patient, new JsonObject().put("answers", new JsonObject()
+                .put("history", secrets.get(0)).put("medications", secrets.get(4)))).status());
+        assertEquals(200, api.put(base + "/intentions", patient, new JsonObject().put("version", 0)
+                .put("items", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", secrets.get(1))))).status());
+        assertEquals(201, api.postJson(base + "/journal", patient, new JsonObject().put("text", secrets.get(2))
+                .put("shared", true)).status());
+        // refused input: too long, wrong types, a stale version, another patient's record
+        assertEquals(400, api.put(base + "/intake", patient, new JsonObject().put("answers", new JsonObject()
+                .put("notes", secrets.get(3).repeat(1000)))).status());
+        assertEquals(409, api.put(base + "/intentions", patient, new JsonObject().put("version", 0)
+                .put("items", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", secrets.get(3))))).status());
+        assertEquals(404, api.put("/api/care/patients/nobody/intentions", therapist, new JsonObject().put("version", 0)
+                .put("items", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", secrets.get(3))))).status());
+        // a baseline PHQ-9 with item 9 above 0 raises an alert, read back by the therapist
+        ApiClient.Reply answered = api.postJson(base + "/measures", patient, new JsonObject().put("instrument", "phq9")
+                .put("occasion", "baseline").put("answers", new io.vertx.core.json.JsonArray(List.of(1, 2, 1, 1, 0, 1, 0, 0, 2))));
+        assertEquals(201, answered.status(), answered.body());
+        assertEquals(200, api.get("/api/care/alerts", therapist).status());
+        assertEquals(200, api.get(base + "/journal", therapist).status());
+        assertEquals(200, api.get(base + "/intake", therapist).status());
+        return secrets;
     }
 }
