@@ -133,6 +133,17 @@ class CareSettingsBrowserTest {
             assertThat(page.locator("#care-follow-up-weeks-error")).containsText("1 to 104");
             assertEquals(new JsonArray().add(2).add(6).add(10), settings(api, admin).getJsonObject("cadence").getJsonArray("followUpWeeks"));
 
+            // when a PHQ-9 threshold is above the questionnaire's highest total (27): refused at that field
+            weeks.fill("2, 6, 10");
+            Locator phq9 = page.getByLabel("PHQ-9 total (0–27)");
+            phq9.fill("30");
+            page.getByRole(AriaRole.BUTTON, named("Save course of care settings")).click();
+            assertThat(phq9).hasAttribute("aria-invalid", "true");
+            assertThat(phq9).isFocused();
+            assertThat(weeks).not().hasAttribute("aria-invalid", "true");
+            assertTrue(settings(api, admin).getJsonObject("thresholds").getValue("phq9Total") == null
+                    || settings(api, admin).getJsonObject("thresholds").getInteger("phq9Total") != 30);
+
             // when the admin publishes telehealth consent version 2
             Locator card = page.getByRole(AriaRole.REGION, new Page.GetByRoleOptions().setName("Telehealth consent"));
             assertThat(card).containsText("Version 1");
