@@ -11,6 +11,7 @@ import { roomView } from './views/room.js';
 import { lobbyView } from './views/lobby.js';
 import { availabilityView } from './views/availability.js';
 import { policyView } from './views/policy.js';
+import { careSettingsView } from './views/care-settings.js';
 import { patientCourseView, staffCourseView } from './views/course.js';
 import { consentsView, intakeView } from './views/intake.js';
 import { measureView } from './views/measure.js';
@@ -19,7 +20,7 @@ import { startCareWatch, stopCareWatch } from './care-alerts.js';
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
 const NAV = {
-  admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/policy', 'Booking rules'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
+  admin: [['#/admin/calendar', 'Calendar'], ['#/availability', 'Availability'], ['#/lobby', 'Waiting room'], ['#/policy', 'Booking rules'], ['#/care-settings', 'Course of care'], ['#/admin/people', 'People'], ['#/admin/audit', 'Audit log']],
   therapist: [['#/therapist', 'Your patients'], ['#/availability', 'Your hours'], ['#/lobby', 'Clinic waiting room']],
   patient: [['#/course', 'Your course'], ['#/patient', 'Your profile']],
 };
@@ -31,6 +32,7 @@ const ROUTES = [
   { pattern: /^#\/lobby$/, role: 'admin', view: lobbyView, title: 'Waiting room' },
   // Everyone may read the rules (the API allows it); the view offers editing to admins only.
   { pattern: /^#\/policy$/, role: '*', view: policyView, title: 'Booking rules' },
+  { pattern: /^#\/care-settings$/, role: 'admin', view: careSettingsView, title: 'Course of care' },
   { pattern: /^#\/availability$/, role: 'admin', view: availabilityView, title: 'Availability' },
   { pattern: /^#\/availability$/, role: 'therapist', view: availabilityView, title: 'Your hours' },
   { pattern: /^#\/lobby$/, role: 'therapist', view: lobbyView, title: 'Waiting room' },
