@@ -185,16 +185,17 @@ public final class HearthNode implements AutoCloseable {
             app.hearth.gateway.care.BusCareEvents careEvents = new app.hearth.gateway.care.BusCareEvents(vertx.eventBus());
             app.hearth.care.record.RecordStore careRecords = new app.hearth.care.record.RecordStore(store, cipher);
             careRecords.ensureIndexes();
+            app.hearth.care.CareAccess careAccess = new app.hearth.care.CareAccess(people);
             app.hearth.care.record.CareRecordService careRecord = new app.hearth.care.record.CareRecordService(careRecords,
-                    new app.hearth.care.CareAccess(people), schedule, dosingRecords, people,
+                    careAccess, schedule, dosingRecords, people,
                     careEvents, audit, storeWork, clock);
             if (config.demoSeed()) {
                 app.hearth.care.record.DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
             }
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
-            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, people,
-                    schedule, audit, storeWork, careEvents, clock);
+            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, careAccess,
+                    schedule, dosingRecords, audit, storeWork, careEvents, clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             SessionSockets sessionSockets = new SessionSockets();

@@ -1,6 +1,5 @@
 package app.hearth.care.measures;
 
-import app.hearth.booking.people.PersonRepository;
 import app.hearth.booking.schedule.Appointment;
 import app.hearth.booking.schedule.AppointmentType;
 import app.hearth.booking.schedule.DosingRecord;
@@ -54,7 +53,7 @@ public final class MeasuresService {
 
     /** A stored response, the alerts it raised, and the crisis resources to show at once (null when none). */
     public record Submitted(MeasureResponse response, Instrument instrument, List<CareAlert> alerts,
-                            List<CareSettings.CrisisResource> crisis) {
+                            List<CareSettings.CrisisResource> crisis, CareAccess.Scope scope) {
 
         /** What the patient reads above the resources; it says the therapist was told only when someone was. */
         public String crisisMessage() {
@@ -66,7 +65,6 @@ public final class MeasuresService {
 
     private final Instruments instruments;
     private final CareAccess access;
-    private final PersonRepository people;
     private final ScheduleStore schedule;
     private final DosingRecords dosingRecords;
     private final MeasureResponses responses;
@@ -77,13 +75,12 @@ public final class MeasuresService {
     private final CareEvents events;
     private final Clock clock;
 
-    public MeasuresService(Store db, FieldCipher cipher, PersonRepository people, ScheduleStore schedule, AuditLog audit,
-                           Blocking store, CareEvents events, Clock clock) {
+    public MeasuresService(Store db, FieldCipher cipher, CareAccess access, ScheduleStore schedule, DosingRecords dosingRecords,
+                           AuditLog audit, Blocking store, CareEvents events, Clock clock) {
         this.instruments = Instruments.load();
-        this.people = people;
-        this.access = new CareAccess(people);
+        this.access = access;
         this.schedule = schedule;
-        this.dosingRecords = new DosingRecords(db);
+        this.dosingRecords = dosingRecords;
         this.responses = new MeasureResponses(db, cipher);
         this.alerts = new CareAlerts(db);
         this.settings = new CareSettingsStore(db);
@@ -180,7 +177,7 @@ public final class MeasuresService {
                 alerts.insert(alert);
                 raised.add(alert);
             }
-            return new Submitted(response, instrument, List.copyOf(raised), raised.isEmpty() ? null : clinic.crisisResources());
+            return new Submitted(response, instrument, List.copyOf(raised), raised.isEmpty() ? null : clinic.crisisResources(), scope);
         }).compose(s -> {
             List<AuditEntry> entries = new ArrayList<>();
             Instant at = clock.instant();
@@ -191,10 +188,7 @@ public final class MeasuresService {
             for (CareAlert a : s.alerts()) {
                 events.alertRaised(a.clinicId(), a.patientId(), a.id(), a.recipients());
             }
-            List<String> told = new ArrayList<>(s.alerts().isEmpty() ? List.of() : s.alerts().get(0).recipients());
-            if (told.isEmpty()) {
-                told.addAll(therapistOf(actor.clinicId(), patientId));
-            }
+            List<String> told = new ArrayList<>(s.scope().therapistIds());
             told.add(patientId);
             events.recordChanged(actor.clinicId(), patientId, "measures", List.copyOf(told));
         });
@@ -305,11 +299,6 @@ public final class MeasuresService {
         }
         marks.sort(Comparator.comparing(DosingMark::at));
         return marks;
-    }
-
-    private List<String> therapistOf(String clinicId, String patientId) {
-        return people.findInClinic(clinicId, patientId).map(p -> p.therapistId() == null ? List.<String>of() : List.of(p.therapistId()))
-                .orElse(List.of());
     }
 
     private Future<Void> audit(Actor actor, String action, String resourceType, String resourceId) {

@@ -81,7 +81,7 @@ public final class CareRecordService {
     public Future<IntakeView> intake(Actor actor, String patientId) {
         return audited(actor, "care.intake.read", "care.intake", patientId, () -> {
             CareAccess.Scope scope = access.content(actor, patientId);
-            return intakeView(scope.patient(), records.intake(actor.clinicId(), patientId));
+            return intakeView(records.intake(actor.clinicId(), patientId), IntakeLock.editableUntil(appointmentsOf(scope.patient())));
         });
     }
 
@@ -103,12 +103,11 @@ public final class CareRecordService {
             }
             records.saveIntake(actor.clinicId(), patientId, clean, now());
             changed(scope, "intake");
-            return intakeView(scope.patient(), records.intake(actor.clinicId(), patientId));
+            return intakeView(records.intake(actor.clinicId(), patientId), until);
         });
     }
 
-    private IntakeView intakeView(Person patient, Optional<Intake> intake) {
-        Optional<Instant> until = IntakeLock.editableUntil(appointmentsOf(patient));
+    private IntakeView intakeView(Optional<Intake> intake, Optional<Instant> until) {
         return new IntakeView(intake.isPresent(), intake.map(Intake::answers).orElse(Map.of()),
                 intake.map(Intake::updatedAt).orElse(null), IntakeLock.editable(until, now()), until.orElse(null));
     }

@@ -10,7 +10,6 @@ import app.hearth.booking.schedule.DateException;
 import app.hearth.booking.schedule.WeeklyHours;
 import app.hearth.gateway.http.Authenticate;
 import app.hearth.platform.problem.CommonProblems;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,7 +25,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Operations tagged {@code booking} in the contract; the rules live in {@link BookingService}. */
 public final class BookingApi {
@@ -40,11 +38,11 @@ public final class BookingApi {
     public void mount(RouterBuilder builder) {
         builder.getRoute("getBookingPolicy").addHandler(ctx -> Replies.reply(ctx, booking.policy(Authenticate.actor(ctx)), 200, BookingApi::policyJson));
         builder.getRoute("updateBookingPolicy").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> policy(Replies.body(ctx))).compose(p -> booking.updatePolicy(Authenticate.actor(ctx), p)), 200, BookingApi::policyJson));
+                Replies.parse(() -> policy(Replies.body(ctx))).compose(p -> booking.updatePolicy(Authenticate.actor(ctx), p)), 200, BookingApi::policyJson));
         builder.getRoute("getAvailability").addHandler(ctx -> Replies.reply(ctx,
                 booking.availability(Authenticate.actor(ctx), Replies.pathParam(ctx, "therapistId")), 200, BookingApi::availabilityJson));
         builder.getRoute("setAvailability").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> availability(Replies.pathParam(ctx, "therapistId"), Replies.body(ctx)))
+                Replies.parse(() -> availability(Replies.pathParam(ctx, "therapistId"), Replies.body(ctx)))
                         .compose(a -> booking.setAvailability(Authenticate.actor(ctx), a)), 200, BookingApi::availabilityJson));
         builder.getRoute("listSlots").addHandler(this::slots);
         builder.getRoute("listAppointments").addHandler(ctx -> Replies.reply(ctx, booking.list(Authenticate.actor(ctx),
@@ -53,7 +51,7 @@ public final class BookingApi {
                                 .put("items", new JsonArray(list.stream().map(a -> JsonViews.appointment(Authenticate.actor(ctx), a,
                                         records.get(a.id()))).toList())))), 200, json -> json));
         builder.getRoute("bookAppointment").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> request(Replies.body(ctx))).compose(r -> booking.book(Authenticate.actor(ctx), r)), 201, appointment(ctx)));
+                Replies.parse(() -> request(Replies.body(ctx))).compose(r -> booking.book(Authenticate.actor(ctx), r)), 201, appointment(ctx)));
         builder.getRoute("getAppointment").addHandler(ctx -> Replies.reply(ctx,
                 booking.get(Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"))
                         .compose(a -> booking.dosingRecordsFor(Authenticate.actor(ctx), List.of(a))
@@ -61,7 +59,7 @@ public final class BookingApi {
         builder.getRoute("cancelAppointment").addHandler(ctx -> Replies.reply(ctx, booking.cancel(Authenticate.actor(ctx),
                 Replies.pathParam(ctx, "appointmentId"), Replies.body(ctx).getString("reason")), 200, appointment(ctx)));
         builder.getRoute("rescheduleAppointment").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> parseInstant(Replies.body(ctx).getString("start"), "start")).compose(start -> booking.reschedule(
+                Replies.parse(() -> parseInstant(Replies.body(ctx).getString("start"), "start")).compose(start -> booking.reschedule(
                         Authenticate.actor(ctx), Replies.pathParam(ctx, "appointmentId"), start, Replies.body(ctx).getString("reason"))),
                 200, appointment(ctx)));
         builder.getRoute("issueJoinTicket").addHandler(ctx -> Replies.reply(ctx,
@@ -78,8 +76,8 @@ public final class BookingApi {
 
     /** Records what happened at an in-clinic dosing (issue 11): attended with route and times, or not. */
     private void recordDosing(RoutingContext ctx) {
-        Replies.reply(ctx, parse(() -> dosingReport(Replies.body(ctx))).compose(r -> booking.recordDosing(Authenticate.actor(ctx),
-                Replies.pathParam(ctx, "appointmentId"), r)), 200, CareRecordApi::dosingRecord);
+        Replies.reply(ctx, Replies.parse(() -> dosingReport(Replies.body(ctx))).compose(r -> booking.recordDosing(Authenticate.actor(ctx),
+                Replies.pathParam(ctx, "appointmentId"), r)), 200, JsonViews::dosingRecord);
     }
 
     static BookingService.DosingReport dosingReport(JsonObject body) {
@@ -104,15 +102,6 @@ public final class BookingApi {
         String therapistId = Replies.pathParam(ctx, "therapistId");
         Replies.reply(ctx, booking.slots(Authenticate.actor(ctx), therapistId, type, instant(ctx, "from"), instant(ctx, "to")), 200,
                 slots -> new JsonObject().put("items", new JsonArray(slots.stream().map(Instant::toString).toList())));
-    }
-
-    /** Turns a construction failure of a self-validating record into a failed future. */
-    private static <T> Future<T> parse(Supplier<T> parser) {
-        try {
-            return Future.succeededFuture(parser.get());
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
     }
 
     private static Instant instant(RoutingContext ctx, String name) {

@@ -1,11 +1,9 @@
 package app.hearth.gateway.api;
 
 import app.hearth.booking.schedule.Appointment;
-import app.hearth.booking.schedule.DosingRecord;
 import app.hearth.care.record.CareRecordService;
 import app.hearth.care.record.RecordModel;
 import app.hearth.gateway.http.Authenticate;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Operations tagged {@code care-record} in the contract; access rules live in {@link CareRecordService}. */
 public final class CareRecordApi {
@@ -31,7 +28,7 @@ public final class CareRecordApi {
         builder.getRoute("getIntake").addHandler(ctx -> Replies.reply(ctx,
                 care.intake(Authenticate.actor(ctx), patient(ctx)), 200, CareRecordApi::intake));
         builder.getRoute("saveIntake").addHandler(ctx -> Replies.reply(ctx,
-                parse(() -> answers(Replies.body(ctx))).compose(a -> care.saveIntake(Authenticate.actor(ctx), patient(ctx), a)),
+                Replies.parse(() -> answers(Replies.body(ctx))).compose(a -> care.saveIntake(Authenticate.actor(ctx), patient(ctx), a)),
                 200, CareRecordApi::intake));
         builder.getRoute("listConsentTexts").addHandler(ctx -> Replies.reply(ctx, care.consentTexts(Authenticate.actor(ctx)), 200,
                 texts -> new JsonObject().put("items", new JsonArray(texts.stream().map(CareRecordApi::consentText).toList()))));
@@ -47,7 +44,7 @@ public final class CareRecordApi {
                 care.intentions(Authenticate.actor(ctx), patient(ctx)), 200, CareRecordApi::intentions));
         builder.getRoute("saveIntentions").addHandler(ctx -> {
             JsonObject body = Replies.body(ctx);
-            Replies.reply(ctx, parse(() -> body.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("text")).toList())
+            Replies.reply(ctx, Replies.parse(() -> body.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("text")).toList())
                     .compose(items -> care.saveIntentions(Authenticate.actor(ctx), patient(ctx), items, body.getLong("version"))),
                     200, CareRecordApi::intentions);
         });
@@ -87,14 +84,6 @@ public final class CareRecordApi {
 
     private static String patient(RoutingContext ctx) {
         return Replies.pathParam(ctx, "patientId");
-    }
-
-    private static <T> Future<T> parse(Supplier<T> parser) {
-        try {
-            return Future.succeededFuture(parser.get());
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
-        }
     }
 
     private static Map<String, String> answers(JsonObject body) {
@@ -151,7 +140,7 @@ public final class CareRecordApi {
             timeline.add(new JsonObject().put("appointmentId", a.id()).put("type", a.type().wire())
                     .put("status", a.status().name().toLowerCase(Locale.ROOT)).put("start", iso(a.start())).put("end", iso(a.end()))
                     .put("dosingAppointmentId", a.dosingAppointmentId())
-                    .put("dosingRecord", item.dosingRecord() == null ? null : dosingRecord(item.dosingRecord())));
+                    .put("dosingRecord", item.dosingRecord() == null ? null : JsonViews.dosingRecord(item.dosingRecord())));
         }
         return new JsonObject()
                 .put("patient", new JsonObject().put("id", c.patient().id()).put("displayName", c.patient().displayName())
@@ -163,14 +152,6 @@ public final class CareRecordApi {
                 .put("journal", new JsonObject().put("entries", c.journalEntries()).put("shared", c.journalShared()))
                 .put("journalPrompt", c.journalPrompt() == null ? null : new JsonObject().put("text", c.journalPrompt().text())
                         .put("afterAppointmentId", c.journalPrompt().afterAppointmentId()));
-    }
-
-    /** A dosing record as staff see it (patients never get one). */
-    static JsonObject dosingRecord(DosingRecord r) {
-        return new JsonObject().put("appointmentId", r.appointmentId()).put("attended", r.attended())
-                .put("route", r.route() == null ? null : r.route().wire()).put("startedAt", iso(r.startedAt()))
-                .put("endedAt", iso(r.endedAt())).put("supervisedBy", r.supervisedBy()).put("reason", r.reason())
-                .put("recordedBy", r.recordedBy()).put("recordedAt", iso(r.recordedAt()));
     }
 
     private static String iso(Instant instant) {

@@ -114,9 +114,19 @@ final class JsonViews {
     static JsonObject appointment(Actor viewer, Appointment a, app.hearth.booking.schedule.DosingRecord record) {
         JsonObject json = appointment(viewer, a);
         if (record != null && !viewer.is(Role.PATIENT)) {
-            json.put("dosingRecord", CareRecordApi.dosingRecord(record));
+            json.put("dosingRecord", dosingRecord(record));
         }
         return json;
+    }
+
+    /** A dosing record as staff see it (patients never get one). */
+    static JsonObject dosingRecord(app.hearth.booking.schedule.DosingRecord r) {
+        return new JsonObject().put("appointmentId", r.appointmentId()).put("attended", r.attended())
+                .put("route", r.route() == null ? null : r.route().wire())
+                .put("startedAt", r.startedAt() == null ? null : r.startedAt().toString())
+                .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString())
+                .put("supervisedBy", r.supervisedBy()).put("reason", r.reason()).put("recordedBy", r.recordedBy())
+                .put("recordedAt", r.recordedAt() == null ? null : r.recordedAt().toString());
     }
 
     private static JsonObject emergencyContact(EmergencyContact c) {

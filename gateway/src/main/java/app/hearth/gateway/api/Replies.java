@@ -28,6 +28,15 @@ final class Replies {
         });
     }
 
+    /** Turns a parse or construction failure of a request's input into a failed future (answered as a problem). */
+    static <T> Future<T> parse(java.util.function.Supplier<T> parser) {
+        try {
+            return Future.succeededFuture(parser.get());
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
     static void noContent(RoutingContext ctx, Future<?> result) {
         result.onComplete(done -> {
             if (done.failed()) {
