@@ -560,4 +560,50 @@ class NotesApiTest {
         assertEquals(500, moved.status(), moved.body());
         assertFalse(moved.body().contains("plaintext-marker"));
     }
+
+    // ------------------------------------------------------------------ logs
+
+    @Test
+    @DisplayName("writing, signing, refusing and failing to open notes leaves no note text in any log line")
+    void noNoteTextInLogs() {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level previous = root.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        captured.start();
+        root.addAppender(captured);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            String a = fixtures.patient("demo", T1);
+            String b = fixtures.patient("demo", T2);
+            Appointment c = circle(T3, hoursAgo(7), seated(a), seated(b));
+            ok(api.put(noteUrl(c.id()), therapist3, new JsonObject().put("sections", new JsonObject().put("themes", "log-marker-themes"))
+                    .put("attendees", new JsonArray().add(new JsonObject().put("patientId", a)
+                            .put("sections", new JsonObject().put("participation", "log-marker-part"))))
+                    .put("version", 0)), 200);
+            assertEquals(400, save(therapist3, c.id(), new JsonObject().put("log-marker-key", "log-marker-refused"), 1).status());
+            assertEquals(400, save(therapist3, c.id(), new JsonObject().put("themes", "log-marker-long-" + "x".repeat(10_000)), 1).status());
+            assertEquals(403, save(therapist1, c.id(), new JsonObject().put("themes", "log-marker-forbidden"), 1).status());
+            ok(sign(therapist3, c.id(), 1), 200);
+            assertEquals(409, save(therapist3, c.id(), new JsonObject().put("themes", "log-marker-locked"), 1).status());
+            ok(addendum(therapist2, c.id(), "log-marker-addendum"), 201);
+            // a part that does not open in its place fails the request (500) without saying what it holds
+            try (MongoClient client = MongoClients.create(node.storeUri())) {
+                var notes = client.getDatabase(node.databaseName()).getCollection("care_notes");
+                Document raw = notes.find(Filters.eq("_id", c.id())).first();
+                notes.updateOne(Filters.eq("_id", c.id()), new Document("$set", new Document("attendees." + b,
+                        raw.get("attendees", Document.class).getString(a))));
+            }
+            assertEquals(500, api.get(noteUrl(c.id()), therapist3).status());
+        } finally {
+            root.detachAppender(captured);
+            root.setLevel(previous);
+        }
+        assertFalse(captured.list.isEmpty(), "the capture works: the failed read is logged");
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : captured.list) {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : " " + event.getThrowableProxy().getMessage());
+            assertFalse(line.contains("log-marker"), "log line holds note text: " + line);
+        }
+    }
 }
