@@ -510,6 +510,29 @@ class AftercareApiTest {
                 "unknown-resource", "resourceIds.0");
     }
 
+    @Test
+    @DisplayName("the demo resources are seeded once: a second node starting on the same store adds none and changes none")
+    void seedIsIdempotent() {
+        List<Document> before;
+        try (Store store = store()) {
+            before = demoResources(store);
+        }
+        assertEquals(3, before.size());
+        java.util.Map<String, String> settings = new java.util.HashMap<>(node.storeSettings());
+        settings.put("HEARTH_DEMO_SEED", "true");
+        try (TestNode second = TestNode.start(settings)) {
+            assertEquals(401, new ApiClient(second.baseUrl()).get("/api/care/resources", null).status(), "the second node serves");
+        }
+        try (Store store = store()) {
+            assertEquals(before, demoResources(store));
+        }
+    }
+
+    static List<Document> demoResources(Store store) {
+        return store.collection("care_resources").find(Filters.regex("_id", "^demo-resource-")).sort(new Document("_id", 1))
+                .into(new ArrayList<>());
+    }
+
     // ------------------------------------------------------------------ bad input, and the store
 
     @Test
