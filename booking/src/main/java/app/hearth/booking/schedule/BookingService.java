@@ -399,7 +399,7 @@ public final class BookingService {
      * dosing's own therapist), may; a patient may not; anyone else sees no such appointment. Only
      * once the dosing has started; an attended dosing names its route, times and supervisor.
      */
-    public Future<DosingRecord> recordDosing(Actor actor, String appointmentId, DosingReport report) {
+    public Future<RecordedDosing> recordDosing(Actor actor, String appointmentId, DosingReport report) {
         if (actor.is(Role.PATIENT)) {
             return Future.failedFuture(CommonProblems.FORBIDDEN.exception("The clinic records dosings"));
         }
@@ -422,8 +422,20 @@ public final class BookingService {
             // the store keeps milliseconds: the answer says what a later read will
             DosingRecord record = DosingRules.record(a, report, actor.personId(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             dosingRecords.save(record);
-            return record;
+            List<String> careTeam = new ArrayList<>(a.therapistIds());
+            if (a.patientId() != null) {
+                people.findInClinic(a.clinicId(), a.patientId()).map(p -> p.therapistId()).filter(t -> !careTeam.contains(t))
+                        .ifPresent(careTeam::add);
+            }
+            return new RecordedDosing(record, a.clinicId(), a.patientId(), List.copyOf(careTeam));
         }).compose(r -> audit(actor, "dosing-record.update", "appointment", appointmentId).map(r));
+    }
+
+    /**
+     * A dosing record as saved, with who should hear of it: the patient, and the therapists of the
+     * dosing and of the patient (their open course pages re-read the timeline).
+     */
+    public record RecordedDosing(DosingRecord record, String clinicId, String patientId, List<String> careTeam) {
     }
 
     /**

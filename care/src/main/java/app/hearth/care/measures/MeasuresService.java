@@ -136,7 +136,7 @@ public final class MeasuresService {
             }
             return new Overview(scope, due, responses.forPatient(actor.clinicId(), patientId), dosingMarks(course, now), instruments);
         }).compose(o -> audit(actor, o.scope().content() ? "care.measures.read" : "care.measures.due.read", "care.measures",
-                patientId).map(o));
+                patientId).map(o), refused(actor, "care.measures.read", "care.measures", patientId));
     }
 
     // ------------------------------------------------------------------ answering
@@ -178,7 +178,7 @@ public final class MeasuresService {
                 raised.add(alert);
             }
             return new Submitted(response, instrument, List.copyOf(raised), raised.isEmpty() ? null : clinic.crisisResources(), scope);
-        }).compose(s -> {
+        }).recover(refused(actor, "care.measure.submit", "care.measures", patientId)).compose(s -> {
             List<AuditEntry> entries = new ArrayList<>();
             Instant at = clock.instant();
             entries.add(AuditEntry.of(actor, at, "care.measure.submit", "care.measure-response", s.response().id(), Outcome.SUCCESS));
@@ -217,7 +217,8 @@ public final class MeasuresService {
     /** A therapist's open alerts (REST). Patients and admins are refused: alerts are clinical content. */
     public Future<List<CareAlert>> openAlerts(Actor actor) {
         if (!actor.is(Role.THERAPIST)) {
-            return Future.failedFuture(CareProblems.CLINICAL_CONTENT_NOT_ALLOWED.exception("Alerts go to the patient's therapists"));
+            return Future.<List<CareAlert>>failedFuture(CareProblems.CLINICAL_CONTENT_NOT_ALLOWED.exception("Alerts go to the patient's therapists"))
+                    .recover(refused(actor, "care.alert.read", "care.alert", actor.clinicId()));
         }
         return watch(actor);
     }
@@ -234,7 +235,8 @@ public final class MeasuresService {
 
     public Future<CareAlert> acknowledge(Actor actor, String alertId) {
         if (!actor.is(Role.THERAPIST)) {
-            return Future.failedFuture(CareProblems.CLINICAL_CONTENT_NOT_ALLOWED.exception("Alerts are acknowledged by the patient's therapists"));
+            return Future.<CareAlert>failedFuture(CareProblems.CLINICAL_CONTENT_NOT_ALLOWED.exception("Alerts are acknowledged by the patient's therapists"))
+                    .recover(refused(actor, "care.alert.acknowledge", "care.alert", alertId));
         }
         return store.run(() -> {
             CareAlert alert = alerts.find(actor.clinicId(), alertId).filter(a -> a.recipients().contains(actor.personId()))
@@ -244,7 +246,8 @@ public final class MeasuresService {
             }
             CareAlert after = alerts.acknowledge(actor.clinicId(), alertId, actor.personId(), clock.instant()).orElseThrow();
             return new Acknowledged(after, actor.personId().equals(after.acknowledgedBy()) && !alert.equals(after));
-        }).compose(ack -> audit(actor, "care.alert.acknowledge", "care.alert", alertId).map(ack)).map(ack -> {
+        }).recover(refused(actor, "care.alert.acknowledge", "care.alert", alertId))
+                .compose(ack -> audit(actor, "care.alert.acknowledge", "care.alert", alertId).map(ack)).map(ack -> {
             if (ack.first()) {
                 CareAlert a = ack.alert();
                 events.alertAcknowledged(a.clinicId(), a.patientId(), a.id(), a.recipients());
@@ -299,6 +302,22 @@ public final class MeasuresService {
         }
         marks.sort(Comparator.comparing(DosingMark::at));
         return marks;
+    }
+
+    /**
+     * A refusal of access (403/404) is audited as denied before it is answered, as the record's
+     * other services do; bad input and conflicts are not access and are not audited.
+     */
+    private <T> java.util.function.Function<Throwable, Future<T>> refused(Actor actor, String action, String resourceType,
+                                                                          String resourceId) {
+        return failure -> {
+            if (failure instanceof app.hearth.platform.problem.ProblemException p
+                    && (p.type().status() == 403 || p.type().status() == 404)) {
+                return audit.record(AuditEntry.of(actor, clock.instant(), action, resourceType, resourceId, Outcome.DENIED))
+                        .transform(ignored -> Future.<T>failedFuture(failure));
+            }
+            return Future.failedFuture(failure);
+        };
     }
 
     private Future<Void> audit(Actor actor, String action, String resourceType, String resourceId) {

@@ -30,9 +30,11 @@ import java.util.Map;
 public final class BookingApi {
 
     private final BookingService booking;
+    private final app.hearth.care.CareEvents careEvents;
 
-    public BookingApi(BookingService booking) {
+    public BookingApi(BookingService booking, app.hearth.care.CareEvents careEvents) {
         this.booking = booking;
+        this.careEvents = careEvents;
     }
 
     public void mount(RouterBuilder builder) {
@@ -77,7 +79,17 @@ public final class BookingApi {
     /** Records what happened at an in-clinic dosing (issue 11): attended with route and times, or not. */
     private void recordDosing(RoutingContext ctx) {
         Replies.reply(ctx, Replies.parse(() -> dosingReport(Replies.body(ctx))).compose(r -> booking.recordDosing(Authenticate.actor(ctx),
-                Replies.pathParam(ctx, "appointmentId"), r)), 200, JsonViews::dosingRecord);
+                Replies.pathParam(ctx, "appointmentId"), r)).onSuccess(this::tellCareTeam), 200, d -> JsonViews.dosingRecord(d.record()));
+    }
+
+    /** Open course pages of the patient and their therapists re-read the timeline (identifiers only on the bus). */
+    private void tellCareTeam(BookingService.RecordedDosing dosing) {
+        if (dosing.patientId() == null) {
+            return;
+        }
+        List<String> recipients = new java.util.ArrayList<>(dosing.careTeam());
+        recipients.add(dosing.patientId());
+        careEvents.recordChanged(dosing.clinicId(), dosing.patientId(), "dosing", List.copyOf(recipients));
     }
 
     static BookingService.DosingReport dosingReport(JsonObject body) {

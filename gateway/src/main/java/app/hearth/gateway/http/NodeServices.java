@@ -30,6 +30,7 @@ public record NodeServices(
         app.hearth.gateway.rooms.SessionSockets sessionSockets,
         app.hearth.care.record.CareRecordService careRecord,
         app.hearth.care.measures.MeasuresService measures,
+        app.hearth.care.CareEvents careEvents,
         app.hearth.care.notes.NotesService notes,
         app.hearth.care.aftercare.AftercareService aftercare) {
 }

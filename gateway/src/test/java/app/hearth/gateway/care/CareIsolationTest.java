@@ -174,6 +174,20 @@ class CareIsolationTest {
     }
 
     @Test
+    @DisplayName("refused reads and answers of measures and alerts are in the audit log as denied")
+    void measuresRefusalsAudited() {
+        assertProblem(api.get(url(p, "measures"), otherTherapist), 404, "patient-not-found");
+        assertProblem(api.postJson(url(p, "measures"), otherPatient, new JsonObject().put("instrument", "phq9")
+                .put("occasion", "baseline").put("answers", new JsonArray(List.of(0, 0, 0, 0, 0, 0, 0, 0, 0)))), 404, "patient-not-found");
+        assertProblem(api.get("/api/care/alerts", patient), 403, "clinical-content-not-allowed");
+        for (String action : List.of("care.measures.read", "care.measure.submit", "care.alert.read")) {
+            JsonArray audit = api.get("/api/audit?action=" + action + "&limit=200", admin).json().getJsonArray("items");
+            assertTrue(audit.stream().map(o -> (JsonObject) o).anyMatch(e -> action.equals(e.getString("action"))
+                    && "denied".equals(e.getString("outcome"))), action + " denied in " + audit.encode());
+        }
+    }
+
+    @Test
     @DisplayName("nothing the others tried changed the record; the patient and the therapist still read it")
     void recordUntouched() {
         otherPatient();

@@ -369,6 +369,11 @@ class CareRecordApiTest {
         Appointment dosing = fixtures.appointment(AppointmentType.DOSING, T1, p, now.minus(Duration.ofDays(3)), Duration.ofHours(2), null);
         Appointment circle = fixtures.appointment(AppointmentType.CIRCLE, T2, p, now.plus(Duration.ofDays(5)), Duration.ofMinutes(90), null);
         ok(api.put(dosingUrl(dosing.id()), therapist1, attended(dosing.start(), dosing.end())), 200);
+        // open course pages of the patient and their therapist hear of it (identifiers only)
+        Eventually.within(Duration.ofSeconds(5), "a dosing record-changed event", () -> assertEquals(new JsonObject()
+                .put("kind", "record-changed").put("clinicId", "demo").put("patientId", p)
+                .put("recipients", new JsonArray().add(T1).add(p)).put("record", "dosing"), careEvents.stream()
+                .filter(e -> p.equals(e.getString("patientId")) && "dosing".equals(e.getString("record"))).findFirst().orElse(null)));
 
         JsonObject own = ok(api.get(care(p, "course"), patient), 200);
         assertEquals("Dr. Maya Okafor", own.getJsonObject("patient").getString("therapistName"));
