@@ -148,10 +148,10 @@ class ExerciseAuthoringBrowserTest {
             // a real WAV file: uploaded, its length read from the file
             files.setInputFiles(new FilePayload("tide_of_calm.wav", "audio/wav", toneWav(20, 220)));
             Locator track = therapist.locator(".track-fields").first();
-            assertThat(track.getByLabel("Track 1")).hasValue("tide of calm");
+            assertThat(track.getByLabel("Track 1", new Locator.GetByLabelOptions().setExact(true))).hasValue("tide of calm");
             assertThat(track.locator(".track-length")).containsText("Length 0:20");
             assertThat(therapist.locator("#track-files-error")).hasCount(0);
-            track.getByLabel("Track 1").fill("Tide of calm");
+            track.getByLabel("Track 1", new Locator.GetByLabelOptions().setExact(true)).fill("Tide of calm");
 
             // the preview plays the unsaved draft with the room's player: its audio clock runs
             therapist.getByRole(AriaRole.BUTTON, named("Preview")).click();
