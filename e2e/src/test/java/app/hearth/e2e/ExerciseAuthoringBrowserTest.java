@@ -80,6 +80,20 @@ class ExerciseAuthoringBrowserTest {
         return out.toByteArray();
     }
 
+    /** A file on disk of that many bytes (a path: the browser reads it itself, nothing crosses Playwright's pipe). */
+    static java.nio.file.Path largeFile(String name, long bytes) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Paths.get("target", "authoring-files"));
+            java.nio.file.Path file = dir.resolve(name);
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(bytes);
+            }
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Page.GetByRoleOptions named(String name) {
         return new Page.GetByRoleOptions().setName(name).setExact(true);
     }
@@ -144,6 +158,10 @@ class ExerciseAuthoringBrowserTest {
             files.setInputFiles(new FilePayload("notes.wav", "audio/wav", "these are my session notes, not audio".getBytes(StandardCharsets.UTF_8)));
             assertThat(therapist.locator("#track-files-error")).containsText("“notes.wav” is not an audio file Hearth can play");
             assertEquals("true", files.getAttribute("aria-invalid"));
+            // and so is one over the 25 MB limit, with its size said
+            files.setInputFiles(largeFile("long-session.wav", 26 * 1024 * 1024));
+            assertThat(therapist.locator("#track-files-error")).containsText("“long-session.wav” is 26.0 MB; files of up to 25 MB can be uploaded");
+            assertThat(therapist.locator(".track-fields")).hasCount(0);
 
             // a real WAV file: uploaded, its length read from the file
             files.setInputFiles(new FilePayload("tide_of_calm.wav", "audio/wav", toneWav(20, 220)));
@@ -242,7 +260,6 @@ class ExerciseAuthoringBrowserTest {
             page.getByRole(AriaRole.BUTTON, named("Add a step")).click();
             assertThat(steps).hasCount(2);
             steps.nth(1).getByLabel("Title").fill("Slow breath");
-            steps.nth(1).getByLabel("Text").fill("Breathe in for four, out for six.");
             steps.nth(1).getByLabel("Duration").fill("abc");
             steps.nth(1).getByLabel("Breathing pacer").check();
             steps.nth(1).getByLabel("Breathe in (s)").fill("4");
@@ -254,6 +271,14 @@ class ExerciseAuthoringBrowserTest {
             assertThat(page.locator(".field-error")).containsText("minutes and seconds (1:30)");
             assertEquals("true", steps.nth(1).getByLabel("Duration").getAttribute("aria-invalid"));
             steps.nth(1).getByLabel("Duration").fill("2:00");
+            // a step without text: the server's problem names the field, and it is marked there
+            page.getByRole(AriaRole.BUTTON, named("Save")).click();
+            assertThat(steps.nth(1).locator(".field-error")).isVisible();
+            assertEquals("true", steps.nth(1).getByLabel("Text").getAttribute("aria-invalid"));
+            assertEquals(null, steps.nth(1).getByLabel("Duration").getAttribute("aria-invalid"));
+            steps.nth(1).getByLabel("Text").fill("Breathe in for four, out for six.");
+            // the first step plays a background sound from the library's files
+            steps.nth(0).getByLabel("Background sound").selectOption(new SelectOption().setLabel("Background of “Breath awareness”"));
             page.getByRole(AriaRole.BUTTON, named("Save")).click();
             assertThat(page.getByText("“Evening wind-down” is saved. It is private")).isVisible();
             assertThat(page.getByRole(AriaRole.HEADING, named("Evening wind-down"))).isVisible();
@@ -275,6 +300,10 @@ class ExerciseAuthoringBrowserTest {
             assertThat(page.locator(".preview-panel .step-text")).hasText("Breathe in for four, out for six.");
             assertThat(page.locator(".preview-panel .pacer")).hasText(java.util.regex.Pattern.compile("Breathe in|Breathe out"));
             noSideways(page, "the preview");
+            // the next step's background sound plays in the preview
+            page.getByRole(AriaRole.BUTTON, named("Next")).click();
+            assertThat(page.locator(".preview-panel .step-text")).hasText("Let your shoulders drop and notice where you are sitting.");
+            waitUntil(page, "the second step's background sound playing", () -> advancing(page, "() => window.hearthPreview.audioPositionMs()"), 15_000);
             BrowserSupport.screenshot(page, "authoring-4-script-phone");
             page.getByRole(AriaRole.BUTTON, named("Stop preview")).click();
 
