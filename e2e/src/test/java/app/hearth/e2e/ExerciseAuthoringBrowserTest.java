@@ -232,6 +232,7 @@ class ExerciseAuthoringBrowserTest {
             page.getByRole(AriaRole.LINK, named("Exercise library")).click();
             assertThat(page.getByRole(AriaRole.LINK, named("Breath awareness"))).isVisible();
             noSideways(page, "the library list");
+            BrowserSupport.screenshot(page, "authoring-0-library-phone");
 
             // the kind filter: playlists only
             page.getByLabel("Kind").selectOption("playlist");

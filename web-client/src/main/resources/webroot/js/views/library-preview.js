@@ -126,7 +126,7 @@ export class PreviewPanel {
     render(this.stepBox,
       step.segment.title && step.segment.text ? h('p', { class: 'step-title' }, step.segment.title) : null,
       h('p', { class: 'step-text' }, step.segment.text || step.segment.title || ''),
-      h('p', { class: 'muted' }, `Step ${step.step + 1} of ${step.state.segments.length}${step.finished ? ' · finished' : ''}`));
+      h('p', { class: 'muted' }, `${step.state.kind === 'playlist' ? 'Track' : 'Step'} ${step.step + 1} of ${step.state.segments.length}${step.finished ? ' · finished' : ''}`));
   }
 
   tick() {

@@ -12,6 +12,8 @@ const VISIBILITY_NAMES = { starter: 'Starter library', clinic: 'Shared with the 
 /** The server's limit (AudioStore.MAX_UPLOAD_BYTES): a larger file is refused here, before it is sent. */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 const AUDIO_FORMATS = 'MP3, Ogg, WAV, WebM or M4A';
+/** The longest track the library takes (ExerciseTrack.durationSeconds in the OpenAPI contract). */
+const MAX_TRACK_SECONDS = 7200;
 
 /** Audio uploaded on this page since it was loaded (id → name), offered again in every step's choices. */
 const uploadedHere = new Map();
@@ -114,6 +116,9 @@ async function uploadWithProgress(file, slot, title) {
   if (refused) throw new Error(refused);
   const duration = await audioDuration(file);
   if (!duration) throw new Error(notAudio(file));
+  if (duration > MAX_TRACK_SECONDS) {
+    throw new Error(`“${file.name}” plays for ${formatDuration(duration)}; a track can be at most two hours long.`);
+  }
   const bar = h('progress', { max: '100', value: '0', 'aria-label': `Uploading ${file.name}` });
   const percent = h('span', { class: 'muted' }, '0 %');
   render(slot, h('div', { class: 'upload-progress', role: 'status' }, h('span', {}, `Uploading “${file.name}” (${fileSize(file.size)})`), bar, percent));
@@ -444,7 +449,7 @@ class ItemEditor {
     renderPacer();
     return h('li', { class: 'step-fields card', 'data-key': String(step.key) },
       h('fieldset', { class: 'plain' }, h('legend', { class: 'step-legend' }, `Step ${i + 1}`),
-        h('label', { for: id('title') }, 'Title ', h('span', { class: 'hint' }, '(optional)')), title,
+        h('label', { for: id('title') }, 'Title ', h('span', { class: 'optional' }, '(optional)')), title,
         h('label', { for: id('text') }, 'Text'), text,
         h('label', { for: id('duration') }, 'Duration'), duration,
         h('div', { class: 'check' }, pacerOn, h('label', { for: id('pacer') }, 'Breathing pacer')), pacerBox,
