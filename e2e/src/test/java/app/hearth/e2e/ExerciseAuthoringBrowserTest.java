@@ -280,8 +280,19 @@ class ExerciseAuthoringBrowserTest {
             steps.nth(1).getByLabel("Text").fill("Breathe in for four, out for six.");
             // the first step plays a background sound from the library's files
             steps.nth(0).getByLabel("Background sound").selectOption(new SelectOption().setLabel("Background of “Breath awareness”"));
+            // and the second a cue sound uploaded on the spot, chosen for it at once
+            steps.nth(1).locator("input[type=file]").first().setInputFiles(new FilePayload("soft chime.wav", "audio/wav", toneWav(2, 660)));
+            assertThat(steps.nth(1).getByLabel("Cue sound").locator("option:checked")).hasText("soft chime");
             page.getByRole(AriaRole.BUTTON, named("Save")).click();
             assertThat(page.getByText("“Evening wind-down” is saved. It is private")).isVisible();
+            JsonObject script = api.get("/api/exercises?kind=mindfulness", admin).json().getJsonArray("items").stream().map(JsonObject.class::cast)
+                    .filter(i -> "Evening wind-down".equals(i.getString("title"))).findFirst().orElseThrow();
+            assertEquals("private", script.getString("visibility"));
+            assertEquals(List.of(45, 120), script.getJsonArray("steps").stream().map(o -> ((JsonObject) o).getInteger("durationSeconds")).toList());
+            assertEquals("starter-pad-warm", script.getJsonArray("steps").getJsonObject(0).getString("backgroundAudioId"));
+            assertTrue(script.getJsonArray("steps").getJsonObject(1).getString("cueAudioId", "").startsWith("a"), script.encode());
+            assertEquals(new JsonObject().put("inhaleSeconds", 4).put("holdSeconds", 0).put("exhaleSeconds", 6).put("restSeconds", 0),
+                    script.getJsonArray("steps").getJsonObject(1).getJsonObject("pacer"));
             assertThat(page.getByRole(AriaRole.HEADING, named("Evening wind-down"))).isVisible();
 
             // reordered: the breathing step first, saved, and still so after a reload
