@@ -327,6 +327,13 @@ class ExerciseAuthoringBrowserTest {
             assertThat(page.getByRole(AriaRole.LINK, named("Evening wind-down"))).hasCount(0);
             page.getByLabel("Show archived").check();
             assertThat(page.getByRole(AriaRole.LINK, named("Evening wind-down"))).isVisible();
+            // brought back from the list, and archived again there
+            Locator entry = page.locator(".library-item", new Page.LocatorOptions().setHasText("Evening wind-down"));
+            assertThat(entry.getByText("Archived", new Locator.GetByTextOptions().setExact(true))).isVisible();
+            page.getByRole(AriaRole.BUTTON, named("Unarchive Evening wind-down")).click();
+            assertThat(entry.getByText("Archived", new Locator.GetByTextOptions().setExact(true))).hasCount(0);
+            page.getByRole(AriaRole.BUTTON, named("Archive Evening wind-down")).click();
+            assertThat(entry.getByText("Archived", new Locator.GetByTextOptions().setExact(true))).isVisible();
             page.getByLabel("Show archived").uncheck();
 
             // and the room's picker does not offer it (its copy of the starter item is there)
