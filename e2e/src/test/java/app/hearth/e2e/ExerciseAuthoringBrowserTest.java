@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * facilitator uploads a real WAV file as a playlist's track (its length read in the page), previews
  * it with the room's own player (its audio clock runs), publishes it to the clinic and runs it in a
  * live room, where the patient's page plays that track. A script with two steps and a breathing
- * pacer is written on a 320 px wide phone, reordered, archived, and is then missing from the room's
- * picker; a starter item is read-only and copied to adapt it; bad input is refused at its field.
+ * pacer, a background sound from the library and a cue sound uploaded on the spot is written on a
+ * 320 px wide phone, reordered, archived (and brought back, and archived again), and is then missing
+ * from the room's picker; a starter item is read-only and copied to adapt it; bad input (not audio,
+ * over 25 MB, a duration that is none, a step without text) is refused at its field.
  */
 @DisplayName("Authoring guided exercises in the browser")
 @org.junit.jupiter.api.extension.ExtendWith(BrowserSupport.ConsoleOnFailure.class)
@@ -344,6 +346,16 @@ class ExerciseAuthoringBrowserTest {
             assertThat(picker.locator("option", new Locator.LocatorOptions().setHasText("Breath awareness (copy)"))).hasCount(1);
             List<String> offered = picker.locator("option").allTextContents();
             assertFalse(offered.stream().anyMatch(o -> o.startsWith("Evening wind-down")), "archived items are not offered: " + offered);
+        }
+
+        // an admin sees the clinic's items, private ones too, and may edit them
+        try (BrowserContext adminContext = browsers.newContext(1200, 900)) {
+            Page page = adminContext.newPage();
+            BrowserSupport.signIn(page, node.baseUrl(), "admin@demo.hearth", "hearth-demo");
+            page.getByRole(AriaRole.LINK, named("Exercise library")).click();
+            page.getByLabel("Show archived").check();
+            assertThat(page.getByRole(AriaRole.LINK, named("Edit Evening wind-down"))).isVisible();
+            assertThat(page.getByRole(AriaRole.LINK, named("Open Breath awareness"))).isVisible();
         }
     }
 }

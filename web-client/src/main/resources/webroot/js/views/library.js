@@ -164,17 +164,20 @@ export async function libraryView(main, person) {
   const archived = h('input', { type: 'checkbox', id: 'library-archived', checked: params.get('archived') === 'true' });
   const message = h('div', { 'aria-live': 'polite' });
   const list = h('div', { class: 'library-list-wrap' }, loading());
+  let asked = 0;
   const reload = async () => {
+    const mine = ++asked; // a slower answer to an earlier filter must not replace a newer one
     sessionStorage.setItem('hearth.library.filter', new URLSearchParams({ kind: kind.value, archived: String(archived.checked) }).toString());
     const query = new URLSearchParams();
     if (kind.value) query.set('kind', kind.value);
     if (archived.checked) query.set('includeArchived', 'true');
     try {
       const { items } = await api('GET', `/api/exercises${query.toString() ? `?${query}` : ''}`);
+      if (mine !== asked) return;
       render(list, items.length === 0 ? h('p', {}, 'Nothing here yet.')
         : h('ul', { class: 'library-list' }, items.map((item) => listEntry(item, person, message, reload))));
     } catch (e) {
-      render(list, problemAlert(e));
+      if (mine === asked) render(list, problemAlert(e));
     }
   };
   kind.addEventListener('change', reload);
