@@ -580,7 +580,7 @@ class ItemEditor {
       return { ...body, title: body.title || 'Untitled' };
     } catch (e) {
       if (!e.problem) throw e;
-      render(this.message, problemAlert(e, this.form));
+      this.showProblem(e);
       return null;
     }
   }
@@ -594,7 +594,7 @@ class ItemEditor {
       body = this.request(visibility);
     } catch (e) {
       if (!e.problem) throw e;
-      render(this.message, problemAlert(e, this.form));
+      this.showProblem(e);
       return;
     }
     await busy(button, async () => {
@@ -616,11 +616,16 @@ class ItemEditor {
         this.render();
         announce(flash);
       } catch (e) {
-        render(this.message, problemAlert(normalised(e), this.form));
-        const marked = this.form.querySelector('[aria-invalid="true"]');
-        if (marked) marked.focus();
+        this.showProblem(normalised(e));
       }
     });
+  }
+
+  /** The problem above the form, marked at its field when it names one, which then has the focus. */
+  showProblem(error) {
+    render(this.message, problemAlert(error, this.form));
+    const marked = this.form.querySelector('[aria-invalid="true"]');
+    if (marked) marked.focus();
   }
 }
 
