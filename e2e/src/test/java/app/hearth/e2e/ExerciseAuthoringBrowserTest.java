@@ -165,8 +165,18 @@ class ExerciseAuthoringBrowserTest {
             assertThat(therapist.locator("#track-files-error")).containsText("“long-session.wav” is 26.0 MB; files of up to 25 MB can be uploaded");
             assertThat(therapist.locator(".track-fields")).hasCount(0);
 
-            // a real WAV file: uploaded, its length read from the file
+            // a real WAV file, sent over a slow uplink: the page shows how far the upload is, then the
+            // track with its length read from the file
+            com.microsoft.playwright.CDPSession devtools = therapistContext.newCDPSession(therapist);
+            devtools.send("Network.enable");
+            devtools.send("Network.emulateNetworkConditions", com.google.gson.JsonParser.parseString(
+                    "{\"offline\": false, \"latency\": 20, \"downloadThroughput\": -1, \"uploadThroughput\": 262144}").getAsJsonObject());
             files.setInputFiles(new FilePayload("tide_of_calm.wav", "audio/wav", toneWav(20, 220)));
+            Locator progress = therapist.getByRole(AriaRole.PROGRESSBAR, named("Uploading tide_of_calm.wav"));
+            assertThat(progress).isVisible();
+            assertThat(therapist.getByText("Uploading “tide_of_calm.wav” (625 KB)")).isVisible();
+            devtools.send("Network.emulateNetworkConditions", com.google.gson.JsonParser.parseString(
+                    "{\"offline\": false, \"latency\": 0, \"downloadThroughput\": -1, \"uploadThroughput\": -1}").getAsJsonObject());
             Locator track = therapist.locator(".track-fields").first();
             assertThat(track.getByLabel("Track 1", new Locator.GetByLabelOptions().setExact(true))).hasValue("tide of calm");
             assertThat(track.locator(".track-length")).containsText("Length 0:20");
