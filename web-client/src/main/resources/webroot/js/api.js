@@ -153,3 +153,33 @@ export async function fetchBytes(path) {
   if (!response.ok) throw new ApiError(response.status, { title: `Could not load ${path} (${response.status})` });
   return response.arrayBuffer();
 }
+
+/**
+ * Uploads an audio file for the exercise library (POST /api/audio, the body is the file itself),
+ * reporting progress as fractions 0..1: fetch cannot report an upload's progress, XMLHttpRequest can.
+ * Renews the access token once on 401. Rejects with an ApiError carrying the problem (413, 415, …).
+ */
+export function uploadAudio(file, title, onProgress = () => {}) {
+  const attempt = () => new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/audio${title ? `?title=${encodeURIComponent(title.substring(0, 120))}` : ''}`);
+    xhr.setRequestHeader('Authorization', `Bearer ${accessToken}`);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Content-Type', file.type && file.type.startsWith('audio/') ? file.type : 'application/octet-stream');
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError(0, { title: 'The upload was interrupted', detail: 'Check your connection and try again.' }));
+    xhr.onload = () => {
+      let json = null;
+      try { json = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { json = null; }
+      if (xhr.status >= 200 && xhr.status < 300) { onProgress(1); resolve(json); return; }
+      reject(new ApiError(xhr.status, json && json.title ? json
+        : { title: FALLBACK_TITLES[xhr.status] || `Upload failed (HTTP ${xhr.status})`, status: xhr.status }));
+    };
+    xhr.send(file);
+  });
+  return attempt().catch(async (e) => {
+    if (e.status !== 401 || !sessionStorage.getItem(REFRESH_KEY)) throw e;
+    await refresh();
+    return attempt();
+  });
+}

@@ -16,6 +16,7 @@ import { patientCourseView, staffCourseView } from './views/course.js';
 import { consentsView, intakeView } from './views/intake.js';
 import { measureView } from './views/measure.js';
 import { startCareWatch, stopCareWatch } from './care-alerts.js';
+import { libraryItemView, libraryView } from './views/library.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -45,6 +46,12 @@ const ROUTES = [
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'therapist', view: staffCourseView, title: 'Course of care' },
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'admin', view: staffCourseView, title: 'Course of care' },
 ];
+// The exercise library (issue 12): authored by the care team.
+for (const role of ['therapist', 'admin']) {
+  NAV[role].push(['#/library', 'Exercise library']);
+  ROUTES.push({ pattern: /^#\/library$/, role, view: libraryView, title: 'Exercise library' },
+    { pattern: /^#\/library\/(new\/(script|playlist)|[A-Za-z0-9_-]+)$/, role, view: libraryItemView, title: 'Exercise' });
+}
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
 let notice = null;
