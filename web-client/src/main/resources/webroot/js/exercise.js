@@ -18,6 +18,9 @@ const DRIFT_OK_MS = 12;
 const DRIFT_SEEK_MS = 150;
 const DRIFT_NUDGE_MAX = 0.04; // ±4% speed at most
 const DRIFT_NUDGE_OVER_S = 2; // a small drift is played away over about this long
+// A step's cue sound (a bell, a chime) marks its beginning: a page that is further into the step
+// than this (it joined late, it came back from a drop) does not hear it, rather than hear it late.
+const CUE_LATE_MS = 1500;
 
 /** The local high-resolution clock, in milliseconds since the epoch. */
 export function localNow() {
@@ -103,6 +106,9 @@ export class ExercisePlayer {
     this.correcting = false;
     this.corrections = { seeks: 0, nudges: 0 }; // read by tests and benchmarks
     this.generation = 0;
+    this.cueKey = null; // the step whose cue was played (or passed), so a re-placed step does not ring again
+    this.cues = new Set();
+    this.cuesPlayed = 0; // read by tests
   }
 
   /** The AudioContext, created on first use (browsers need a user gesture or an autoplay policy). */
@@ -144,6 +150,9 @@ export class ExercisePlayer {
     clearInterval(this.driftTimer);
     this.driftTimer = null;
     this.stopSource();
+    this.cues.forEach((node) => { try { node.stop(); } catch (e) { /* already ended */ } });
+    this.cues.clear();
+    this.cueKey = null;
   }
 
   stopSource() {
@@ -172,7 +181,45 @@ export class ExercisePlayer {
         if (generation === this.generation) this.place(generation);
       }, Math.max(0, this.clock.toLocal(endsAt) - localNow()));
     }
+    this.playCue(generation, state, here, now);
     await this.scheduleAudio(generation, state, here);
+  }
+
+  /**
+   * The step's cue sound, once, at the shared moment the step began (so every page rings together);
+   * over the step's music, not instead of it.
+   */
+  async playCue(generation, state, here, now) {
+    const segment = state.segments[here.step];
+    const key = `${state.itemId}:${here.step}`;
+    if (!segment || !segment.cueAudioId || !state.playing || here.finished || this.cueKey === key) return;
+    this.cueKey = key;
+    if (here.positionMs > CUE_LATE_MS) return;
+    const stepBegan = now - here.positionMs; // server time
+    let buffer;
+    try {
+      buffer = await this.buffer(segment.cueAudioId);
+    } catch (e) {
+      this.onError('The cue sound for this step could not be loaded.');
+      return;
+    }
+    if (generation !== this.generation) return;
+    const context = this.audio();
+    const earliest = context.currentTime + 0.005;
+    let startCtx = this.contextTimeAt(this.clock.toLocal(stepBegan));
+    let offsetSec = 0;
+    if (startCtx < earliest) {
+      offsetSec = earliest - startCtx;
+      startCtx = earliest;
+    }
+    if (offsetSec >= buffer.duration) return;
+    const node = context.createBufferSource();
+    node.buffer = buffer;
+    node.connect(this.gain);
+    node.onended = () => this.cues.delete(node);
+    node.start(startCtx, offsetSec);
+    this.cues.add(node);
+    this.cuesPlayed += 1;
   }
 
   /** The segment's track (a playlist's) or background (a script's), started at the shared moment. */

@@ -324,6 +324,9 @@ class ExerciseAuthoringBrowserTest {
             assertThat(page.locator(".preview-panel .step-text")).hasText("Breathe in for four, out for six.");
             assertThat(page.locator(".preview-panel .pacer")).hasText(java.util.regex.Pattern.compile("Breathe in|Breathe out"));
             noSideways(page, "the preview");
+            // and rings the step's cue sound as it begins
+            waitUntil(page, "the first step's cue sound played", () -> ((Number) page.evaluate(
+                    "() => window.hearthPreview.player.cuesPlayed")).intValue() >= 1, 15_000);
             // the next step's background sound plays in the preview
             page.getByRole(AriaRole.BUTTON, named("Next")).click();
             assertThat(page.locator(".preview-panel .step-text")).hasText("Let your shoulders drop and notice where you are sitting.");
