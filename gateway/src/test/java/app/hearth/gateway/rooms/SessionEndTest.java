@@ -89,6 +89,13 @@ class SessionEndTest {
                     .filter(a -> room.appointmentId.equals(a.getString("id"))).findFirst().orElseThrow();
             assertNotNull(mine.getString("sessionEndedAt"), mine.encode());
 
+            // and the patient's course of care
+            ApiClient.Reply course = api.get("/api/care/patients/" + room.patientId + "/course", room.patientToken);
+            assertEquals(200, course.status(), course.body());
+            JsonObject item = course.json().getJsonArray("timeline").stream().map(JsonObject.class::cast)
+                    .filter(a -> room.appointmentId.equals(a.getString("appointmentId"))).findFirst().orElseThrow();
+            assertNotNull(item.getString("sessionEndedAt"), item.encode());
+
             // nobody gets a new ticket in: not the patient, not the therapist
             assertProblem(api.post("/api/appointments/" + room.appointmentId + "/join-ticket", room.patientToken, null, ""),
                     409, "session-ended");
