@@ -208,6 +208,18 @@ class RoomPage {
   }
 
   left(m) {
+    // Ended by the host: not an error. Each person goes on to what follows the session: the patient
+    // to a calm end page with next steps, a therapist to the session's note. (Someone who left or
+    // dropped out is not sent there: only the host's "End for everyone" says `ended`.)
+    const appointmentId = m.appointmentId || this.appointmentId;
+    if (m.reason === 'ended' && appointmentId) {
+      this.banner.hidden = true;
+      this.dispose();
+      if (this.person.role === 'patient') location.hash = `#/after/${encodeURIComponent(appointmentId)}`;
+      else if (this.person.role === 'therapist') location.hash = `#/notes/${encodeURIComponent(appointmentId)}`;
+      else this.closing('The session has ended.');
+      return;
+    }
     const words = {
       denied: 'Your therapist could not admit you to this session.',
       removed: 'You were taken out of the session by your therapist.',
@@ -215,7 +227,19 @@ class RoomPage {
       closed: 'This session’s time is over.',
       left: 'You left the session.',
     };
-    this.fatal([words[m.reason] || 'You are no longer in the session.', m.message ? ` ${m.message}` : ''].join(''));
+    const text = words[m.reason] || 'You are no longer in the session.';
+    // The therapist's own reason (denied, removed) follows; anything saying the same again does not.
+    const extra = m.message && !text.toLowerCase().includes(m.message.toLowerCase().replace(/[.!]+$/, '')) ? ` ${m.message}` : '';
+    if (m.reason === 'left' || m.reason === 'closed') this.closing(text + extra);
+    else this.fatal(text + extra);
+  }
+
+  /** The end of a visit that went as it should (left, time over): said calmly, not as an error. */
+  closing(text) {
+    this.banner.hidden = true;
+    this.dispose();
+    render(this.body, h('section', { class: 'card' }, h('h1', {}, 'Session closed'), h('p', { class: 'lead', role: 'status' }, text),
+      h('p', {}, h('a', { href: this.person.role === 'patient' ? '#/patient' : '#/therapist' }, 'Back to your appointments'))));
   }
 
   showPhase(phase) {
