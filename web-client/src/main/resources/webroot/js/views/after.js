@@ -81,7 +81,7 @@ export async function afterView(main, person) {
   render(main, h('h1', {}, 'Thank you for today'), loading('Getting your next steps…'));
   try {
     const now = new Date();
-    const query = new URLSearchParams({ from: now.toISOString(), to: new Date(now.getTime() + 90 * 864e5).toISOString() });
+    const query = new URLSearchParams({ from: now.toISOString(), to: new Date(now.getTime() + 60 * 864e5).toISOString() });
     const [ended, list, course, plan, clinicResources, settings] = await Promise.all([
       api('GET', `/api/appointments/${encodeURIComponent(appointmentId)}`),
       api('GET', `/api/appointments?${query}`).catch(() => ({ items: [] })),
