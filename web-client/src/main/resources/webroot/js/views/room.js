@@ -141,8 +141,19 @@ class RoomPage {
         await this.join(await this.freshTicket());
       }
     } catch (e) {
+      if (this.endedMeanwhile(e)) return;
       this.fatal(e.message || 'The session could not be opened.');
     }
+  }
+
+  /**
+   * Someone coming back (after a drop, a reload, an old link) to a session its host has ended: said
+   * calmly, without the end page (that is for those who were there when it ended).
+   */
+  endedMeanwhile(e) {
+    if (e.code !== 'room-ended' && e.slug !== 'session-ended') return false;
+    this.closing('This session has ended. Thank you for joining.');
+    return true;
   }
 
   async join(joinTicket) {
@@ -176,6 +187,7 @@ class RoomPage {
     } catch (e) {
       // A hiccup while coming back (the network still flaky, a node restarting) is tried again; a
       // refusal (the room closed, the session ended) is final.
+      if (this.endedMeanwhile(e)) return;
       const transient = e.code === 'unavailable' || e.status === 0 || e.status >= 500;
       if (transient && attempt < 5) {
         // A socket that dropped again re-enters by itself once it is back; an open one is retried here.
