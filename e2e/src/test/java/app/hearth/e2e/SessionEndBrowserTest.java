@@ -161,6 +161,10 @@ class SessionEndBrowserTest {
             assertThat(next).containsText("Preparation session");
             assertThat(patient.getByRole(AriaRole.HEADING, exactly("If you feel unsafe"))).isVisible();
             BrowserSupport.screenshot(patient, "end-1-after-phone");
+            // "Write in your journal" opens the journal with the prompt, at its text box
+            patient.getByRole(AriaRole.LINK, exactly("Write in your journal")).click();
+            assertThat(patient.getByLabel("Your reflection on the prompt", EXACT)).isFocused();
+            assertThat(patient.locator(".prompt")).containsText("What insights from your integration session");
 
             // and the therapist lands on the session's note, from its template
             assertThat(therapist).hasURL(Pattern.compile("#/notes/" + integrationId + "$"), new com.microsoft.playwright.assertions.PageAssertions.HasURLOptions().setTimeout(15_000));

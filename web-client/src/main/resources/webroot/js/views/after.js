@@ -40,7 +40,8 @@ function journalCard(prompt) {
     h('h2', { id: 'after-journal-title', class: 'card-title' }, 'A reflection for your journal'),
     h('div', { class: 'prompt' }, h('p', { class: 'prompt-title' }, 'When you are ready'), paragraphs(prompt)),
     h('p', { class: 'hint' }, 'Your journal is private unless you choose to share an entry with your therapist.'),
-    h('a', { class: 'button', href: '#/course' }, 'Write in your journal'));
+    // the course page opens at its journal's text box (course.js reads this once)
+    h('a', { class: 'button', href: '#/course', onclick: () => sessionStorage.setItem('hearth.focus', 'journal-text') }, 'Write in your journal'));
 }
 
 function practiceCard(plan) {

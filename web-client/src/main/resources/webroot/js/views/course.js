@@ -170,6 +170,13 @@ export async function patientCourseView(main, person) {
         journalSection(person, course),
         trendSection(measures, { severity: false }),
         crisisNote(settings));
+      // Arrived from "Write in your journal" (the end page after a session): straight to the text box.
+      const focusId = sessionStorage.getItem('hearth.focus');
+      if (focusId) {
+        sessionStorage.removeItem('hearth.focus');
+        const target = main.querySelector(`#${CSS.escape(focusId)}`);
+        if (target) { target.scrollIntoView({ block: 'center' }); target.focus(); }
+      }
     } catch (e) {
       render(main, h('h1', {}, 'Your course'), problemAlert(e));
     }
