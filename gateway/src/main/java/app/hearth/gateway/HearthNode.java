@@ -198,6 +198,9 @@ public final class HearthNode implements AutoCloseable {
                     schedule, dosingRecords, audit, storeWork, careEvents, clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
+            // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.
+            app.hearth.care.notes.NotesService notes = new app.hearth.care.notes.NotesService(
+                    new app.hearth.care.notes.NotesStore(store, cipher), schedule, people, careEvents, audit, storeWork, clock);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -209,7 +212,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures);
+                    sessionSockets, careRecord, measures, notes);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before
