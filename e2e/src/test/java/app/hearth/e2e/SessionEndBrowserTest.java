@@ -90,7 +90,7 @@ class SessionEndBrowserTest {
         return booked.json().getString("id");
     }
 
-    /** A dosing yesterday, an integration now, a preparation in two days. Returns the integration's id. */
+    /** A dosing yesterday, an integration under way, a preparation in two days. Returns the integration's id. */
     static String bookIntegrationNow(ApiClient api, String admin) {
         OpenRoom.openAllDay(api, admin, THERAPIST);
         JsonArray therapist = new JsonArray().add(THERAPIST);
@@ -104,8 +104,15 @@ class SessionEndBrowserTest {
         }
         book(api, admin, new JsonObject().put("type", "preparation").put("therapistIds", therapist).put("patientId", PATIENT)
                 .put("start", onMark(Instant.now().plus(Duration.ofDays(2))).toString()));
-        return book(api, admin, new JsonObject().put("type", "integration").put("therapistIds", therapist)
+        String integrationId = book(api, admin, new JsonObject().put("type", "integration").put("therapistIds", therapist)
                 .put("patientId", PATIENT).put("dosingAppointmentId", dosingId).put("start", onMark(Instant.now().plusSeconds(30)).toString()));
+        // Begun a minute ago (bookings start on the next 5-minute mark): a session under way, whose note is due.
+        Instant start = Instant.now().minusSeconds(60);
+        try (Store store = Store.connect(node.storeUri(), node.databaseName())) {
+            store.collection("appointments").updateOne(Filters.eq("_id", integrationId), Updates.combine(
+                    Updates.set("start", Date.from(start)), Updates.set("end", Date.from(start.plus(Duration.ofHours(1))))));
+        }
+        return integrationId;
     }
 
     /** The appointment's card on a home page's list. */

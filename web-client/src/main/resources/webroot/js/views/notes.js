@@ -113,7 +113,8 @@ export async function noteView(main) {
       group,
       attendees.length ? h('h2', {}, 'Each attendee') : null,
       attendees,
-      h('div', { class: 'actions' }, save, note.canSign !== false ? sign : null));
+      // Sign shows with the editor even on an empty note (canSign is false until something is saved): signing saves first.
+      h('div', { class: 'actions' }, save, sign));
     form.addEventListener('input', () => { dirty = true; });
 
     const payload = () => {
