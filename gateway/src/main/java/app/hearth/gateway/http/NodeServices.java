@@ -30,5 +30,6 @@ public record NodeServices(
         app.hearth.gateway.rooms.SessionSockets sessionSockets,
         app.hearth.care.record.CareRecordService careRecord,
         app.hearth.care.measures.MeasuresService measures,
-        app.hearth.care.notes.NotesService notes) {
+        app.hearth.care.notes.NotesService notes,
+        app.hearth.care.aftercare.AftercareService aftercare) {
 }
