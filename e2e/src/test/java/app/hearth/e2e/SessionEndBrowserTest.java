@@ -126,6 +126,15 @@ class SessionEndBrowserTest {
         ApiClient api = new ApiClient(node.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
         String integrationId = bookIntegrationNow(api, admin);
+        // the patient's aftercare plan has a daily breath practice from today (the clinic's date)
+        String therapistApiToken = api.accessToken("therapist@demo.hearth", "hearth-demo");
+        ApiClient.Reply plan = api.get("/api/care/patients/" + PATIENT + "/aftercare", therapistApiToken);
+        assertEquals(200, plan.status(), plan.body());
+        ApiClient.Reply assigned = api.postJson("/api/care/patients/" + PATIENT + "/aftercare/practices", therapistApiToken,
+                new JsonObject().put("exerciseId", "starter-breath-awareness").put("schedule", new JsonObject().put("kind", "daily")
+                        .put("startDate", plan.json().getString("today")).put("days", 14)));
+        assertEquals(201, assigned.status(), assigned.body());
+        String practiceTitle = assigned.json().getJsonObject("exercise").getString("title");
 
         try (BrowserContext therapistContext = browsers.newContext(1280, 900);
              BrowserContext patientContext = browsers.newContext(390, 844)) {
@@ -167,6 +176,11 @@ class SessionEndBrowserTest {
             Locator next = patient.locator("section[aria-labelledby='after-next-title']");
             assertThat(next).containsText("Preparation session");
             assertThat(patient.getByRole(AriaRole.HEADING, exactly("If you feel unsafe"))).isVisible();
+            // today's practice from the aftercare plan, and the clinic's resources
+            Locator practice = patient.locator(".today-practice li");
+            assertThat(practice).containsText(practiceTitle);
+            assertThat(practice).containsText("To do today");
+            assertThat(patient.locator("ul.resources").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("Rest after your dosing"))).isVisible();
             BrowserSupport.screenshot(patient, "end-1-after-phone");
             // "Write in your journal" opens the journal with the prompt, at its text box
             patient.getByRole(AriaRole.LINK, exactly("Write in your journal")).click();
@@ -199,8 +213,7 @@ class SessionEndBrowserTest {
             assertThat(locked).containsText(CAME_UP);
             assertThat(locked).containsText(PLAN);
             // (and the API refuses an edit, as the page says)
-            String therapistToken = api.accessToken("therapist@demo.hearth", "hearth-demo");
-            ApiClient.Reply edit = api.put("/api/appointments/" + integrationId + "/note", therapistToken,
+            ApiClient.Reply edit = api.put("/api/appointments/" + integrationId + "/note", therapistApiToken,
                     new JsonObject().put("sections", new JsonObject().put("plan", "changed")).put("version", 2));
             assertEquals(409, edit.status(), edit.body());
 
