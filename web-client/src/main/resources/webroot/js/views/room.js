@@ -223,8 +223,10 @@ class RoomPage {
     // Ended by the host: not an error. Each person goes on to what follows the session: the patient
     // to a calm end page with next steps, a therapist to the session's note. (Someone who left or
     // dropped out is not sent there: only the host's "End for everyone" says `ended`.)
+    if (this.gone) return; // told twice (the reply to host.end and room.left): moved on once
     const appointmentId = m.appointmentId || this.appointmentId;
     if (m.reason === 'ended' && appointmentId) {
+      this.gone = true;
       this.banner.hidden = true;
       this.dispose();
       if (this.person.role === 'patient') location.hash = `#/after/${encodeURIComponent(appointmentId)}`;
@@ -420,7 +422,11 @@ class RoomPage {
     const controls = this.mediaControls();
     const endButton = this.host ? h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm('End the session for everyone? Nobody will be able to come back in.')) return;
-      try { await this.socket.request({ type: 'host.end', roomId: this.roomId }); } catch (e) { this.show(e.message); }
+      try {
+        await this.socket.request({ type: 'host.end', roomId: this.roomId });
+        // Everyone, the host too, is told (room.left); should that word be lost, the host moves on anyway.
+        this.left({ reason: 'ended', appointmentId: this.appointmentId });
+      } catch (e) { if (!this.gone) this.show(e.message); }
     } }, 'End for everyone') : null;
     const leaveButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try { await this.socket.request({ type: 'room.leave', roomId: this.roomId }); } catch (e) { /* leaving anyway */ }
