@@ -13,6 +13,7 @@ import app.hearth.gateway.testing.RoomClient;
 import app.hearth.gateway.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +130,46 @@ class SessionEndTest {
             JsonObject again = therapist.request(msg("host.end").put("roomId", room.roomId));
             assertEquals("error", again.getString("type"), again.encode());
             assertEquals(first, appointment(room.appointmentId, admin).getString("sessionEndedAt"));
+        }
+    }
+
+    @Test
+    @DisplayName("a circle: the co-facilitator ends it; the admitted and the still-waiting patient are each told which appointment ended, and see it ended")
+    void circleEndedForEveryone() {
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 2);
+        OpenRoom.Member lead = circle.facilitators().get(0);
+        OpenRoom.Member co = circle.facilitators().get(1);
+        OpenRoom.Member admitted = circle.patients().get(0);
+        OpenRoom.Member waiting = circle.patients().get(1);
+        try (RoomClient leadSocket = RoomClient.connect(node.baseUrl(), lead.token());
+             RoomClient coSocket = RoomClient.connect(node.baseUrl(), co.token());
+             RoomClient admittedSocket = RoomClient.connect(node.baseUrl(), admitted.token());
+             RoomClient waitingSocket = RoomClient.connect(node.baseUrl(), waiting.token())) {
+            List<RoomClient> sockets = List.of(leadSocket, coSocket, admittedSocket, waitingSocket);
+            List<OpenRoom.Member> members = List.of(lead, co, admitted, waiting);
+            for (int i = 0; i < members.size(); i++) {
+                sockets.get(i).expect("room.joined", msg("room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), members.get(i).token())));
+            }
+            admittedSocket.expect("ok", OpenRoom.gate(circle.roomId()));
+            waitingSocket.expect("ok", OpenRoom.gate(circle.roomId()));
+            leadSocket.expect("ok", msg("host.admit").put("roomId", circle.roomId()).put("personId", admitted.id()));
+            admittedSocket.awaitType("room.admitted");
+
+            coSocket.expect("ok", msg("host.end").put("roomId", circle.roomId()));
+            for (RoomClient socket : sockets) {
+                JsonObject left = socket.awaitType("room.left");
+                assertEquals("ended", left.getString("reason"), left.encode());
+                assertEquals(circle.appointmentId(), left.getString("appointmentId"), left.encode());
+            }
+            // a patient's view of a circle is redacted (their own seat only) but says it ended
+            for (OpenRoom.Member patient : List.of(admitted, waiting)) {
+                JsonObject seen = appointment(circle.appointmentId(), patient.token());
+                assertNotNull(seen.getString("sessionEndedAt"), seen.encode());
+                assertEquals(1, seen.getJsonArray("attendees").size(), seen.encode());
+                assertProblem(api.post("/api/appointments/" + circle.appointmentId() + "/join-ticket", patient.token(), null, ""),
+                        409, "session-ended");
+            }
         }
     }
 }
