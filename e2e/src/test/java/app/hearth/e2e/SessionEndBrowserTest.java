@@ -245,4 +245,59 @@ class SessionEndBrowserTest {
             BrowserSupport.screenshot(patient, "end-3-ended-phone");
         }
     }
+
+    @Test
+    @DisplayName("a circle's note: group sections and a part per attendee; another patient's therapist reads the group and only their own patient's part, and may add an addendum")
+    void circleNoteParts() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        OpenRoom.openAllDay(api, admin, THERAPIST);
+        // Dr. Okafor facilitates; Priya Shah is her patient, Tomás García is Dr. Rivera's
+        String circleId = book(api, admin, new JsonObject().put("type", "circle").put("therapistIds", new JsonArray().add(THERAPIST))
+                .put("capacity", 4).put("start", onMark(Instant.now().plus(Duration.ofDays(1))).toString()));
+        for (String patientId : new String[] {"demo-patient-2", "demo-patient-3"}) {
+            ApiClient.Reply seated = api.postJson("/api/appointments/" + circleId + "/seats", admin, new JsonObject().put("patientId", patientId));
+            assertEquals(200, seated.status(), seated.body());
+        }
+
+        try (BrowserContext facilitatorContext = browsers.newContext(1280, 900);
+             BrowserContext otherContext = browsers.newContext(1280, 900)) {
+            Page facilitator = facilitatorContext.newPage();
+            facilitator.onDialog(Dialog::accept);
+            BrowserSupport.signIn(facilitator, node.baseUrl(), "therapist@demo.hearth", "hearth-demo");
+            assertThat(facilitator.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible();
+            facilitator.navigate(node.baseUrl() + "/#/notes/" + circleId);
+            assertThat(facilitator.getByRole(AriaRole.HEADING, exactly("Session note: Integration circle"))).isVisible();
+
+            // when the facilitator writes the group sections and each attendee's part, and signs
+            facilitator.getByLabel("Themes of the circle", EXACT).fill("Belonging; grief shared.");
+            facilitator.getByLabel("Group process", EXACT).fill("Safe, warm; one quiet member.");
+            Locator priya = facilitator.locator("fieldset.note-attendee").filter(new Locator.FilterOptions().setHasText("Priya Shah"));
+            Locator tomas = facilitator.locator("fieldset.note-attendee").filter(new Locator.FilterOptions().setHasText("Tomás García"));
+            priya.getByLabel("Participation", new Locator.GetByLabelOptions().setExact(true)).fill("Priya spoke about her mother.");
+            tomas.getByLabel("Participation", new Locator.GetByLabelOptions().setExact(true)).fill("Tomás listened, shared at the end.");
+            tomas.getByLabel("Follow-up", new Locator.GetByLabelOptions().setExact(true)).fill("Check his sleep.");
+            facilitator.getByRole(AriaRole.BUTTON, exactly("Sign note")).click();
+            assertThat(facilitator.locator(".lead .badge")).hasText("Signed");
+            Locator locked = facilitator.locator(".note-locked");
+            assertThat(locked).containsText("Priya spoke about her mother.");
+            assertThat(locked).containsText("Tomás listened, shared at the end.");
+
+            // then Dr. Rivera (Tomás's therapist, not facilitating) reads the group sections and Tomás's part only
+            Page other = otherContext.newPage();
+            BrowserSupport.signIn(other, node.baseUrl(), "therapist2@demo.hearth", "hearth-demo");
+            assertThat(other.getByRole(AriaRole.HEADING, exactly("Your patients"))).isVisible();
+            other.navigate(node.baseUrl() + "/#/notes/" + circleId);
+            Locator seen = other.locator(".note-locked");
+            assertThat(seen).containsText("Belonging; grief shared.");
+            assertThat(seen).containsText("Tomás listened, shared at the end.");
+            assertThat(seen).not().containsText("Priya");
+            assertThat(other.locator("textarea[data-section]")).hasCount(0);
+            // and may add an addendum, shown with their name
+            other.getByLabel("Addendum", EXACT).fill("Tomás called: sleeping better.");
+            other.getByRole(AriaRole.BUTTON, exactly("Add addendum")).click();
+            assertThat(other.locator("li.addendum .addendum-author")).hasText("Dr. Sam Rivera");
+            BrowserSupport.screenshot(other, "end-4-circle-note-other-therapist");
+        }
+    }
 }
