@@ -92,6 +92,12 @@ export async function afterView(main, person) {
       optional('/api/care/resources'),
       optional('/api/care/settings'),
     ]);
+    if (!sessionOver(ended, now)) {
+      // an old bookmark or a typed address: nothing has ended yet
+      render(main, h('h1', {}, 'Your session'), h('p', { class: 'lead' }, 'This session has not ended yet.'),
+        h('p', {}, h('a', { href: '#/patient' }, 'Back to your appointments')));
+      return;
+    }
     const next = list.items
       .filter((a) => a.id !== appointmentId && a.status === 'booked' && !sessionOver(a, now)
         && !(a.attendees || []).some((x) => x.patientId === person.id && x.state === 'waitlisted'))
