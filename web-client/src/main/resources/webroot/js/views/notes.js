@@ -237,6 +237,11 @@ export async function noteView(main) {
     }
   }
 
+  // Closing the tab with unsaved text asks first (the browser's own question).
+  const guard = (event) => { if (dirty && main.isConnected) { event.preventDefault(); event.returnValue = ''; } };
+  const unguard = () => { if (!main.isConnected) { window.removeEventListener('beforeunload', guard); window.removeEventListener('hashchange', unguard); } };
+  window.addEventListener('beforeunload', guard);
+  window.addEventListener('hashchange', unguard);
   await load();
   heading.focus({ preventScroll: true });
 }
