@@ -243,7 +243,8 @@ class RoomPage {
     };
     const text = words[m.reason] || 'You are no longer in the session.';
     // The therapist's own reason (denied, removed) follows; anything saying the same again does not.
-    const extra = m.message && !text.toLowerCase().includes(m.message.toLowerCase().replace(/[.!]+$/, '')) ? ` ${m.message}` : '';
+    const plain = (t) => t.toLowerCase().replace(/[’‘]/g, "'").replace(/[.!\s]+$/, '');
+    const extra = m.message && !plain(text).includes(plain(m.message)) ? ` ${m.message}` : '';
     if (m.reason === 'left' || m.reason === 'closed') this.closing(text + extra);
     else this.fatal(text + extra);
   }
