@@ -17,6 +17,8 @@ import { consentsView, intakeView } from './views/intake.js';
 import { measureView } from './views/measure.js';
 import { startCareWatch, stopCareWatch } from './care-alerts.js';
 import { libraryItemView, libraryView } from './views/library.js';
+import { afterView } from './views/after.js';
+import { noteView } from './views/notes.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -45,6 +47,9 @@ const ROUTES = [
   { pattern: /^#\/measures\/[A-Za-z0-9_-]+\/[^/]+$/, role: 'patient', view: measureView, title: 'Questionnaire' },
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'therapist', view: staffCourseView, title: 'Course of care' },
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'admin', view: staffCourseView, title: 'Course of care' },
+  // after a session (issue 12): the patient's end page, the therapist's note
+  { pattern: /^#\/after\/[A-Za-z0-9_-]+$/, role: 'patient', view: afterView, title: 'After your session' },
+  { pattern: /^#\/notes\/[A-Za-z0-9_-]+$/, role: 'therapist', view: noteView, title: 'Session note' },
 ];
 // The exercise library (issue 12): authored by the care team.
 for (const role of ['therapist', 'admin']) {

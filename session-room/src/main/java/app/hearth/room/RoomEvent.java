@@ -14,9 +14,16 @@ import java.util.List;
  * @param connectionId for replaced: the connection that lost its seat
  * @param reason       for left: denied, removed, ended, closed
  * @param recipients   for deliver: who gets {@code chat} (the message, despite its field name)
+ * @param appointmentId for left with reason ended: the appointment whose session ended (each
+ *                      person's page goes on to what follows it: the patient's end page, the note)
  */
 public record RoomEvent(String kind, String clinicId, String roomId, String personId, String connectionId, String reason,
-                        String message, List<String> recipients, JsonObject chat) {
+                        String message, List<String> recipients, JsonObject chat, String appointmentId) {
+
+    public RoomEvent(String kind, String clinicId, String roomId, String personId, String connectionId, String reason,
+                     String message, List<String> recipients, JsonObject chat) {
+        this(kind, clinicId, roomId, personId, connectionId, reason, message, recipients, chat, null);
+    }
 
     public static RoomEvent changed(String clinicId, String roomId) {
         return new RoomEvent("changed", clinicId, roomId, null, null, null, null, List.of(), null);
@@ -35,6 +42,11 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
         return new RoomEvent("left", clinicId, roomId, personId, null, reason, message, List.of(), null);
     }
 
+    /** Everyone leaves: the host ended the appointment's session. */
+    public static RoomEvent ended(String clinicId, String roomId, String appointmentId) {
+        return new RoomEvent("left", clinicId, roomId, null, null, "ended", null, List.of(), null, appointmentId);
+    }
+
     public static RoomEvent replaced(String clinicId, String roomId, String personId, String connectionId) {
         return new RoomEvent("replaced", clinicId, roomId, personId, connectionId, null, null, List.of(), null);
     }
@@ -50,6 +62,7 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
         put(json, "connectionId", connectionId);
         put(json, "reason", reason);
         put(json, "message", message);
+        put(json, "appointmentId", appointmentId);
         if (!recipients.isEmpty()) {
             json.put("recipients", new JsonArray(recipients));
         }
@@ -62,7 +75,8 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
     public static RoomEvent fromJson(JsonObject json) {
         return new RoomEvent(json.getString("kind"), json.getString("clinicId"), json.getString("roomId"),
                 json.getString("personId"), json.getString("connectionId"), json.getString("reason"), json.getString("message"),
-                json.getJsonArray("recipients", new JsonArray()).stream().map(String::valueOf).toList(), json.getJsonObject("chat"));
+                json.getJsonArray("recipients", new JsonArray()).stream().map(String::valueOf).toList(), json.getJsonObject("chat"),
+                json.getString("appointmentId"));
     }
 
     private static void put(JsonObject json, String key, String value) {

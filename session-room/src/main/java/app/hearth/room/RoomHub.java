@@ -577,12 +577,21 @@ public final class RoomHub {
                 throw new RoomException(WsErrorCode.FORBIDDEN, "Only the session's therapist can end it");
             }
             // Recorded first: from here on nobody can enter, even someone joining right now.
-            return records.markEnded(any.clinicId(), roomId, any.appointmentId(), actor.personId(), clock.instant())
+            Instant at = clock.instant();
+            return records.markEnded(any.clinicId(), roomId, any.appointmentId(), actor.personId(), at)
+                    // The appointment shows it (lists read "Ended"); the room is closed by the record above
+                    // even if this fails, so a failure here is logged, not the host's problem.
+                    .compose(v -> directory.sessionEnded(any.clinicId(), any.appointmentId(), actor.personId(), at)
+                            .recover(e -> {
+                                LOG.warn("appointment {} not marked as ended: {}", any.appointmentId(), e.toString());
+                                return Future.succeededFuture();
+                            }))
                     .compose(v -> audit.record(AuditEntry.of(actor, clock.instant(), "room.end", "appointment",
                             any.appointmentId(), Outcome.SUCCESS)))
                     .compose(v -> Future.join(seats.stream().map(presence::remove).toList()))
                     .map(v -> {
-                        publish(RoomEvent.left(any.clinicId(), roomId, null, "ended", "The session has ended"));
+                        // No message: each page says it in its own words (and goes on to what follows).
+                        publish(RoomEvent.ended(any.clinicId(), roomId, any.appointmentId()));
                         return ok();
                     });
         });
@@ -774,6 +783,9 @@ public final class RoomHub {
                 JsonObject left = new JsonObject().put("type", "room.left").put("roomId", event.roomId()).put("reason", event.reason());
                 if (event.message() != null && !event.message().isBlank()) {
                     left.put("message", event.message());
+                }
+                if (event.appointmentId() != null) {
+                    left.put("appointmentId", event.appointmentId());
                 }
                 send(local, left);
             });

@@ -65,6 +65,7 @@ export async function calendarView(main) {
                 h('span', { class: 'appt-time' }, timeRange(a)), ' ',
                 h('span', {}, `${TYPE_NAMES[a.type]}${a.patientId ? ` · ${names[a.patientId] || a.patientId}` : ''}`),
                 a.status === 'cancelled' ? h('span', { class: 'badge' }, 'Cancelled') : null,
+                a.status !== 'cancelled' && (a.sessionEndedAt || new Date(a.end) <= new Date()) ? h('span', { class: 'badge ended' }, 'Ended') : null,
                 a.type === 'circle' ? h('span', { class: 'badge' }, `${a.seatsTaken}/${a.capacity} seats, ${a.waitlistLength} waiting`) : null)))));
       }));
     } catch (e) {

@@ -7,6 +7,7 @@ import {
   CONSENT_NAMES, TYPE_NAMES, careEvents, coursePath, day, dosingRecordForm, dosingRecordText, instrumentName,
   intentionsEditor, measureHref, occasionLabel, paragraphs, telOf, trendSection,
 } from '../care.js';
+import { notesSection } from './notes.js';
 
 const PATIENT_TYPE_NAMES = { preparation: 'Preparation session', dosing: 'Dosing at the clinic', integration: 'Integration session', circle: 'Integration circle' };
 export const INTAKE_FIELDS = [
@@ -18,9 +19,9 @@ export const INTAKE_FIELDS = [
   ['notes', 'Anything else your therapist should know', null],
 ];
 
-/** When a session is over: the end passed, or cancelled. */
+/** When a session is over: the end passed, or its host ended it for everyone. */
 function ended(item, now = Date.now()) {
-  return Date.parse(item.end) <= now;
+  return Boolean(item.sessionEndedAt) || Date.parse(item.end) <= now;
 }
 
 function statusBadge(item) {
@@ -169,6 +170,13 @@ export async function patientCourseView(main, person) {
         journalSection(person, course),
         trendSection(measures, { severity: false }),
         crisisNote(settings));
+      // Arrived from "Write in your journal" (the end page after a session): straight to the text box.
+      const focusId = sessionStorage.getItem('hearth.focus');
+      if (focusId) {
+        sessionStorage.removeItem('hearth.focus');
+        const target = main.querySelector(`#${CSS.escape(focusId)}`);
+        if (target) { target.scrollIntoView({ block: 'center' }); target.focus(); }
+      }
     } catch (e) {
       render(main, h('h1', {}, 'Your course'), problemAlert(e));
     }
@@ -247,7 +255,7 @@ export async function staffCourseView(main, person) {
           api('GET', `${coursePath(patientId)}/journal`).catch(() => ({ items: [] })),
         ]);
         const intentions = intentionsEditor(patientId, { title: 'Intentions' });
-        sections.push(intentions.element,
+        sections.push(notesSection(patientId), intentions.element,
           h('section', { class: 'card', 'aria-labelledby': 'intake-title' },
             h('h2', { id: 'intake-title', class: 'card-title' }, 'Intake answers'), intakeAnswers(intake)),
           sharedReflections(journal.items),

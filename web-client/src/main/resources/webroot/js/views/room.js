@@ -141,8 +141,19 @@ class RoomPage {
         await this.join(await this.freshTicket());
       }
     } catch (e) {
+      if (this.endedMeanwhile(e)) return;
       this.fatal(e.message || 'The session could not be opened.');
     }
+  }
+
+  /**
+   * Someone coming back (after a drop, a reload, an old link) to a session its host has ended: said
+   * calmly, without the end page (that is for those who were there when it ended).
+   */
+  endedMeanwhile(e) {
+    if (e.code !== 'room-ended' && e.slug !== 'session-ended') return false;
+    this.closing('This session has ended. Thank you for joining.');
+    return true;
   }
 
   async join(joinTicket) {
@@ -176,6 +187,7 @@ class RoomPage {
     } catch (e) {
       // A hiccup while coming back (the network still flaky, a node restarting) is tried again; a
       // refusal (the room closed, the session ended) is final.
+      if (this.endedMeanwhile(e)) return;
       const transient = e.code === 'unavailable' || e.status === 0 || e.status >= 500;
       if (transient && attempt < 5) {
         // A socket that dropped again re-enters by itself once it is back; an open one is retried here.
@@ -208,6 +220,20 @@ class RoomPage {
   }
 
   left(m) {
+    // Ended by the host: not an error. Each person goes on to what follows the session: the patient
+    // to a calm end page with next steps, a therapist to the session's note. (Someone who left or
+    // dropped out is not sent there: only the host's "End for everyone" says `ended`.)
+    if (this.gone) return; // told twice (the reply to host.end and room.left): moved on once
+    const appointmentId = m.appointmentId || this.appointmentId;
+    if (m.reason === 'ended' && appointmentId) {
+      this.gone = true;
+      this.banner.hidden = true;
+      this.dispose();
+      if (this.person.role === 'patient') location.hash = `#/after/${encodeURIComponent(appointmentId)}`;
+      else if (this.person.role === 'therapist') location.hash = `#/notes/${encodeURIComponent(appointmentId)}`;
+      else this.closing('The session has ended.');
+      return;
+    }
     const words = {
       denied: 'Your therapist could not admit you to this session.',
       removed: 'You were taken out of the session by your therapist.',
@@ -215,7 +241,20 @@ class RoomPage {
       closed: 'This session’s time is over.',
       left: 'You left the session.',
     };
-    this.fatal([words[m.reason] || 'You are no longer in the session.', m.message ? ` ${m.message}` : ''].join(''));
+    const text = words[m.reason] || 'You are no longer in the session.';
+    // The therapist's own reason (denied, removed) follows; anything saying the same again does not.
+    const plain = (t) => t.toLowerCase().replace(/[’‘]/g, "'").replace(/[.!\s]+$/, '');
+    const extra = m.message && !plain(text).includes(plain(m.message)) ? ` ${m.message}` : '';
+    if (m.reason === 'left' || m.reason === 'closed') this.closing(text + extra);
+    else this.fatal(text + extra);
+  }
+
+  /** The end of a visit that went as it should (left, time over): said calmly, not as an error. */
+  closing(text) {
+    this.banner.hidden = true;
+    this.dispose();
+    render(this.body, h('section', { class: 'card' }, h('h1', {}, 'Session closed'), h('p', { class: 'lead', role: 'status' }, text),
+      h('p', {}, h('a', { href: this.person.role === 'patient' ? '#/patient' : '#/therapist' }, 'Back to your appointments'))));
   }
 
   showPhase(phase) {
@@ -384,7 +423,11 @@ class RoomPage {
     const controls = this.mediaControls();
     const endButton = this.host ? h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm('End the session for everyone? Nobody will be able to come back in.')) return;
-      try { await this.socket.request({ type: 'host.end', roomId: this.roomId }); } catch (e) { this.show(e.message); }
+      try {
+        await this.socket.request({ type: 'host.end', roomId: this.roomId });
+        // Everyone, the host too, is told (room.left); should that word be lost, the host moves on anyway.
+        this.left({ reason: 'ended', appointmentId: this.appointmentId });
+      } catch (e) { if (!this.gone) this.show(e.message); }
     } }, 'End for everyone') : null;
     const leaveButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
       try { await this.socket.request({ type: 'room.leave', roomId: this.roomId }); } catch (e) { /* leaving anyway */ }

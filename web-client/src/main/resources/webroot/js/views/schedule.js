@@ -14,23 +14,44 @@ const ROOM_CLOSE_GRACE_MS = 15 * 60 * 1000;
 const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session', dosing: 'Clinic visit' };
 const THERAPIST_TITLES = { preparation: 'Preparation', integration: 'Integration', circle: 'Integration circle', dosing: 'In-clinic dosing' };
 
-function joinButton(a, message) {
+/**
+ * Whether a session is over: its host ended it for everyone (`sessionEndedAt`), or its booked end
+ * has passed. Such a session reads "Ended" and has no Join.
+ */
+export function sessionOver(a, now = Date.now()) {
+  return Boolean(a.sessionEndedAt) || new Date(a.end).getTime() <= new Date(now).getTime();
+}
+
+/** What an ended remote session offers instead of Join: its note (therapists), what comes next (patients). */
+function endedActions(a, person) {
+  const link = person.role === 'therapist' ? h('a', { href: `#/notes/${encodeURIComponent(a.id)}`, class: 'button small secondary-button' }, 'Session note')
+    : (person.role === 'patient' && a.sessionEndedAt ? h('a', { href: `#/after/${encodeURIComponent(a.id)}`, class: 'button small secondary-button' }, 'What comes next') : null);
+  return [h('span', { class: 'badge ended' }, 'Ended'), link ? ' ' : null, link];
+}
+
+function joinButton(a, message, person) {
   const opens = new Date(a.start).getTime() - roomOpensMs;
   const ends = new Date(a.end).getTime() + ROOM_CLOSE_GRACE_MS;
   const button = h('button', { type: 'button' }, 'Join');
+  const box = h('div', { class: 'actions' }, button, h('span', { class: 'muted' }, `Join opens ${Math.round(roomOpensMs / 60000)} minutes before the start.`));
   const refresh = () => {
     const now = Date.now();
+    if (sessionOver(a, now)) {
+      render(box, endedActions(a, person));
+      return false;
+    }
     button.disabled = now < opens || now >= ends;
     button.title = now < opens ? `Opens at ${new Date(opens).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}` : '';
+    return true;
   };
-  refresh();
-  const timer = setInterval(() => { if (!button.isConnected) clearInterval(timer); else refresh(); }, 15000);
+  const live = refresh();
+  const timer = live ? setInterval(() => { if (!box.isConnected || !refresh()) clearInterval(timer); }, 15000) : null;
   button.addEventListener('click', async () => {
     try {
       await openRoomOf(a.id);
     } catch (e) { render(message, problemAlert(e)); }
   });
-  return h('div', { class: 'actions' }, button, h('span', { class: 'muted' }, `Join opens ${Math.round(roomOpensMs / 60000)} minutes before the start.`));
+  return box;
 }
 
 /** Midnight starting the viewer's day `days` after today's. */
@@ -64,14 +85,16 @@ export async function upcomingList(person) {
     roomOpensMs = (await api('GET', '/api/booking-policy')).roomOpensBeforeMinutes * 60 * 1000;
   } catch (e) { /* keep the default; the server still decides */ }
   const { items } = await api('GET', `/api/appointments?${query}`);
-  const upcoming = items.filter((a) => a.status === 'booked' && new Date(a.end) > now);
+  // Sessions of the last hours stay listed, as ended (no Join): ended early by the host, or past their end.
+  const upcoming = items.filter((a) => a.status === 'booked');
   const titles = person.role === 'patient' ? PATIENT_TITLES : THERAPIST_TITLES;
   const card = (a) => {
     const waitlisted = (a.attendees || []).some((x) => x.patientId === person.id && x.state === 'waitlisted');
-    return h('li', { class: 'card' },
+    return h('li', { class: `card${sessionOver(a) ? ' ended' : ''}`, 'data-appointment': a.id },
       h('p', {}, h('strong', {}, titles[a.type]), waitlisted ? h('span', { class: 'badge invited' }, 'On the waitlist') : null),
       h('p', {}, `${dayFormat.format(new Date(a.start))}, ${timeRange(a)}`),
-      a.mode === 'in-clinic' ? h('p', {}, `At the clinic${a.location ? `: ${a.location}` : ''}`) : (waitlisted ? null : joinButton(a, message)));
+      a.mode === 'in-clinic' ? h('p', {}, `At the clinic${a.location ? `: ${a.location}` : ''}`, sessionOver(a) ? [' ', h('span', { class: 'badge ended' }, 'Ended')] : null)
+        : (waitlisted ? null : joinButton(a, message, person)));
   };
   const list = (appointments, empty) => (appointments.length === 0
     ? h('p', { class: 'muted' }, empty)

@@ -11,6 +11,9 @@ import java.util.List;
  * <p>{@code seatsTaken} and {@code waitlistLength} count the whole circle. They equal the counts of
  * {@code attendees} for the stored record; a view redacted for a patient keeps only that patient's
  * own place in {@code attendees} but still carries the circle's true counts.
+ *
+ * <p>{@code sessionEndedAt} is when a host ended the live session for everyone (null otherwise):
+ * the room cannot be entered again, and lists show the session as ended before its booked end.
  */
 public record Appointment(
         String id,
@@ -28,14 +31,29 @@ public record Appointment(
         List<Attendee> attendees,
         List<HistoryEntry> history,
         int seatsTaken,
-        int waitlistLength) {
+        int waitlistLength,
+        Instant sessionEndedAt) {
 
     /** The full record: the counts are those of {@code attendees}. */
     public Appointment(String id, String clinicId, AppointmentType type, Status status, Instant start, Instant end,
                        List<String> therapistIds, String patientId, String location, String roomId, String dosingAppointmentId,
                        int capacity, List<Attendee> attendees, List<HistoryEntry> history) {
         this(id, clinicId, type, status, start, end, therapistIds, patientId, location, roomId, dosingAppointmentId, capacity,
-                attendees, history, count(attendees, AttendeeState.SEATED), count(attendees, AttendeeState.WAITLISTED));
+                attendees, history, count(attendees, AttendeeState.SEATED), count(attendees, AttendeeState.WAITLISTED), null);
+    }
+
+    /** As the canonical constructor, for a session not ended by its host. */
+    public Appointment(String id, String clinicId, AppointmentType type, Status status, Instant start, Instant end,
+                       List<String> therapistIds, String patientId, String location, String roomId, String dosingAppointmentId,
+                       int capacity, List<Attendee> attendees, List<HistoryEntry> history, int seatsTaken, int waitlistLength) {
+        this(id, clinicId, type, status, start, end, therapistIds, patientId, location, roomId, dosingAppointmentId, capacity,
+                attendees, history, seatsTaken, waitlistLength, null);
+    }
+
+    /** This appointment with when its host ended the live session ("End for everyone"). */
+    public Appointment withSessionEndedAt(Instant at) {
+        return new Appointment(id, clinicId, type, status, start, end, therapistIds, patientId, location, roomId,
+                dosingAppointmentId, capacity, attendees, history, seatsTaken, waitlistLength, at);
     }
 
     private static int count(List<Attendee> attendees, AttendeeState state) {

@@ -254,6 +254,9 @@ public final class BookingService {
             if (a.status() != Appointment.Status.BOOKED) {
                 throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
             }
+            if (a.sessionEndedAt() != null) {
+                throw ScheduleProblems.SESSION_ENDED.exception("Your therapist ended this session; it cannot be joined again", null);
+            }
             Instant now = clock.instant();
             Instant opens = a.start().minus(schedule.policy(actor.clinicId()).roomOpensBefore());
             if (now.isBefore(opens)) {
@@ -414,6 +417,9 @@ public final class BookingService {
             }
             if (a.status() != Appointment.Status.BOOKED) {
                 throw ScheduleProblems.ALREADY_CANCELLED.exception(null);
+            }
+            if (a.sessionEndedAt() != null) {
+                throw ScheduleProblems.SESSION_ENDED.exception("Your therapist ended this session; it cannot be joined again", null);
             }
             Instant now = clock.instant();
             if (now.isBefore(a.start())) {
@@ -589,7 +595,7 @@ public final class BookingService {
         }
         return new Appointment(a.id(), a.clinicId(), a.type(), a.status(), a.start(), a.end(), a.therapistIds(), null, a.location(),
                 a.roomId(), null, a.capacity(), a.attendees().stream().filter(x -> x.patientId().equals(actor.personId())).toList(),
-                List.of(), a.seatsTaken(), a.waitlistLength());
+                List.of(), a.seatsTaken(), a.waitlistLength(), a.sessionEndedAt());
     }
 
     private static void requireAdmin(Actor actor, String message) {

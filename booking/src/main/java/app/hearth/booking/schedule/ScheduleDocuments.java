@@ -126,7 +126,7 @@ final class ScheduleDocuments {
                 Appointment.Status.valueOf(d.getString("status").toUpperCase(Locale.ROOT)),
                 d.getDate("start").toInstant(), d.getDate("end").toInstant(), d.getList("therapistIds", String.class),
                 d.getString("patientId"), d.getString("location"), d.getString("roomId"), d.getString("dosingAppointmentId"),
-                d.getInteger("capacity", 0), attendees, history);
+                d.getInteger("capacity", 0), attendees, history).withSessionEndedAt(instant(d, "sessionEndedAt"));
     }
 
     static Instant instant(Document d, String key) {

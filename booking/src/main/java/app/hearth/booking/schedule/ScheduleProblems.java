@@ -38,4 +38,6 @@ public final class ScheduleProblems {
     public static final ProblemType DOSING_NOT_YET = new ProblemType("dosing-not-yet", 409, "The dosing has not started yet");
     public static final ProblemType DOSING_NOT_ATTENDED = new ProblemType("dosing-not-attended", 409,
             "The dosing was recorded as not attended; there is nothing to integrate");
+    // ending a session (issue 12)
+    public static final ProblemType SESSION_ENDED = new ProblemType("session-ended", 409, "The session has ended");
 }

@@ -176,4 +176,18 @@ public final class ScheduleStore {
         return ScheduleDocuments.appointment(before).attendees().stream()
                 .filter(a -> a.state() == Appointment.AttendeeState.WAITLISTED).findFirst().map(Appointment.Attendee::patientId);
     }
+
+    /**
+     * Records that a host ended the live session ("End for everyone"), once: a second end (another
+     * node, a retried request) keeps the first time.
+     *
+     * @return whether this call recorded it
+     */
+    public boolean sessionEnded(String clinicId, String appointmentId, String endedBy, Instant at) {
+        return appointments.updateOne(
+                Filters.and(Filters.eq("_id", appointmentId), Filters.eq("clinicId", clinicId), Filters.eq("sessionEndedAt", null)),
+                Updates.combine(Updates.set("sessionEndedAt", Date.from(at)),
+                        Updates.push("history", ScheduleDocuments.history(new Appointment.HistoryEntry(at, endedBy, "session.ended", null)))))
+                .getModifiedCount() > 0;
+    }
 }

@@ -310,9 +310,9 @@ public final class CareRecordService {
             DosingRecord r = recorded.get(a.id());
             if (a.type() == AppointmentType.DOSING && r != null && r.attended() && r.endedAt() != null) {
                 moments.add(new JournalPrompts.Moment(a.id(), JournalPrompts.Moment.Kind.DOSING, r.endedAt(), null));
-            } else if (a.type() == AppointmentType.INTEGRATION && !a.end().isAfter(now)) {
+            } else if (a.type() == AppointmentType.INTEGRATION && !endOf(a).isAfter(now)) {
                 DosingRecord dosing = a.dosingAppointmentId() == null ? null : recorded.get(a.dosingAppointmentId());
-                moments.add(new JournalPrompts.Moment(a.id(), JournalPrompts.Moment.Kind.INTEGRATION, a.end(),
+                moments.add(new JournalPrompts.Moment(a.id(), JournalPrompts.Moment.Kind.INTEGRATION, endOf(a),
                         dosing == null ? null : dosing.endedAt()));
             }
         }
@@ -320,6 +320,11 @@ public final class CareRecordService {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** When a session was over: its booked end, or earlier when its host ended it for everyone. */
+    private static Instant endOf(Appointment a) {
+        return a.sessionEndedAt() != null && a.sessionEndedAt().isBefore(a.end()) ? a.sessionEndedAt() : a.end();
+    }
 
     private List<Appointment> appointmentsOf(Person patient) {
         return schedule.between(patient.clinicId(), Instant.EPOCH, now().plus(TIMELINE_AHEAD), null, patient.id(), false);

@@ -140,6 +140,7 @@ public final class CareRecordApi {
             timeline.add(new JsonObject().put("appointmentId", a.id()).put("type", a.type().wire())
                     .put("status", a.status().name().toLowerCase(Locale.ROOT)).put("start", iso(a.start())).put("end", iso(a.end()))
                     .put("dosingAppointmentId", a.dosingAppointmentId())
+                    .put("sessionEndedAt", iso(a.sessionEndedAt()))
                     .put("dosingRecord", item.dosingRecord() == null ? null : JsonViews.dosingRecord(item.dosingRecord())));
         }
         return new JsonObject()

@@ -88,6 +88,8 @@ final class JsonViews {
         }
         putIfPresent(json, "location", a.location());
         putIfPresent(json, "roomId", a.roomId());
+        // when a host ended the live session ("End for everyone"); null until then, for every viewer
+        json.put("sessionEndedAt", a.sessionEndedAt() == null ? null : a.sessionEndedAt().toString());
         if (a.type() == AppointmentType.CIRCLE) {
             List<Appointment.Attendee> attendees = redacted
                     ? a.attendees().stream().filter(x -> x.patientId().equals(viewer.personId())).toList()

@@ -14,6 +14,7 @@ import app.hearth.room.RoomException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Instant;
 
 /** Booking seen through the room's port: spends join tickets and describes their appointment. */
 public final class BookingRoomDirectory implements RoomDirectory {
@@ -60,6 +61,14 @@ public final class BookingRoomDirectory implements RoomDirectory {
             return new RoomAccess(appointment.clinicId(), appointment.roomId(), appointment.id(), appointment.type().wire(),
                     appointment.start(), appointment.end(), appointment.therapistIds(), person.id(), person.displayName(),
                     person.role().wire(), contact);
+        });
+    }
+
+    @Override
+    public Future<Void> sessionEnded(String clinicId, String appointmentId, String endedBy, Instant at) {
+        return blocking.run(() -> {
+            schedule.sessionEnded(clinicId, appointmentId, endedBy, at);
+            return null;
         });
     }
 }
