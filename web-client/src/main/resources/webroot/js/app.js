@@ -16,6 +16,8 @@ import { patientCourseView, staffCourseView } from './views/course.js';
 import { consentsView, intakeView } from './views/intake.js';
 import { measureView } from './views/measure.js';
 import { startCareWatch, stopCareWatch } from './care-alerts.js';
+import { patientAftercareView, practiceView } from './views/aftercare.js';
+import { resourceView, resourcesView } from './views/resources.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -45,6 +47,17 @@ const ROUTES = [
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'therapist', view: staffCourseView, title: 'Course of care' },
   { pattern: /^#\/patients\/[A-Za-z0-9_-]+$/, role: 'admin', view: staffCourseView, title: 'Course of care' },
 ];
+
+// Aftercare (issue 12): the patient's plan and solo practice, the clinic's resources and their authoring.
+NAV.patient.splice(1, 0, ['#/aftercare', 'Aftercare']);
+NAV.therapist.push(['#/resources', 'Resources']);
+NAV.admin.push(['#/resources', 'Resources']);
+ROUTES.push(
+  { pattern: /^#\/aftercare$/, role: 'patient', view: patientAftercareView, title: 'Aftercare' },
+  { pattern: /^#\/practice\/[A-Za-z0-9_-]+$/, role: 'patient', view: practiceView, title: 'Practice' },
+  { pattern: /^#\/resources\/[A-Za-z0-9_-]+$/, role: '*', view: resourceView, title: 'Resource' },
+  { pattern: /^#\/resources$/, role: 'therapist', view: resourcesView, title: 'Aftercare resources' },
+  { pattern: /^#\/resources$/, role: 'admin', view: resourcesView, title: 'Aftercare resources' });
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
 let notice = null;

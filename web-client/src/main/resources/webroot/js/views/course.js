@@ -7,6 +7,7 @@ import {
   CONSENT_NAMES, TYPE_NAMES, careEvents, coursePath, day, dosingRecordForm, dosingRecordText, instrumentName,
   intentionsEditor, measureHref, occasionLabel, paragraphs, telOf, trendSection,
 } from '../care.js';
+import { aftercareSection } from './aftercare.js';
 
 const PATIENT_TYPE_NAMES = { preparation: 'Preparation session', dosing: 'Dosing at the clinic', integration: 'Integration session', circle: 'Integration circle' };
 export const INTAKE_FIELDS = [
@@ -252,6 +253,7 @@ export async function staffCourseView(main, person) {
             h('h2', { id: 'intake-title', class: 'card-title' }, 'Intake answers'), intakeAnswers(intake)),
           sharedReflections(journal.items),
           measures.error ? problemAlert(measures.error) : trendSection(measures, { severity: true }));
+        sections.push(aftercareSection(patientId));
       }
       render(main, sections);
     } catch (e) {
