@@ -132,7 +132,7 @@ function completionForm(person, practice, date, onRecorded) {
   const message = h('div', { 'aria-live': 'polite' });
   const choices = [1, 2, 3, 4, 5].map((n) => h('div', { class: 'rating-choice' },
     h('input', { type: 'radio', name: 'rating', id: `${p}-rating-${n}`, value: String(n) }),
-    h('label', { for: `${p}-rating-${n}` }, h('span', { class: 'rating-number' }, String(n)), h('span', { class: 'rating-word' }, RATING_WORDS[n]))));
+    h('label', { for: `${p}-rating-${n}` }, h('span', { class: 'rating-number' }, String(n)), ' ', h('span', { class: 'rating-word' }, RATING_WORDS[n]))));
   const note = h('textarea', { name: 'note', rows: 3, maxlength: 1000 });
   const done = h('button', { type: 'submit' }, 'Mark done');
   const skip = h('button', { type: 'button', class: 'secondary' }, 'Skip today');
