@@ -52,6 +52,12 @@ export function occurrenceStrip(practice, today) {
   }, h('span', { class: 'visually-hidden' }, `${localDay(o.date)}: ${STATE_NAMES[o.state] || o.state}`))));
 }
 
+/** What the marks of a strip mean (for the eye; each mark has its own words for screen readers). */
+export function stripLegend() {
+  return h('p', { class: 'strip-legend', 'aria-hidden': 'true' }, ['done', 'skipped', 'missed', 'due'].map((state) =>
+    h('span', {}, h('span', { class: `day-mark ${state}` }), ` ${STATE_NAMES[state]}`)));
+}
+
 export function adherenceText(a) {
   if (!a) return '';
   return `Done ${a.done} · Skipped ${a.skipped} · Missed ${a.missed}`;
@@ -108,7 +114,7 @@ export async function patientAftercareView(main, person) {
       h('section', { class: 'card', 'aria-labelledby': 'plan-title' },
         h('h2', { id: 'plan-title', class: 'card-title' }, 'Your practices'),
         active.length === 0 ? h('p', { class: 'muted' }, 'Your therapist has not given you a practice yet.')
-          : h('ul', { class: 'practice-list' }, active.map(practiceCard)),
+          : [h('ul', { class: 'practice-list' }, active.map(practiceCard)), stripLegend()],
         ended.length ? h('details', {}, h('summary', {}, `Earlier practices (${ended.length})`), h('ul', { class: 'practice-list' }, ended.map(practiceCard))) : null),
       h('section', { class: 'card', 'aria-labelledby': 'resources-title' },
         h('h2', { id: 'resources-title', class: 'card-title' }, 'Reading from your therapist'),
@@ -473,7 +479,7 @@ export function aftercareSection(patientId) {
         notice ? okAlert(h('p', {}, notice)) : null,
         h('h3', {}, 'Practices'),
         active.length === 0 ? h('p', { class: 'muted' }, 'No practice assigned.')
-          : h('ul', { class: 'practice-list' }, active.map((p) => staffPracticeItem(patientId, plan, p, done))),
+          : [h('ul', { class: 'practice-list' }, active.map((p) => staffPracticeItem(patientId, plan, p, done))), stripLegend()],
         ended.length ? h('details', {}, h('summary', {}, `Ended practices (${ended.length})`),
           h('ul', { class: 'practice-list' }, ended.map((p) => staffPracticeItem(patientId, plan, p, done)))) : null,
         assignForm(patientId, plan, exercises, done),
