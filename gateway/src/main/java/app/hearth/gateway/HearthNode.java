@@ -198,6 +198,15 @@ public final class HearthNode implements AutoCloseable {
                     schedule, dosingRecords, audit, storeWork, careEvents, clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
+            // The aftercare plan between sessions (issue 12): practices from the library, the clinic's resources.
+            app.hearth.care.aftercare.AftercareStore aftercareStore = new app.hearth.care.aftercare.AftercareStore(store, cipher);
+            aftercareStore.ensureIndexes();
+            app.hearth.care.aftercare.AftercareService aftercare = new app.hearth.care.aftercare.AftercareService(aftercareStore,
+                    careAccess, new app.hearth.gateway.care.LibraryPracticeCatalog(library), dosingRecords, new ClinicRepository(store),
+                    people, careEvents, audit, storeWork, clock);
+            if (config.demoSeed()) {
+                app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
+            }
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -209,7 +218,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures);
+                    sessionSockets, careRecord, measures, aftercare);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before

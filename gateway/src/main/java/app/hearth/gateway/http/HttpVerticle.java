@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.LibraryApi(services.library()).mount(builder);
         new app.hearth.gateway.api.CareRecordApi(services.careRecord()).mount(builder);
         new app.hearth.gateway.api.MeasuresApi(services.measures()).mount(builder);
+        new app.hearth.gateway.api.AftercareApi(services.aftercare()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {

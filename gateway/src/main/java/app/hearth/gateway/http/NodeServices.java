@@ -29,5 +29,6 @@ public record NodeServices(
         app.hearth.gateway.auth.RevokedSessions revokedSessions,
         app.hearth.gateway.rooms.SessionSockets sessionSockets,
         app.hearth.care.record.CareRecordService careRecord,
-        app.hearth.care.measures.MeasuresService measures) {
+        app.hearth.care.measures.MeasuresService measures,
+        app.hearth.care.aftercare.AftercareService aftercare) {
 }

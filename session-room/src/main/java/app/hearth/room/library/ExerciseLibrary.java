@@ -97,6 +97,27 @@ public final class ExerciseLibrary {
         });
     }
 
+    /**
+     * The item as {@link #get} shows it, if {@code actor} may use it now: visible to them and not
+     * archived (e.g. to assign it to a patient's aftercare plan). Blocking: call from the store pool.
+     */
+    public java.util.Optional<JsonObject> usable(Actor actor, String id) {
+        Document doc = id == null ? null : items.find(Filters.and(Filters.eq("_id", id), visibleTo(actor))).first();
+        return doc == null || Boolean.TRUE.equals(doc.getBoolean("archived")) ? java.util.Optional.empty()
+                : java.util.Optional.of(view(doc));
+    }
+
+    /**
+     * An item a clinic's records already point at (a practice assigned from it), as {@link #get} shows
+     * it, even if it was archived or made private since: the clinic's own items and the starter
+     * library, never another clinic's. Blocking: call from the store pool.
+     */
+    public java.util.Optional<JsonObject> definition(String clinicId, String id) {
+        Document doc = id == null ? null : items.find(Filters.and(Filters.eq("_id", id),
+                Filters.in("clinicId", clinicId, STARTER))).first();
+        return java.util.Optional.ofNullable(doc).map(ExerciseLibrary::view);
+    }
+
     public Future<JsonObject> create(Actor actor, JsonObject request) {
         return blocking.run(() -> {
             careTeamOnly(actor);
