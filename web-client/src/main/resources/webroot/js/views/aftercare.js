@@ -3,7 +3,7 @@
 // patient's course page (assign and end practices, assign resources, adherence at a glance).
 import { api, beacon, fetchBytes } from '../api.js';
 import { announce, busy, clearFieldErrors, field, h, loading, okAlert, problemAlert, render } from '../dom.js';
-import { coursePath, paragraphs } from '../care.js';
+import { careEvents, coursePath, paragraphs } from '../care.js';
 import { LocalExercise, offsetOf, pacerPhase, totalMs } from '../solo-exercise.js';
 
 export const CATEGORY_NAMES = { rest: 'Rest', integration: 'Integration', crisis: 'Crisis support', other: 'Other' };
@@ -460,18 +460,36 @@ function staffPracticeItem(patientId, plan, p, onDone) {
     actions, message);
 }
 
-/** The Aftercare section of a patient's course page, for their therapist. Returns the element; it loads itself. */
+/**
+ * The Aftercare section of a patient's course page, for their therapist. Returns the element; it
+ * loads itself, and again when the patient's aftercare changes (a practice done on their phone),
+ * except while the therapist has something unsaved in it. The course page keeps this one element
+ * across its own redraws, so a redraw never drops a half-made choice.
+ */
 export function aftercareSection(patientId) {
   const body = h('div', {}, loading('Loading the aftercare plan…'));
   const section = h('section', { class: 'card aftercare-staff', 'aria-labelledby': 'aftercare-title' },
     h('h2', { id: 'aftercare-title', class: 'card-title' }, 'Aftercare'), body);
+  let dirty = false;
+  let loads = 0;
+  body.addEventListener('input', () => { dirty = true; });
+  body.addEventListener('change', () => { dirty = true; });
+  const onChange = (event) => {
+    const m = event.detail;
+    if (!section.isConnected && loads > 0) { careEvents.removeEventListener('care.changed', onChange); return; }
+    if (m && m.patientId === patientId && (!m.record || m.record === 'aftercare') && !dirty) load();
+  };
+  careEvents.addEventListener('care.changed', onChange);
   async function load(notice) {
+    const mine = ++loads;
     try {
       const [plan, exercises, clinic] = await Promise.all([
         api('GET', aftercarePath(patientId)),
         api('GET', '/api/exercises').then((r) => r.items.filter((x) => !x.archived)).catch(() => []),
         api('GET', '/api/care/resources').then((r) => r.items).catch(() => []),
       ]);
+      if (mine !== loads) return; // a newer load is under way
+      dirty = false;
       const done = (text) => load(text);
       const active = plan.practices.filter((p) => !p.endedAt);
       const ended = plan.practices.filter((p) => p.endedAt);

@@ -207,6 +207,7 @@ export async function staffCourseView(main, person) {
   const patientId = patientIdFromHash();
   const admin = person.role === 'admin';
   let stop = () => {};
+  let aftercare = null; // one element for the page's life: its own forms survive the page's redraws
   async function draw() {
     try {
       const course = await api('GET', `${coursePath(patientId)}/course`);
@@ -253,7 +254,7 @@ export async function staffCourseView(main, person) {
             h('h2', { id: 'intake-title', class: 'card-title' }, 'Intake answers'), intakeAnswers(intake)),
           sharedReflections(journal.items),
           measures.error ? problemAlert(measures.error) : trendSection(measures, { severity: true }));
-        sections.push(aftercareSection(patientId));
+        sections.push(aftercare || (aftercare = aftercareSection(patientId)));
       }
       render(main, sections);
     } catch (e) {
