@@ -11,6 +11,7 @@ const STATE_NAMES = { done: 'Done', skipped: 'Skipped', missed: 'Missed', due: '
 const RATING_WORDS = ['', 'Not good', 'Low', 'Okay', 'Good', 'Very good'];
 const PROGRESS_EVERY_MS = 5000;
 const RECENT_DAYS = 14;
+const VOLUME_KEY = 'hearth.practice.volume';
 
 export function aftercarePath(patientId) {
   return `${coursePath(patientId)}/aftercare`;
@@ -201,7 +202,10 @@ export async function practiceView(main, person) {
   const previous = h('button', { type: 'button', class: 'secondary' }, 'Previous step');
   const next = h('button', { type: 'button', class: 'secondary' }, 'Next step');
   const back = h('button', { type: 'button', class: 'secondary' }, 'Back 15 s');
-  const volume = h('input', { type: 'range', id: 'practice-volume', min: '0', max: '100', value: '80' });
+  // The person's own music volume, kept on this device for their next practice.
+  const storedVolume = Number(localStorage.getItem(VOLUME_KEY));
+  const volume = h('input', { type: 'range', id: 'practice-volume', min: '0', max: '100',
+    value: String(localStorage.getItem(VOLUME_KEY) !== null && storedVolume >= 0 && storedVolume <= 100 ? storedVolume : 80) });
   const resumeBox = h('div');
   const messages = h('div', { 'aria-live': 'polite' });
   const doneBox = h('section', { class: 'card', 'aria-labelledby': 'done-title' });
@@ -262,8 +266,16 @@ export async function practiceView(main, person) {
     api('PUT', `${base}/progress`, { date, positionMs: Math.round(positionMs) }).catch(() => { lastSaved = -1; });
   }
 
+  let preloaded = false;
   function act(change) {
     exercise.player.audio(); // inside the click: browsers allow sound once a person asked for it
+    if (!preloaded) {
+      // Every track of the practice, fetched and decoded now: later steps then play without the
+      // network (a phone going offline mid-way keeps its music).
+      preloaded = true;
+      const ids = new Set(segments.flatMap((seg) => [seg.audioId, seg.backgroundAudioId]).filter(Boolean));
+      ids.forEach((id) => exercise.player.buffer(id).catch(() => exercise.player.buffers.delete(id)));
+    }
     change();
     render(resumeBox);
     if (!exercise.playing) saveProgress(exercise.offsetMs());
@@ -274,7 +286,11 @@ export async function practiceView(main, person) {
   previous.addEventListener('click', () => act(() => exercise.previous()));
   next.addEventListener('click', () => act(() => exercise.next()));
   back.addEventListener('click', () => act(() => exercise.seekOffset(exercise.offsetMs() - 15000)));
-  volume.addEventListener('input', () => exercise.player.setVolume(Number(volume.value) / 100));
+  exercise.player.setVolume(Number(volume.value) / 100);
+  volume.addEventListener('input', () => {
+    exercise.player.setVolume(Number(volume.value) / 100);
+    try { localStorage.setItem(VOLUME_KEY, volume.value); } catch (e) { /* private mode: this page only */ }
+  });
 
   // Resume where they stopped today, if they did.
   const resume = practice.resume && practice.resume.date === date && practice.resume.positionMs > 0 && practice.resume.positionMs < total
