@@ -101,8 +101,7 @@ public final class AftercareService {
             CareAccess.Scope scope = therapist(actor, patientId);
             PracticeSchedule calendar = calendar(actor.clinicId());
             Schedule schedule = calendar.validate(request.schedule());
-            PracticeCatalog.ExerciseSummary exercise = (request.exerciseId() == null ? java.util.Optional.<PracticeCatalog.ExerciseSummary>empty()
-                    : catalog.assignable(actor, request.exerciseId()))
+            PracticeCatalog.ExerciseSummary exercise = catalog.assignable(actor, request.exerciseId())
                     .orElseThrow(() -> AftercareProblems.UNKNOWN_EXERCISE.exception(null, "exerciseId"));
             Practice practice = new Practice(OpaqueTokens.newId(), patientId, exercise, schedule, instructions, actor.personId(), now(),
                     null, null);

@@ -427,6 +427,23 @@ class AftercareApiTest {
         assertProblem(api.put(practice(p, id, "progress"), other, position), 404, "patient-not-found");
     }
 
+    @Test
+    @DisplayName("a playlist practice: the patient gets its tracks with their audio ids and may fetch the audio itself")
+    void playlistAudio() throws Exception {
+        String p = fixtures.patient("demo", T1);
+        String patient = fixtures.signIn(p);
+        String id = ok(api.postJson(practices(p), therapist1, assignment("starter-playlist-settling",
+                new JsonObject().put("kind", "after-dosing").put("days", 3))), 201).getString("id");
+        JsonObject exercise = ok(api.get(practice(p, id, "exercise"), patient), 200);
+        assertEquals("playlist", exercise.getString("kind"));
+        String audioId = exercise.getJsonArray("tracks").getJsonObject(0).getString("audioId");
+        java.net.http.HttpResponse<Void> audio = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(node.baseUrl() + "/api/audio/" + audioId)).header("Authorization", "Bearer " + patient)
+                        .header("Range", "bytes=0-1023").timeout(Duration.ofSeconds(60)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertEquals(206, audio.statusCode());
+    }
+
     // ------------------------------------------------------------------ resources
 
     @Test
@@ -491,6 +508,29 @@ class AftercareApiTest {
         assertEquals(200, api.get("/api/care/resources/" + rid, admin).status());
         assertProblem(api.put(plan(p) + "/resources", therapist1, new JsonObject().put("resourceIds", new JsonArray().add(rid))), 400,
                 "unknown-resource", "resourceIds.0");
+    }
+
+    @Test
+    @DisplayName("the demo resources are seeded once: a second node starting on the same store adds none and changes none")
+    void seedIsIdempotent() {
+        List<Document> before;
+        try (Store store = store()) {
+            before = demoResources(store);
+        }
+        assertEquals(3, before.size());
+        java.util.Map<String, String> settings = new java.util.HashMap<>(node.storeSettings());
+        settings.put("HEARTH_DEMO_SEED", "true");
+        try (TestNode second = TestNode.start(settings)) {
+            assertEquals(401, new ApiClient(second.baseUrl()).get("/api/care/resources", null).status(), "the second node serves");
+        }
+        try (Store store = store()) {
+            assertEquals(before, demoResources(store));
+        }
+    }
+
+    static List<Document> demoResources(Store store) {
+        return store.collection("care_resources").find(Filters.regex("_id", "^demo-resource-")).sort(new Document("_id", 1))
+                .into(new ArrayList<>());
     }
 
     // ------------------------------------------------------------------ bad input, and the store
