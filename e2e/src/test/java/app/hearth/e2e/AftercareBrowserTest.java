@@ -147,6 +147,10 @@ class AftercareBrowserTest {
             assertThat(patient.getByRole(AriaRole.HEADING, exactly("Aftercare"))).isVisible();
             assertThat(patient.getByRole(AriaRole.LINK, exactly("Rest after your dosing"))).isVisible();
             assertThat(patient.getByRole(AriaRole.LINK, exactly(title))).hasCount(0);
+            // and back again
+            row.getByRole(AriaRole.BUTTON, exactlyIn("Unarchive " + title)).click();
+            assertThat(staff.getByText("“" + title + "” is back in the clinic’s list.")).isVisible();
+            assertThat(row.getByText("Archived", new Locator.GetByTextOptions().setExact(true))).hasCount(0);
             // and a patient cannot open the authoring page
             patient.navigate(node.baseUrl() + "/#/resources");
             assertThat(patient.getByRole(AriaRole.HEADING, exactly("Your profile"))).isVisible();
