@@ -183,3 +183,15 @@ export function uploadAudio(file, title, onProgress = () => {}) {
     return attempt();
   });
 }
+
+/**
+ * A call that outlives the page (a resume point saved while the tab closes or reloads): fetch with
+ * keepalive and the current token, no answer awaited and no renewal (the page is going away).
+ */
+export function beacon(method, path, body) {
+  if (!accessToken) return;
+  try {
+    fetch(path, { method, keepalive: true, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify(body), cache: 'no-store' }).catch(() => {});
+  } catch (e) { /* the page is going away anyway */ }
+}

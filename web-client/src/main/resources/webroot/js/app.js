@@ -19,6 +19,8 @@ import { startCareWatch, stopCareWatch } from './care-alerts.js';
 import { libraryItemView, libraryView } from './views/library.js';
 import { afterView } from './views/after.js';
 import { noteView } from './views/notes.js';
+import { patientAftercareView, practiceView } from './views/aftercare.js';
+import { resourceView, resourcesView } from './views/resources.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -57,6 +59,17 @@ for (const role of ['therapist', 'admin']) {
   ROUTES.push({ pattern: /^#\/library$/, role, view: libraryView, title: 'Exercise library' },
     { pattern: /^#\/library\/(new\/(script|playlist)|[A-Za-z0-9_-]+)$/, role, view: libraryItemView, title: 'Exercise' });
 }
+
+// Aftercare (issue 12): the patient's plan and solo practice, the clinic's resources and their authoring.
+NAV.patient.splice(1, 0, ['#/aftercare', 'Aftercare']);
+NAV.therapist.push(['#/resources', 'Resources']);
+NAV.admin.push(['#/resources', 'Resources']);
+ROUTES.push(
+  { pattern: /^#\/aftercare$/, role: 'patient', view: patientAftercareView, title: 'Aftercare' },
+  { pattern: /^#\/practice\/[A-Za-z0-9_-]+$/, role: 'patient', view: practiceView, title: 'Practice' },
+  { pattern: /^#\/resources\/[A-Za-z0-9_-]+$/, role: '*', view: resourceView, title: 'Resource' },
+  { pattern: /^#\/resources$/, role: 'therapist', view: resourcesView, title: 'Aftercare resources' },
+  { pattern: /^#\/resources$/, role: 'admin', view: resourcesView, title: 'Aftercare resources' });
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
 let notice = null;

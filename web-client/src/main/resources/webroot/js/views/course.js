@@ -8,6 +8,7 @@ import {
   intentionsEditor, measureHref, occasionLabel, paragraphs, telOf, trendSection,
 } from '../care.js';
 import { notesSection } from './notes.js';
+import { aftercareSection } from './aftercare.js';
 
 const PATIENT_TYPE_NAMES = { preparation: 'Preparation session', dosing: 'Dosing at the clinic', integration: 'Integration session', circle: 'Integration circle' };
 export const INTAKE_FIELDS = [
@@ -214,6 +215,7 @@ export async function staffCourseView(main, person) {
   const patientId = patientIdFromHash();
   const admin = person.role === 'admin';
   let stop = () => {};
+  let aftercare = null; // one element for the page's life: its own forms survive the page's redraws
   async function draw() {
     try {
       const course = await api('GET', `${coursePath(patientId)}/course`);
@@ -260,6 +262,7 @@ export async function staffCourseView(main, person) {
             h('h2', { id: 'intake-title', class: 'card-title' }, 'Intake answers'), intakeAnswers(intake)),
           sharedReflections(journal.items),
           measures.error ? problemAlert(measures.error) : trendSection(measures, { severity: true }));
+        sections.push(aftercare || (aftercare = aftercareSection(patientId)));
       }
       render(main, sections);
     } catch (e) {

@@ -4,6 +4,7 @@
 import { api, fetchBytes } from '../api.js';
 import { announce, h, render } from '../dom.js';
 import { ExercisePlayer, pointAt } from '../exercise.js';
+import { pacerPhase } from '../solo-exercise.js';
 import { PeerMesh, qualityOf } from '../rtc.js';
 import { RoomSocket } from '../socket.js';
 import { clinicalPanel } from './clinical-panel.js';
@@ -765,18 +766,9 @@ class RoomPage {
     const left = Math.max(0, Math.round((segment.durationMs - here.positionMs) / 1000));
     this.timerBox.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left in this step${state.playing ? '' : ' (paused)'}`;
     if (segment.pacer) {
-      const p = segment.pacer;
-      const phases = [['Breathe in', p.inhaleSeconds || 4], ['Hold', p.holdSeconds || 0], ['Breathe out', p.exhaleSeconds || 4], ['Rest', p.restSeconds || 0]]
-        .filter(([, s]) => s > 0);
-      const cycle = phases.reduce((sum, [, s]) => sum + s, 0) * 1000;
-      let t = here.positionMs % cycle;
-      let phase = phases[0];
-      for (const candidate of phases) {
-        if (t < candidate[1] * 1000) { phase = candidate; break; }
-        t -= candidate[1] * 1000;
-      }
-      this.pacerBox.textContent = phase[0];
-      this.pacerBox.dataset.phase = phase[0];
+      const phase = pacerPhase(segment.pacer, here.positionMs); // the same pacer as solo playback
+      this.pacerBox.textContent = phase;
+      this.pacerBox.dataset.phase = phase;
     } else {
       this.pacerBox.textContent = '';
     }
