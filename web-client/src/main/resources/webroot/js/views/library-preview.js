@@ -1,40 +1,11 @@
 // Plays an exercise draft on this page alone, before it is saved or published, with the same
 // player as the room (exercise.js). A room's state comes from the server and is placed against the
 // server's clock; here the page builds the state itself (as ExerciseConductor does when a host starts
-// an item) and the page's own clock stands in for the server's: the player only asks a clock for
-// now() and toLocal(), so nothing in exercise.js changes for it.
+// an item) and the page's own clock stands in for the server's (solo-exercise.js, shared with the
+// patient's solo practice).
 import { fetchBytes } from '../api.js';
 import { h, render } from '../dom.js';
-import { ExercisePlayer, localNow, pointAt } from '../exercise.js';
-
-/** This page's clock in the place of the server's (a preview is heard by one page only). */
-export const LOCAL_CLOCK = { now: localNow, toLocal: (t) => t, ready: () => true, offsetMs: 0 };
-
-/** The segments of an item as the server sends them to a room (ExerciseConductor.start). */
-export function segmentsOf(item) {
-  const parts = item.kind === 'playlist' ? item.tracks || [] : item.steps || [];
-  return parts.map((part) => {
-    const segment = { durationMs: Math.round(Number(part.durationSeconds) * 1000) };
-    for (const key of ['title', 'text', 'audioId', 'cueAudioId', 'backgroundAudioId']) {
-      if (part[key]) segment[key] = part[key];
-    }
-    if (part.pacer) segment.pacer = part.pacer;
-    return segment;
-  });
-}
-
-/** The breathing phase at a moment of a step with a pacer (as the room shows it). */
-export function pacerPhase(pacer, positionMs) {
-  const phases = [['Breathe in', pacer.inhaleSeconds || 4], ['Hold', pacer.holdSeconds || 0],
-    ['Breathe out', pacer.exhaleSeconds || 4], ['Rest', pacer.restSeconds || 0]].filter(([, s]) => s > 0);
-  const cycle = phases.reduce((sum, [, s]) => sum + s, 0) * 1000;
-  let t = positionMs % cycle;
-  for (const [name, seconds] of phases) {
-    if (t < seconds * 1000) return name;
-    t -= seconds * 1000;
-  }
-  return phases[0][0];
-}
+import { LocalExercise, pacerPhase } from '../solo-exercise.js';
 
 function clockText(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -50,7 +21,7 @@ export class PreviewPanel {
   constructor(draft) {
     this.draft = draft;
     this.player = null;
-    this.state = null;
+    this.exercise = null;
     this.timer = null;
     this.element = h('section', { class: 'card exercise preview-panel', 'aria-labelledby': 'preview-title' });
     this.renderIdle();
@@ -69,34 +40,26 @@ export class PreviewPanel {
     const item = this.draft();
     if (!item) return;
     this.stop(false);
-    this.player = new ExercisePlayer({
-      clock: LOCAL_CLOCK,
+    this.exercise = new LocalExercise({ ...item, id: 'preview', title: item.title || 'Untitled' }, {
       loadAudio: (audioId) => fetchBytes(`/api/audio/${encodeURIComponent(audioId)}`),
       onStep: (step) => this.renderStep(step),
       onError: (text) => { this.errorBox.textContent = text; },
     });
+    this.player = this.exercise.player;
     this.player.audio(); // created within the click, so the browser lets it play
-    this.state = { version: 1, itemId: 'preview', kind: item.kind, title: item.title || 'Untitled', playing: true, step: 0,
-      positionMs: 0, anchorServerTime: LOCAL_CLOCK.now(), segments: segmentsOf(item) };
     this.renderPlaying();
-    this.player.setState(this.state);
+    this.command('play');
     this.timer = setInterval(() => this.tick(), 250);
   }
 
-  /** The same commands a room's host has, applied here (ExerciseConductor.apply). */
+  /** The same commands a room's host has, applied here (solo-exercise.js keeps them as ExerciseConductor does). */
   command(action) {
-    const current = this.state;
-    const now = LOCAL_CLOCK.now();
-    const here = pointAt(current, now);
-    const last = current.segments.length - 1;
-    const next = { ...current, version: current.version + 1, anchorServerTime: now };
-    if (action === 'pause') Object.assign(next, { playing: false, step: here.step, positionMs: here.positionMs });
-    if (action === 'play') Object.assign(next, { playing: true, step: here.step, positionMs: here.finished ? 0 : here.positionMs });
-    if (action === 'next') Object.assign(next, { step: Math.min(last, here.step + 1), positionMs: 0 });
-    if (action === 'previous') Object.assign(next, { step: Math.max(0, here.step - 1), positionMs: 0 });
-    this.state = next;
-    this.player.setState(next);
+    this.exercise[action]();
     this.renderPlaying();
+  }
+
+  get state() {
+    return this.exercise ? this.exercise.state : null;
   }
 
   renderPlaying() {
@@ -132,7 +95,7 @@ export class PreviewPanel {
   tick() {
     const state = this.state;
     if (!state || !this.timerBox) return;
-    const here = pointAt(state, LOCAL_CLOCK.now());
+    const here = this.exercise.here();
     const segment = state.segments[here.step];
     this.timerBox.textContent = `${clockText(segment.durationMs - here.positionMs)} left in this step${state.playing ? '' : ' (paused)'}`;
     const phase = segment.pacer && !here.finished ? pacerPhase(segment.pacer, here.positionMs) : '';
@@ -142,7 +105,7 @@ export class PreviewPanel {
 
   /** Test hook: the track position (ms) this page's audio has reached now, or null when silent. */
   audioPositionMs() {
-    const p = this.player && this.player.positionAt(LOCAL_CLOCK.now());
+    const p = this.player && this.player.positionAt(this.exercise.clock.now());
     return p ? p.positionMs : null;
   }
 
@@ -154,7 +117,7 @@ export class PreviewPanel {
       if (this.player.context) this.player.context.close().catch(() => {});
     }
     this.player = null;
-    this.state = null;
+    this.exercise = null;
     this.lastStep = null;
     if (showIdle) this.renderIdle();
   }
