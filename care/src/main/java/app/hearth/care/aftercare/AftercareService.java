@@ -23,11 +23,8 @@ import app.hearth.care.aftercare.AftercareModel.Schedule;
 import app.hearth.care.aftercare.AftercareModel.TodayItem;
 import app.hearth.platform.access.Actor;
 import app.hearth.platform.access.Role;
-import app.hearth.platform.audit.AuditEntry;
-import app.hearth.platform.audit.AuditEntry.Outcome;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.problem.CommonProblems;
-import app.hearth.platform.problem.ProblemException;
 import app.hearth.platform.security.OpaqueTokens;
 import app.hearth.platform.store.Blocking;
 import io.vertx.core.Future;
@@ -38,7 +35,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,6 +65,8 @@ public final class AftercareService {
     private final AuditLog audit;
     private final Blocking store;
     private final Clock clock;
+    /** Store pool and audit for every read and write of the record. */
+    private final app.hearth.care.AuditedWork audited;
 
     public AftercareService(AftercareStore records, CareAccess access, PracticeCatalog catalog, DosingRecords dosings,
                             ClinicRepository clinics, PersonRepository people, CareEvents events, AuditLog audit, Blocking store,
@@ -83,6 +81,7 @@ public final class AftercareService {
         this.audit = audit;
         this.store = store;
         this.clock = clock;
+        this.audited = new app.hearth.care.AuditedWork(audit, store, clock);
     }
 
     // ------------------------------------------------------------------ the plan
@@ -380,25 +379,12 @@ public final class AftercareService {
         events.recordChanged(scope.patient().clinicId(), scope.patient().id(), "aftercare", List.copyOf(recipients));
     }
 
-    /**
-     * Runs the work on the store pool and audits it: success, or a refusal (403/404) as denied. Bad
-     * input and conflicts are not audited as access: nothing was read or written.
-     */
     private <T> Future<T> audited(Actor actor, String action, String resourceType, String resourceId, Callable<T> work) {
-        return store.run(work).compose(
-                result -> audit.record(AuditEntry.of(actor, now(), action, resourceType, resourceId, Outcome.SUCCESS)).map(result),
-                failure -> {
-                    if (failure instanceof ProblemException p && (p.type().status() == 403 || p.type().status() == 404)) {
-                        return audit.record(AuditEntry.of(actor, now(), action, resourceType, resourceId, Outcome.DENIED))
-                                .transform(ignored -> Future.<T>failedFuture(failure));
-                    }
-                    return Future.failedFuture(failure);
-                });
+        return audited.run(actor, action, resourceType, resourceId, work);
     }
 
-    /** The store keeps milliseconds: answers made now say what a later read will say. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return audited.now();
     }
 
     private static String optionalText(String value, int max, String field) {

@@ -74,6 +74,7 @@ public final class MeasuresService {
     private final Blocking store;
     private final CareEvents events;
     private final Clock clock;
+    private final app.hearth.care.AuditedWork audited;
 
     public MeasuresService(Store db, FieldCipher cipher, CareAccess access, ScheduleStore schedule, DosingRecords dosingRecords,
                            AuditLog audit, Blocking store, CareEvents events, Clock clock) {
@@ -88,6 +89,7 @@ public final class MeasuresService {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.audited = new app.hearth.care.AuditedWork(audit, store, clock);
     }
 
     /** Idempotent; at start-up, before any request. */
@@ -304,20 +306,10 @@ public final class MeasuresService {
         return marks;
     }
 
-    /**
-     * A refusal of access (403/404) is audited as denied before it is answered, as the record's
-     * other services do; bad input and conflicts are not access and are not audited.
-     */
+    /** A refusal of access (403/404) is audited as denied before it is answered, as the record's other services do. */
     private <T> java.util.function.Function<Throwable, Future<T>> refused(Actor actor, String action, String resourceType,
                                                                           String resourceId) {
-        return failure -> {
-            if (failure instanceof app.hearth.platform.problem.ProblemException p
-                    && (p.type().status() == 403 || p.type().status() == 404)) {
-                return audit.record(AuditEntry.of(actor, clock.instant(), action, resourceType, resourceId, Outcome.DENIED))
-                        .transform(ignored -> Future.<T>failedFuture(failure));
-            }
-            return Future.failedFuture(failure);
-        };
+        return audited.denied(actor, action, resourceType, resourceId);
     }
 
     private Future<Void> audit(Actor actor, String action, String resourceType, String resourceId) {

@@ -21,8 +21,6 @@ import app.hearth.care.notes.NoteModel.Status;
 import app.hearth.care.notes.NoteModel.StoredNote;
 import app.hearth.platform.access.Actor;
 import app.hearth.platform.access.Role;
-import app.hearth.platform.audit.AuditEntry;
-import app.hearth.platform.audit.AuditEntry.Outcome;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.problem.CommonProblems;
 import app.hearth.platform.problem.ProblemException;
@@ -31,7 +29,6 @@ import app.hearth.platform.store.Blocking;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -62,6 +59,8 @@ public final class NotesService {
     private final AuditLog audit;
     private final Blocking store;
     private final Clock clock;
+    /** Store pool and audit for every read and write of the record. */
+    private final app.hearth.care.AuditedWork audited;
 
     public NotesService(NotesStore notes, ScheduleStore schedule, PersonRepository people, CareEvents events, AuditLog audit,
                         Blocking store, Clock clock) {
@@ -72,6 +71,7 @@ public final class NotesService {
         this.audit = audit;
         this.store = store;
         this.clock = clock;
+        this.audited = new app.hearth.care.AuditedWork(audit, store, clock);
     }
 
     /**
@@ -388,24 +388,11 @@ public final class NotesService {
 
     // ------------------------------------------------------------------ helpers
 
-    /**
-     * Runs the work on the store pool and audits it: success, or a refusal (403/404) as denied. Bad
-     * input and conflicts are not audited as access: nothing was read or written.
-     */
     private <T> Future<T> audited(Actor actor, String action, String resourceId, Callable<T> work) {
-        return store.run(work).compose(
-                result -> audit.record(AuditEntry.of(actor, now(), action, "care.note", resourceId, Outcome.SUCCESS)).map(result),
-                failure -> {
-                    if (failure instanceof ProblemException p && (p.type().status() == 403 || p.type().status() == 404)) {
-                        return audit.record(AuditEntry.of(actor, now(), action, "care.note", resourceId, Outcome.DENIED))
-                                .transform(ignored -> Future.<T>failedFuture(failure));
-                    }
-                    return Future.failedFuture(failure);
-                });
+        return audited.run(actor, action, "care.note", resourceId, work);
     }
 
-    /** The store keeps milliseconds: answers made now say what a later read will say. */
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return audited.now();
     }
 }

@@ -25,11 +25,8 @@ import app.hearth.care.record.RecordModel.PatientConsents;
 import app.hearth.care.record.RecordModel.TimelineItem;
 import app.hearth.platform.access.Actor;
 import app.hearth.platform.access.Role;
-import app.hearth.platform.audit.AuditEntry;
-import app.hearth.platform.audit.AuditEntry.Outcome;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.problem.CommonProblems;
-import app.hearth.platform.problem.ProblemException;
 import app.hearth.platform.security.OpaqueTokens;
 import app.hearth.platform.store.Blocking;
 import io.vertx.core.Future;
@@ -62,6 +59,8 @@ public final class CareRecordService {
     private final AuditLog audit;
     private final Blocking store;
     private final Clock clock;
+    /** Store pool and audit for every read and write of the record. */
+    private final app.hearth.care.AuditedWork audited;
 
     public CareRecordService(RecordStore records, CareAccess access, ScheduleStore schedule, DosingRecords dosings,
                              PersonRepository people, CareEvents events, AuditLog audit, Blocking store, Clock clock) {
@@ -74,6 +73,7 @@ public final class CareRecordService {
         this.audit = audit;
         this.store = store;
         this.clock = clock;
+        this.audited = new app.hearth.care.AuditedWork(audit, store, clock);
     }
 
     // ------------------------------------------------------------------ intake
@@ -337,26 +337,12 @@ public final class CareRecordService {
         events.recordChanged(scope.patient().clinicId(), scope.patient().id(), record, List.copyOf(recipients));
     }
 
-    /**
-     * Runs the work on the store pool and audits it: success, or a refusal (403/404) as denied. Bad
-     * input and conflicts are not audited as access: nothing was read or written.
-     */
     private <T> Future<T> audited(Actor actor, String action, String resourceType, String patientId, Callable<T> work) {
-        return store.run(work).compose(
-                result -> audit.record(AuditEntry.of(actor, now(), action, resourceType, patientId, Outcome.SUCCESS))
-                        .map(result),
-                failure -> {
-                    if (failure instanceof ProblemException p && (p.type().status() == 403 || p.type().status() == 404)) {
-                        return audit.record(AuditEntry.of(actor, now(), action, resourceType, patientId, Outcome.DENIED))
-                                .transform(ignored -> Future.<T>failedFuture(failure));
-                    }
-                    return Future.failedFuture(failure);
-                });
+        return audited.run(actor, action, resourceType, patientId, work);
     }
 
-    /** The store keeps milliseconds: answers made now say what a later read will say. */
     private Instant now() {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return audited.now();
     }
 
     private static String required(String value, int max, String field) {
