@@ -221,7 +221,7 @@ class AftercareBrowserTest {
             assertThat(patient.locator(".step-count")).hasText("Step 1 of 5");
             BrowserSupport.waitUntil(patient, "the background music playing", () -> Boolean.TRUE.equals(patient.evaluate(
                     "() => !!(window.hearthPractice && hearthPractice.player.context && hearthPractice.player.context.state === 'running'"
-                    + " && hearthPractice.player.source && hearthPractice.player.source.audioId === 'starter-pad-warm')")), 15_000);
+                    + " && hearthPractice.player.source && hearthPractice.player.source.audioId === 'starter-pad-warm')")), 45_000); // fetched and decoded: slow on a busy machine
             String trackPosition = "() => { const p = hearthPractice.player.positionAt(hearthPractice.clock.now()); return p ? p.positionMs : null; }";
             double heardAt = number(patient, trackPosition);
             double contextAt = number(patient, "() => hearthPractice.player.context.currentTime");
@@ -265,7 +265,7 @@ class AftercareBrowserTest {
             double offset = number(patient, "() => hearthPractice.offsetMs()");
             assertTrue(offset >= saved - 1000, "resumed at " + offset + " ms, saved " + saved);
             BrowserSupport.waitUntil(patient, "the music playing again after the reload", () -> Boolean.TRUE.equals(patient.evaluate(
-                    "() => !!(window.hearthPractice && hearthPractice.player.context && hearthPractice.player.context.state === 'running' && hearthPractice.player.source)")), 15_000);
+                    "() => !!(window.hearthPractice && hearthPractice.player.context && hearthPractice.player.context.state === 'running' && hearthPractice.player.source)")), 45_000);
 
             // to the end with the player's controls
             patient.getByRole(AriaRole.BUTTON, exactly("Next step")).click();
