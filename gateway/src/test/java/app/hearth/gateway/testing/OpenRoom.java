@@ -126,10 +126,14 @@ public final class OpenRoom {
         openAllDay(api, adminToken, therapistId, zoneNearNoon());
     }
 
-    /** A fixed-offset zone (e.g. {@code Etc/GMT-5}) where it is now between 11:00 and 13:00. */
+    /**
+     * A fixed-offset zone (e.g. {@code Etc/GMT-5}) where it is now between 11:00 and 13:00. At offset
+     * zero it is {@code UTC}: browsers report {@code Etc/GMT} as {@code UTC}, and pages name the zone
+     * the browser reports.
+     */
     public static String zoneNearNoon() {
         int offset = Math.max(-12, Math.min(14, 12 - ZonedDateTime.now(ZoneOffset.UTC).getHour()));
-        return offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
+        return offset == 0 ? "UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
     }
 
     /** Makes the therapist bookable at any time of any day in {@code zone}, without notice. */
