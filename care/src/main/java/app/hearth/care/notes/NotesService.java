@@ -52,6 +52,9 @@ import java.util.function.Predicate;
  */
 public final class NotesService {
 
+    /** How far ahead of now a booked start may be for a session that was ended early (rooms open minutes before). */
+    private static final java.time.Duration EARLY_END_LOOKAHEAD = java.time.Duration.ofHours(2);
+
     private final NotesStore notes;
     private final ScheduleStore schedule;
     private final PersonRepository people;
@@ -191,8 +194,11 @@ public final class NotesService {
             String me = actor.personId();
             boolean assigned = me.equals(patient.therapistId());
             Instant now = now();
-            List<Appointment> started = schedule.between(clinicId, Instant.EPOCH, now, null, patientId, false).stream()
-                    .filter(a -> a.type().remote() && a.status() == Appointment.Status.BOOKED && !a.start().isAfter(now))
+            // a session its host ended early (joined before its booked start) is written up at once too
+            List<Appointment> started = schedule.between(clinicId, Instant.EPOCH, now.plus(EARLY_END_LOOKAHEAD), null, patientId, false)
+                    .stream()
+                    .filter(a -> a.type().remote() && a.status() == Appointment.Status.BOOKED
+                            && (!a.start().isAfter(now) || a.sessionEndedAt() != null))
                     .filter(a -> a.type() != AppointmentType.CIRCLE || a.attendees().stream()
                             .anyMatch(x -> x.patientId().equals(patientId) && x.state() == Appointment.AttendeeState.SEATED))
                     .filter(a -> assigned || a.therapistIds().contains(me))

@@ -490,13 +490,19 @@ class NotesApiTest {
         oneToOne(AppointmentType.DOSING, T1, p, hoursAgo(48));
         oneToOne(AppointmentType.INTEGRATION, List.of(T1), p, hoursAgo(12), Appointment.Status.CANCELLED, "demo");
         oneToOne(AppointmentType.INTEGRATION, T1, p, Instant.now().plus(Duration.ofDays(2)));
+        // joined early and ended by its host before its booked start: to be written up now, not later
+        Appointment endedEarly = oneToOne(AppointmentType.PREPARATION, T1, p, Instant.now().plus(Duration.ofMinutes(8)));
+        try (Store store = Store.connect(node.storeUri(), node.databaseName())) {
+            assertTrue(new ScheduleStore(store).sessionEnded("demo", endedEarly.id(), T1, Instant.now()));
+        }
         ok(save(therapist1, prep.id(), new JsonObject().put("plan", "Music"), 0), 200);
         JsonObject signed = ok(sign(therapist1, prep.id(), 1), 200);
         ok(save(therapist2, integration.id(), new JsonObject().put("themes", "Draft"), 0), 200);
 
         JsonArray items = ok(api.get(listUrl(p), therapist1), 200).getJsonArray("items");
-        assertEquals(List.of(circle.id(), integration.id(), prep.id()),
+        assertEquals(List.of(endedEarly.id(), circle.id(), integration.id(), prep.id()),
                 items.stream().map(o -> ((JsonObject) o).getString("appointmentId")).toList(), items.encode());
+        items.remove(0);
         assertEquals(new JsonObject().put("appointmentId", circle.id()).put("type", "circle").put("start", circle.start().toString())
                 .put("status", "empty").putNull("signedAt").putNull("createdBy"), items.getJsonObject(0));
         assertEquals("draft", items.getJsonObject(1).getString("status"));
