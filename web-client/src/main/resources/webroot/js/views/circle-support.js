@@ -224,7 +224,6 @@ export class CircleSupport {
       this.stage.hidden = true;
       render(this.stage);
       this.peerVideo = null;
-      if (this.page.videos) this.page.videos.hidden = false;
       return;
     }
     const page = this.page;
@@ -239,8 +238,7 @@ export class CircleSupport {
         : 'Only the two of you are in this call. The circle goes on, and you will return to it.'),
       h('figure', { class: 'tile breakout-peer' }, this.peerVideo, h('figcaption', {}, other, this.stateBox)),
       end);
-    this.stage.hidden = false;
-    if (page.videos) page.videos.hidden = true;
+    this.stage.hidden = false; // the circle's tiles are gone (its call closed); one's own picture stays below
     if (this.call) {
       const peer = this.call.peers.get(this.breakout.peerId);
       if (peer && peer.stream.getTracks().length) this.showPeer(peer.stream);
