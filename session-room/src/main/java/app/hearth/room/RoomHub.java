@@ -342,6 +342,10 @@ public final class RoomHub {
                     // After the reply: a late joiner lands on the current step and moment.
                     vertx.setTimer(1, id -> sendExercise(local, access.roomId()));
                 }
+                if (result.seat().breakout() != null) {
+                    // Back (a reload, a dropped connection) during a private breakout: into its call again.
+                    vertx.setTimer(1, id -> send(local, breakoutStarted(result.seat())));
+                }
                 JsonObject joined = new JsonObject().put("type", "room.joined")
                         .put("room", new JsonObject().put("roomId", access.roomId()).put("appointmentId", access.appointmentId())
                                 .put("appointmentType", access.appointmentType()).put("start", access.start().toString())
@@ -939,6 +943,15 @@ public final class RoomHub {
                         });
             });
         });
+    }
+
+    /** What tells one of a breakout's two people to call the other. */
+    private static JsonObject breakoutStarted(Seat seat) {
+        String with = seat.breakout().getString("with");
+        return new JsonObject().put("type", "circle.breakout.started").put("roomId", seat.roomId())
+                .put("breakoutId", seat.breakout().getString("breakoutId"))
+                .put("hostId", seat.host() ? seat.personId() : with).put("patientId", seat.host() ? with : seat.personId())
+                .put("peerId", with);
     }
 
     private Future<Seat> clearBreakout(String roomId, String personId, String breakoutId) {

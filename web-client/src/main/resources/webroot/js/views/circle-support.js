@@ -188,6 +188,14 @@ export class CircleSupport {
     call.markReady();
     this.call = call;
     call.addPeers([peerId]);
+    // Back in a breakout right after a reload: the camera may still be starting; its tracks join the call when ready.
+    if (main) {
+      main.ready.then(() => {
+        if (this.call !== call) return;
+        call.camera = main.camera;
+        for (const peer of call.peers.values()) peer.addLocalTracks();
+      });
+    }
   }
 
   signal(m) {

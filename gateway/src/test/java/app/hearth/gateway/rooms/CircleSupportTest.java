@@ -216,7 +216,7 @@ class CircleSupportTest {
     }
 
     @Test
-    @DisplayName("a breakout whose patient leaves the room ends by itself for the host")
+    @DisplayName("a patient back during a breakout is told of it again; a breakout whose patient leaves the room ends by itself for the host")
     void breakoutEndsWhenThePatientLeaves() {
         OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 1);
         String roomId = circle.roomId();
@@ -233,7 +233,17 @@ class CircleSupportTest {
             p.awaitType("room.admitted");
             f1.expect("ok", msg("circle.breakout.start", roomId).put("patientId", patient.id()));
             String breakoutId = f1.awaitType("circle.breakout.started").getString("breakoutId");
-            p.expect("ok", msg("room.leave", roomId));
+            assertEquals(breakoutId, p.awaitType("circle.breakout.started").getString("breakoutId"));
+            // the patient's page reloads (a new socket, on the other node): told of the breakout again, to call back
+            try (RoomClient again = RoomClient.connect(nodeA.baseUrl(), patient.token())) {
+                again.expect("room.joined", new JsonObject().put("type", "room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), patient.token())));
+                JsonObject resumed = again.awaitType("circle.breakout.started");
+                assertEquals(breakoutId, resumed.getString("breakoutId"));
+                assertEquals(lead.id(), resumed.getString("peerId"));
+                assertEquals(lead.id(), resumed.getString("hostId"));
+                again.expect("ok", msg("room.leave", roomId));
+            }
             assertEquals(breakoutId, f1.awaitWithin(Duration.ofSeconds(10), type("circle.breakout.ended"), "the breakout ended for the host")
                     .getString("breakoutId"));
             f1.awaitRoster(r -> r.size() == 1 && !r.get(0).getBoolean("breakout", false), "the host back in the circle");
