@@ -249,4 +249,58 @@ class CircleSupportTest {
             f1.awaitRoster(r -> r.size() == 1 && !r.get(0).getBoolean("breakout", false), "the host back in the circle");
         }
     }
+
+    @Test
+    @DisplayName("through a media server, a breakout takes the two out of the circle's conference and back")
+    void breakoutThroughTheBridge() throws java.io.IOException {
+        try (app.hearth.signaling.colibri.FakeBridge bridge = new app.hearth.signaling.colibri.FakeBridge();
+             TestNode node = TestNode.start(Map.of("HEARTH_LOGINS_PER_ADDRESS", "500", "HEARTH_JVB_URLS", bridge.base().toString()))) {
+            ApiClient local = new ApiClient(node.baseUrl());
+            OpenRoom.Circle circle = OpenRoom.bookCircle(local, local.accessToken("admin@demo.hearth", "hearth-demo"), 2);
+            String roomId = circle.roomId();
+            OpenRoom.Member lead = circle.facilitators().get(0);
+            try (RoomClient host = RoomClient.connect(node.baseUrl(), lead.token());
+                 RoomClient p1 = RoomClient.connect(node.baseUrl(), circle.patients().get(0).token());
+                 RoomClient p2 = RoomClient.connect(node.baseUrl(), circle.patients().get(1).token())) {
+                host.expect("room.joined", new JsonObject().put("type", "room.join")
+                        .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), lead.token())));
+                List<RoomClient> all = List.of(host, p1, p2);
+                for (int i = 0; i < 2; i++) {
+                    RoomClient p = i == 0 ? p1 : p2;
+                    OpenRoom.Member m = circle.patients().get(i);
+                    p.expect("room.joined", new JsonObject().put("type", "room.join")
+                            .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), m.token())));
+                    p.expect("ok", OpenRoom.gate(roomId));
+                    host.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
+                    p.awaitType("room.admitted");
+                }
+                for (int i = 0; i < 3; i++) {
+                    RoomClient c = all.get(i);
+                    c.expect("ok", msg("rtc.bridge.join", roomId));
+                    CircleBridgeTest.offer(c, true);
+                    c.expect("ok", msg("rtc.bridge.answer", roomId).put("sdp", CircleBridgeTest.answer(i)));
+                }
+                Eventually.within(Duration.ofSeconds(10), "three endpoints", () -> assertEquals(3, bridge.endpointCount()));
+
+                // the facilitator takes the first patient aside: both leave the conference; the other patient's
+                // offer loses both their sources
+                String p1Audio = "a=ssrc:" + CircleBridgeTest.ssrc(1829374650L, 1) + " ";
+                String hostAudio = "a=ssrc:" + CircleBridgeTest.ssrc(1829374650L, 0) + " ";
+                host.expect("ok", msg("circle.breakout.start", roomId).put("patientId", circle.patients().get(0).id()));
+                p2.await(m -> "rtc.bridge.offer".equals(m.getString("type")) && !m.getString("sdp").contains(p1Audio)
+                        && !m.getString("sdp").contains(hostAudio), "the other patient's offer without the two");
+                Eventually.within(Duration.ofSeconds(10), "one endpoint left", () -> assertEquals(1, bridge.endpointCount()));
+
+                // back: both ask for a connection again and get one, with the other patient's sources
+                host.expect("ok", msg("circle.breakout.end", roomId).put("breakoutId",
+                        host.awaitType("circle.breakout.started").getString("breakoutId")));
+                for (RoomClient c : List.of(host, p1)) {
+                    c.awaitType("circle.breakout.ended");
+                    c.expect("ok", msg("rtc.bridge.join", roomId));
+                    assertTrue(CircleBridgeTest.offer(c, true).getString("sdp").contains("a=ssrc:" + CircleBridgeTest.ssrc(1829374650L, 2) + " "));
+                }
+                Eventually.within(Duration.ofSeconds(10), "three endpoints again", () -> assertEquals(3, bridge.endpointCount()));
+            }
+        }
+    }
 }
