@@ -3,12 +3,12 @@
 // RoomSocket; the page re-enters the room by itself after a dropped connection.
 import { api, fetchBytes } from '../api.js';
 import { announce, h, render } from '../dom.js';
+import { CircleSupport } from './circle-support.js';
 import { ExercisePlayer, pointAt } from '../exercise.js';
 import { pacerPhase } from '../solo-exercise.js';
 import { PeerMesh, qualityOf } from '../rtc.js';
 import { RoomSocket } from '../socket.js';
 import { clinicalPanel } from './clinical-panel.js';
-import { CircleSupport } from './circle-support.js';
 
 const PRESENCE_WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In the room', reconnecting: 'Reconnecting…', left: 'Left' };
 const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session' };
@@ -665,7 +665,7 @@ class RoomPage {
           const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
           this.mesh.configure(config);
           if (config.mode === 'sfu') {
-            this.mesh.keepOnly(this.support.circlePeople(this.roster));
+            this.mesh.keepOnly(this.roster.filter((p) => p.admitted).map((p) => p.personId));
             this.mesh.useBridge();
           } else if (config.mode === 'none') {
             this.mediaNote.textContent = config.reason;
@@ -795,10 +795,10 @@ class RoomPage {
 
   dispose() {
     if (this.clinical) this.clinical.dispose();
-    this.support.dispose();
     this.stopPreview();
     if (this.mesh) { this.mesh.close(); this.mesh = null; }
     if (this.player) this.player.stop();
+    this.support.dispose(); // the breakout's call (circle-support.js)
     this.socket.close();
   }
 }
