@@ -188,6 +188,9 @@ export class CircleSupport {
     call.markReady();
     this.call = call;
     call.addPeers([peerId]);
+    // The room's ICE servers (TURN when configured) for this call too, also right after a reload.
+    page.socket.request({ type: 'rtc.config', roomId: page.roomId })
+      .then((config) => { if (this.call === call) call.configure(config); }).catch(() => {});
     // Back in a breakout right after a reload: the camera may still be starting; its tracks join the call when ready.
     if (main) {
       main.ready.then(() => {
