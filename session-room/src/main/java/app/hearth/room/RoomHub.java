@@ -272,6 +272,10 @@ public final class RoomHub {
             case "media.state" -> ownSeat(local, m.getString("roomId"), seat -> seat.withMedia(m.getJsonObject("media")))
                     .map(s -> ok());
             case "exercise.command" -> exerciseCommand(local, m);
+            case "circle.support.request" -> supportRequest(local, m.getString("roomId"));
+            case "circle.support.acknowledge" -> supportAcknowledge(local, m.getString("roomId"), m.getString("requestId"));
+            case "circle.breakout.start" -> breakoutStart(local, m.getString("roomId"), m.getString("patientId"));
+            case "circle.breakout.end" -> breakoutEnd(local, m.getString("roomId"), m.getString("breakoutId"));
             default -> {
                 ExtraHandler extra = extraHandlers.get(m.getString("type"));
                 yield extra == null ? Future.failedFuture(new RoomException(WsErrorCode.UNKNOWN_TYPE, "Unknown message type"))
@@ -337,6 +341,10 @@ public final class RoomHub {
                 if (result.seat().stage() == Seat.Stage.ADMITTED) {
                     // After the reply: a late joiner lands on the current step and moment.
                     vertx.setTimer(1, id -> sendExercise(local, access.roomId()));
+                }
+                if (result.seat().breakout() != null) {
+                    // Back (a reload, a dropped connection) during a private breakout: into its call again.
+                    vertx.setTimer(1, id -> send(local, breakoutStarted(result.seat())));
                 }
                 JsonObject joined = new JsonObject().put("type", "room.joined")
                         .put("room", new JsonObject().put("roomId", access.roomId()).put("appointmentId", access.appointmentId())
@@ -640,7 +648,13 @@ public final class RoomHub {
         String me = local.actor().personId();
         return admittedSeat(local, roomId).compose(mine -> presence.inRoom(roomId).map(seats -> {
             // The mesh is the first participants admitted; later ones need a media server.
-            List<Seat> admitted = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED)
+            if (mine.breakout() != null) {
+                // In a private breakout: the 1:1 call of circle.breakout.started, nobody of the circle.
+                return new JsonObject().put("type", "rtc.config").put("roomId", roomId).put("maxMeshSize", MediaPlan.MAX_MESH_SIZE)
+                        .put("iceServers", media.iceServers(me, roomId)).put("iceTransportPolicy", "all")
+                        .put("mode", "mesh").put("peers", new JsonArray());
+            }
+            List<Seat> admitted = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED && s.breakout() == null)
                     .sorted(java.util.Comparator.comparing(Seat::since).thenComparing(Seat::personId)).toList();
             List<Seat> mesh = admitted.subList(0, Math.min(MediaPlan.MAX_MESH_SIZE, admitted.size()));
             boolean inMesh = mesh.stream().anyMatch(s -> s.personId().equals(me));
@@ -684,6 +698,7 @@ public final class RoomHub {
     private Future<JsonObject> relaySignal(Local local, JsonObject m) {
         String roomId = m.getString("roomId");
         String to = m.getString("to");
+        String breakoutId = m.getString("breakoutId");
         JsonObject description = m.getJsonObject("description");
         JsonObject candidate = m.getJsonObject("candidate");
         JsonArray candidates = m.getJsonArray("candidates");
@@ -704,7 +719,14 @@ public final class RoomHub {
             if (peer.filter(p -> p.stage() == Seat.Stage.ADMITTED).isEmpty()) {
                 throw new RoomException(WsErrorCode.PEER_NOT_IN_ROOM, "That person is not in this room");
             }
+            if (!sameCall(mine, peer.get(), breakoutId)) {
+                // A private breakout's two people talk only to each other, and only on its call.
+                throw new RoomException(WsErrorCode.PEER_NOT_IN_ROOM, "That person is not in this call");
+            }
             JsonObject relayed = new JsonObject().put("type", "rtc.signal").put("roomId", roomId).put("from", mine.personId());
+            if (breakoutId != null) {
+                relayed.put("breakoutId", breakoutId);
+            }
             if (description != null) {
                 relayed.put("description", description);
             } else if (candidates != null) {
@@ -759,6 +781,247 @@ public final class RoomHub {
                 }
             }
         }))).onFailure(e -> LOG.warn("Could not push a room's exercise: {}", e.toString()));
+    }
+
+    // ------------------------------------------------------------------ a quiet way to ask for help (circles)
+
+    /**
+     * A patient of a circle asks for support: only the circle's hosts are told (a delivered message,
+     * no roster change, so the other patients receive nothing at all), and the request waits on the
+     * patient's seat until a host acknowledges it. Asking again while it is open re-alerts the hosts
+     * with the same request. Nothing but identifiers and times: no reason, no text.
+     */
+    private Future<JsonObject> supportRequest(Local local, String roomId) {
+        Actor actor = local.actor();
+        return circleSeat(local, roomId).compose(mine -> {
+            if (mine.host() || !actor.is(Role.PATIENT)) {
+                return denied(actor, mine, "room.support.request", "Asking for support is for the circle's participants");
+            }
+            JsonObject open = mine.supportRequest() != null && !mine.supportRequest().getBoolean("acknowledged", false)
+                    ? mine.supportRequest() : null;
+            Future<JsonObject> stored;
+            if (open != null) {
+                stored = Future.succeededFuture(open);
+            } else {
+                JsonObject fresh = new JsonObject().put("requestId", newId("sr")).put("at", clock.instant().toString())
+                        .put("acknowledged", false);
+                stored = changeSeat(roomId, mine.personId(), seat -> seat.withSupport(supportOf(seat).put("request", fresh)), 0)
+                        .compose(seat -> audit.record(AuditEntry.of(actor, clock.instant(), "room.support.request", "appointment",
+                                seat.appointmentId(), Outcome.SUCCESS)))
+                        .map(v -> fresh);
+            }
+            return stored.map(request -> {
+                publish(RoomEvent.deliver(mine.clinicId(), roomId, mine.hostIds(), new JsonObject()
+                        .put("type", "circle.support.requested").put("roomId", roomId)
+                        .put("requestId", request.getString("requestId")).put("patientId", mine.personId())
+                        .put("displayName", mine.displayName()).put("at", request.getString("at"))));
+                return ok();
+            });
+        });
+    }
+
+    /** A host has seen a request: the first acknowledgement stands; hosts and (quietly) the patient are told. */
+    private Future<JsonObject> supportAcknowledge(Local local, String roomId, String requestId) {
+        Actor actor = local.actor();
+        return circleSeat(local, roomId).compose(mine -> {
+            if (!mine.host()) {
+                return denied(actor, mine, "room.support.acknowledge", "Only the circle's facilitators can acknowledge a request");
+            }
+            return presence.inRoom(roomId).compose(seats -> {
+                Seat asker = seats.stream().filter(s -> s.supportRequest() != null
+                        && requestId.equals(s.supportRequest().getString("requestId"))).findFirst()
+                        .orElseThrow(() -> new RoomException(WsErrorCode.NOT_FOUND, "There is no such request in this circle"));
+                return acknowledge(actor, asker, requestId).map(v -> ok());
+            });
+        });
+    }
+
+    /** Marks the request acknowledged (once) and tells the hosts and the patient; a later one changes nothing. */
+    private Future<Void> acknowledge(Actor actor, Seat asker, String requestId) {
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+        return changeSeat(asker.roomId(), asker.personId(), seat -> {
+            JsonObject request = seat.supportRequest();
+            first.set(false);
+            if (request == null || !requestId.equals(request.getString("requestId")) || request.getBoolean("acknowledged", false)) {
+                return seat;
+            }
+            first.set(true);
+            JsonObject support = supportOf(seat);
+            support.getJsonObject("request").put("acknowledged", true);
+            return seat.withSupport(support);
+        }, 0).compose(seat -> {
+            if (!first.get()) {
+                return Future.succeededFuture();
+            }
+            String at = clock.instant().toString();
+            return audit.record(AuditEntry.of(actor, clock.instant(), "room.support.acknowledge", "appointment",
+                    seat.appointmentId(), Outcome.SUCCESS)).map(v -> {
+                        JsonObject told = new JsonObject().put("type", "circle.support.acknowledged").put("roomId", seat.roomId())
+                                .put("requestId", requestId).put("at", at);
+                        publish(RoomEvent.deliver(seat.clinicId(), seat.roomId(), seat.hostIds(),
+                                told.copy().put("patientId", seat.personId()).put("acknowledgedBy", actor.personId())));
+                        // The patient learns only that a facilitator saw it, not who.
+                        publish(RoomEvent.deliver(seat.clinicId(), seat.roomId(), List.of(seat.personId()), told));
+                        return null;
+                    });
+        });
+    }
+
+    /**
+     * A host takes a patient of the circle into a private 1:1 call. Both seats say so (the patient's
+     * first: from then on the circle's signalling to either is refused); everyone's roster shows only
+     * that the patient is with a facilitator; the two are told to call each other. An open request of
+     * the patient counts as acknowledged.
+     */
+    private Future<JsonObject> breakoutStart(Local local, String roomId, String patientId) {
+        Actor actor = local.actor();
+        return circleSeat(local, roomId).compose(mine -> {
+            if (!mine.host()) {
+                return denied(actor, mine, "room.breakout.start", "Only the circle's facilitators can start a private conversation");
+            }
+            if (mine.breakout() != null) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "You are in a private conversation already: end it first");
+            }
+            return presence.get(roomId, patientId).compose(found -> {
+                Seat patient = found.filter(s -> s.stage() == Seat.Stage.ADMITTED && !s.host() && s.clinicId().equals(actor.clinicId()))
+                        .orElseThrow(() -> new RoomException(WsErrorCode.NOT_FOUND, "That participant is not in the circle"));
+                if (patient.breakout() != null) {
+                    throw new RoomException(WsErrorCode.FORBIDDEN, "They are with a facilitator already");
+                }
+                String breakoutId = newId("bo");
+                String host = mine.personId();
+                return changeSeat(roomId, patientId, seat -> {
+                    if (seat.breakout() != null && !breakoutId.equals(seat.breakout().getString("breakoutId"))) {
+                        throw new RoomException(WsErrorCode.FORBIDDEN, "They are with a facilitator already");
+                    }
+                    return seat.withSupport(supportOf(seat).put("breakout", new JsonObject().put("breakoutId", breakoutId).put("with", host)));
+                }, 0).compose(p -> changeSeat(roomId, host, seat -> seat.withSupport(supportOf(seat)
+                        .put("breakout", new JsonObject().put("breakoutId", breakoutId).put("with", patientId))), 0)
+                        .recover(e -> clearBreakout(roomId, patientId, breakoutId).transform(x -> Future.failedFuture(e)))
+                        .map(h -> p))
+                        .compose(p -> audit.record(AuditEntry.of(actor, clock.instant(), "room.breakout.start", "appointment",
+                                p.appointmentId(), Outcome.SUCCESS)).map(v -> p))
+                        .compose(p -> {
+                            JsonObject request = p.supportRequest();
+                            Future<Void> acked = request != null && !request.getBoolean("acknowledged", false)
+                                    ? acknowledge(actor, p, request.getString("requestId")) : Future.succeededFuture();
+                            return acked.recover(e -> Future.succeededFuture()).map(v -> p);
+                        })
+                        .map(p -> {
+                            JsonObject started = new JsonObject().put("type", "circle.breakout.started").put("roomId", roomId)
+                                    .put("breakoutId", breakoutId).put("hostId", host).put("patientId", patientId);
+                            publish(RoomEvent.deliver(p.clinicId(), roomId, List.of(patientId), started.copy().put("peerId", host)));
+                            publish(RoomEvent.deliver(p.clinicId(), roomId, List.of(host), started.copy().put("peerId", patientId)));
+                            publish(RoomEvent.changed(p.clinicId(), roomId));
+                            return ok();
+                        });
+            });
+        });
+    }
+
+    /** A host ends a breakout (theirs or a co-facilitator's): both go back to the circle's call. */
+    private Future<JsonObject> breakoutEnd(Local local, String roomId, String breakoutId) {
+        Actor actor = local.actor();
+        return circleSeat(local, roomId).compose(mine -> {
+            if (!mine.host()) {
+                return denied(actor, mine, "room.breakout.end", "Only the circle's facilitators can end a private conversation");
+            }
+            return presence.inRoom(roomId).compose(seats -> {
+                List<Seat> in = seats.stream().filter(s -> s.breakout() != null
+                        && breakoutId.equals(s.breakout().getString("breakoutId"))).toList();
+                if (in.isEmpty()) {
+                    throw new RoomException(WsErrorCode.NOT_FOUND, "There is no such private conversation in this circle");
+                }
+                return Future.all(in.stream().map(s -> clearBreakout(roomId, s.personId(), breakoutId)).toList())
+                        .compose(v -> audit.record(AuditEntry.of(actor, clock.instant(), "room.breakout.end", "appointment",
+                                mine.appointmentId(), Outcome.SUCCESS)))
+                        .map(v -> {
+                            publish(RoomEvent.deliver(mine.clinicId(), roomId, in.stream().map(Seat::personId).toList(),
+                                    new JsonObject().put("type", "circle.breakout.ended").put("roomId", roomId).put("breakoutId", breakoutId)));
+                            publish(RoomEvent.changed(mine.clinicId(), roomId));
+                            return ok();
+                        });
+            });
+        });
+    }
+
+    /** What tells one of a breakout's two people to call the other. */
+    private static JsonObject breakoutStarted(Seat seat) {
+        String with = seat.breakout().getString("with");
+        return new JsonObject().put("type", "circle.breakout.started").put("roomId", seat.roomId())
+                .put("breakoutId", seat.breakout().getString("breakoutId"))
+                .put("hostId", seat.host() ? seat.personId() : with).put("patientId", seat.host() ? with : seat.personId())
+                .put("peerId", with);
+    }
+
+    private Future<Seat> clearBreakout(String roomId, String personId, String breakoutId) {
+        return changeSeat(roomId, personId, seat -> {
+            if (seat.breakout() == null || !breakoutId.equals(seat.breakout().getString("breakoutId"))) {
+                return seat;
+            }
+            JsonObject support = supportOf(seat);
+            support.remove("breakout");
+            return seat.withSupport(support);
+        }, 0);
+    }
+
+    /**
+     * A breakout whose other person is no longer in the room (left, removed, gone after the grace)
+     * ends for the one still there, on the node that holds their seat: nobody stays cut off from
+     * the circle waiting for someone who is gone.
+     */
+    private void endOrphanedBreakouts(String roomId, List<Seat> seats) {
+        for (Seat seat : seats) {
+            JsonObject breakout = seat.breakout();
+            if (breakout == null || !nodeId.equals(seat.nodeId())) {
+                continue;
+            }
+            String with = breakout.getString("with");
+            if (seats.stream().anyMatch(s -> s.personId().equals(with) && s.stage() == Seat.Stage.ADMITTED)) {
+                continue;
+            }
+            String breakoutId = breakout.getString("breakoutId");
+            clearBreakout(roomId, seat.personId(), breakoutId).onSuccess(cleared -> {
+                publish(RoomEvent.deliver(seat.clinicId(), roomId, List.of(seat.personId()), new JsonObject()
+                        .put("type", "circle.breakout.ended").put("roomId", roomId).put("breakoutId", breakoutId)));
+                publish(RoomEvent.changed(seat.clinicId(), roomId));
+            }).onFailure(e -> LOG.warn("Could not end a breakout whose partner left: {}", e.toString()));
+        }
+    }
+
+    /** Whether a negotiation message may pass: both outside any breakout, or both in the one it names. */
+    private static boolean sameCall(Seat from, Seat to, String breakoutId) {
+        if (breakoutId == null) {
+            return from.breakout() == null && to.breakout() == null;
+        }
+        return from.breakout() != null && to.breakout() != null
+                && breakoutId.equals(from.breakout().getString("breakoutId")) && breakoutId.equals(to.breakout().getString("breakoutId"))
+                && to.personId().equals(from.breakout().getString("with"));
+    }
+
+    /** The caller's admitted seat in a circle, held by this connection. */
+    private Future<Seat> circleSeat(Local local, String roomId) {
+        return admittedSeat(local, roomId).map(seat -> {
+            if (!isCircle(seat)) {
+                throw new RoomException(WsErrorCode.FORBIDDEN, "This is for group circles");
+            }
+            return seat;
+        });
+    }
+
+    /** A refusal for the caller's role, on record (who tried what, on which appointment; no text). */
+    private <T> Future<T> denied(Actor actor, Seat seat, String action, String message) {
+        return audit.record(AuditEntry.of(actor, clock.instant(), action, "appointment", seat.appointmentId(), Outcome.DENIED))
+                .recover(e -> Future.succeededFuture())
+                .compose(v -> Future.failedFuture(new RoomException(WsErrorCode.FORBIDDEN, message)));
+    }
+
+    private static JsonObject supportOf(Seat seat) {
+        return seat.support() == null ? new JsonObject() : seat.support().copy();
+    }
+
+    private static String newId(String prefix) {
+        return prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
     // ------------------------------------------------------------------ events
@@ -855,6 +1118,7 @@ public final class RoomHub {
     }
 
     private void pushRoster(String roomId, List<Seat> seats) {
+        endOrphanedBreakouts(roomId, seats);
         List<String> hosts = seats.stream().findFirst().map(Seat::hostIds).orElse(List.of());
         for (Local local : locals.values()) {
             if (!local.rooms.containsKey(roomId)) {
@@ -895,6 +1159,9 @@ public final class RoomHub {
     /** A participant as this viewer may see them: safety details only for the session's hosts, and audited. */
     private JsonObject participantFor(Local viewer, Seat seat, boolean viewerHosts) {
         JsonObject json = participant(seat, false);
+        if (seat.supportRequest() != null && (viewerHosts || seat.personId().equals(viewer.actor().personId()))) {
+            json.put("supportRequest", seat.supportRequest()); // never to the other patients
+        }
         if (viewerHosts && seat.safety() != null) {
             json.put("safety", seat.safety());
             String key = viewer.actor().personId() + "/" + seat.roomId() + "/" + seat.personId();
@@ -914,6 +1181,9 @@ public final class RoomHub {
                 .put("since", seat.since().toString());
         if (seat.media() != null) {
             json.put("media", seat.media());
+        }
+        if (seat.breakout() != null) {
+            json.put("breakout", true); // everyone sees "with a facilitator", never why
         }
         if (withSafety && seat.safety() != null) {
             json.put("safety", seat.safety());

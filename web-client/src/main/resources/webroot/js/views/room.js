@@ -3,6 +3,7 @@
 // RoomSocket; the page re-enters the room by itself after a dropped connection.
 import { api, fetchBytes } from '../api.js';
 import { announce, h, render } from '../dom.js';
+import { CircleSupport } from './circle-support.js';
 import { ExercisePlayer, pointAt } from '../exercise.js';
 import { pacerPhase } from '../solo-exercise.js';
 import { PeerMesh, qualityOf } from '../rtc.js';
@@ -109,9 +110,11 @@ class RoomPage {
     this.socket.on('chat.message', (m) => m.roomId === roomId && this.chatLine(m));
     // A refusal that answers no request (a rate limit, say); 'replaced' is handled as a status.
     this.socket.on('error', (m) => { if (m.code !== 'replaced') this.notice(m.message); });
-    this.socket.on('rtc.signal', (m) => m.roomId === roomId && this.mesh && this.mesh.receive(m.from, m));
+    this.socket.on('rtc.signal', (m) => m.roomId === roomId && !m.breakoutId && this.mesh && this.mesh.receive(m.from, m));
     this.socket.on('rtc.bridge.offer', (m) => m.roomId === roomId && this.mesh && this.mesh.bridgeOffer(m));
     this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
+    // Circles: the quiet support request and private breakouts (circle-support.js; it takes breakout signals).
+    this.support = new CircleSupport(this);
     window.hearthRoom = this; // tests read media and exercise positions from here
   }
 
@@ -446,6 +449,7 @@ class RoomPage {
             h('p', { class: 'hint' }, 'Chat is not saved: it disappears when the session ends.'), this.chatLog, chatForm),
           h('div', { class: 'actions' }, leaveButton, endButton))));
     this.renderRoster();
+    this.support.mount();
     this.startExercise();
     this.startMedia();
     // The course of care beside the video (preparation and integration only; clinical-panel.js).
@@ -472,8 +476,9 @@ class RoomPage {
     this.renderRoster(before);
     if (this.mesh) {
       // Whoever is no longer admitted (left, removed, gone after the grace) loses their call.
-      this.mesh.keepOnly(participants.filter((p) => p.admitted).map((p) => p.personId));
+      this.mesh.keepOnly(this.support.circlePeople(participants));
     }
+    this.support.rosterChanged(participants);
     this.refreshMedia();
   }
 
@@ -486,6 +491,7 @@ class RoomPage {
       h('span', { class: 'who-name' }, p.displayName), p.host ? h('span', { class: 'badge role' }, 'Therapist') : null, ' ', badge(p.presence),
       p.media ? h('span', { class: 'media-state' }, p.media.audio ? '' : ' · muted', p.media.audioOnly ? ' · audio only' : (p.media.video ? '' : ' · camera off'),
         p.media.screen ? ' · sharing screen' : '', p.media.quality && p.media.quality !== 'unknown' ? ` · connection ${p.media.quality}` : '') : null,
+      p.breakout && p.presence !== 'left' ? h('span', { class: 'badge breakout-badge' }, p.host ? 'in a private conversation' : 'with a facilitator') : null,
       this.host && !p.host && p.presence !== 'left' ? h('button', { type: 'button', class: 'secondary small', onclick: () =>
         this.socket.request({ type: 'host.remove', roomId: this.roomId, personId: p.personId }).catch((e) => this.show(e.message)) }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${p.displayName}`)) : null)));
     if (!this.host) return;
@@ -654,7 +660,7 @@ class RoomPage {
     clearTimeout(this.mediaTimer);
     return new Promise((resolve) => {
       this.mediaTimer = setTimeout(async () => {
-        if (!this.mesh || this.phase !== 'room') return resolve();
+        if (!this.mesh || this.phase !== 'room' || this.support.breakout) return resolve();
         try {
           const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
           this.mesh.configure(config);
@@ -792,6 +798,7 @@ class RoomPage {
     this.stopPreview();
     if (this.mesh) { this.mesh.close(); this.mesh = null; }
     if (this.player) this.player.stop();
+    this.support.dispose(); // the breakout's call (circle-support.js)
     this.socket.close();
   }
 }

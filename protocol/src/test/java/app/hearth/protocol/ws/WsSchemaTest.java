@@ -20,10 +20,13 @@ class WsSchemaTest {
     void catalogue() {
         assertEquals(Set.of("ping", "room.join", "room.leave", "device.check", "gate.submit", "host.admit", "host.deny",
                 "host.remove", "host.end", "chat.send", "lobby.watch", "rtc.config", "rtc.signal", "rtc.bridge.join", "rtc.bridge.answer", "rtc.bridge.candidate",
-                "media.state", "exercise.command", "care.watch"), SCHEMA.clientTypes());
+                "media.state", "exercise.command", "care.watch",
+                "circle.support.request", "circle.support.acknowledge", "circle.breakout.start", "circle.breakout.end"), SCHEMA.clientTypes());
         assertEquals(Set.of("welcome", "pong", "ok", "error", "room.joined", "room.roster", "room.admitted", "room.left",
                 "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "rtc.bridge.offer", "exercise.state",
-                "care.watching", "care.alert", "care.alert.acknowledged", "care.changed"), SCHEMA.serverTypes());
+                "care.watching", "care.alert", "care.alert.acknowledged", "care.changed",
+                "circle.support.requested", "circle.support.acknowledged", "circle.breakout.started", "circle.breakout.ended"),
+                SCHEMA.serverTypes());
         JsonObject defs = SCHEMA.document().getJsonObject("$defs");
         for (String type : SCHEMA.clientTypes()) {
             assertTrue(defs.getJsonObject("client." + type).containsKey("description"), type + " is described");

@@ -252,7 +252,7 @@ public final class BridgedCircles {
         Set<String> admitted = new LinkedHashSet<>();
         List<Seat> admittedSeats = new ArrayList<>();
         for (Seat seat : presence.inRoom(roomId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)) {
-            if (seat.stage() == Seat.Stage.ADMITTED) {
+            if (seat.stage() == Seat.Stage.ADMITTED && seat.breakout() == null) { // a private breakout is outside the circle's media
                 admitted.add(seat.personId());
                 admittedSeats.add(seat);
             }

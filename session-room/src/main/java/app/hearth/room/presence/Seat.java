@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param since        when the seat entered its current stage
  * @param linkChangedAt when the link last went up or down (the grace runs from here)
  * @param media        microphone, camera, screen and quality as the participant last reported, or null
+ * @param support      a circle's quiet support state, or null: {@code request} (the patient's open request for a
+ *                     facilitator: requestId, at, acknowledged) and {@code breakout} (breakoutId, with: the other
+ *                     person of a private 1:1 call). Identifiers and times only, never a reason.
  */
 public record Seat(
         String clinicId,
@@ -41,7 +44,8 @@ public record Seat(
         JsonObject safety,
         Instant since,
         Instant linkChangedAt,
-        JsonObject media) {
+        JsonObject media,
+        JsonObject support) {
 
     public enum Stage { ONLINE, WAITING, ADMITTED }
 
@@ -54,6 +58,16 @@ public record Seat(
         hostIds = List.copyOf(hostIds);
         safety = safety == null ? null : safety.copy();
         media = media == null ? null : media.copy();
+        support = support == null || support.isEmpty() ? null : support.copy();
+    }
+
+    /** A seat without support state (every seat until a circle's patient asks for help). */
+    public Seat(String clinicId, String roomId, String appointmentId, String appointmentType, Instant start, Instant end,
+                Instant closesAt, String personId, String displayName, String role, List<String> hostIds, Stage stage, Link link,
+                String nodeId, String connectionId, boolean devicesChecked, JsonObject safety, Instant since,
+                Instant linkChangedAt, JsonObject media) {
+        this(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role, hostIds, stage,
+                link, nodeId, connectionId, devicesChecked, safety, since, linkChangedAt, media, null);
     }
 
     public String key() {
@@ -86,32 +100,47 @@ public record Seat(
 
     public Seat withStage(Stage next, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, next, link, nodeId, connectionId, devicesChecked, safety, at, linkChangedAt, media);
+                hostIds, next, link, nodeId, connectionId, devicesChecked, safety, at, linkChangedAt, media, support);
     }
 
     public Seat connected(String node, String connection, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, Link.CONNECTED, node, connection, devicesChecked, safety, since, at, media);
+                hostIds, stage, Link.CONNECTED, node, connection, devicesChecked, safety, since, at, media, support);
     }
 
     public Seat reconnecting(String node, Instant at) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, Link.RECONNECTING, node, connectionId, devicesChecked, safety, since, at, media);
+                hostIds, stage, Link.RECONNECTING, node, connectionId, devicesChecked, safety, since, at, media, support);
     }
 
     public Seat withDevicesChecked(boolean checked) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, link, nodeId, connectionId, checked, safety, since, linkChangedAt, media);
+                hostIds, stage, link, nodeId, connectionId, checked, safety, since, linkChangedAt, media, support);
     }
 
     public Seat withSafety(JsonObject check) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, link, nodeId, connectionId, devicesChecked, check, since, linkChangedAt, media);
+                hostIds, stage, link, nodeId, connectionId, devicesChecked, check, since, linkChangedAt, media, support);
     }
 
     public Seat withMedia(JsonObject state) {
         return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
-                hostIds, stage, link, nodeId, connectionId, devicesChecked, safety, since, linkChangedAt, state);
+                hostIds, stage, link, nodeId, connectionId, devicesChecked, safety, since, linkChangedAt, state, support);
+    }
+
+    public Seat withSupport(JsonObject state) {
+        return new Seat(clinicId, roomId, appointmentId, appointmentType, start, end, closesAt, personId, displayName, role,
+                hostIds, stage, link, nodeId, connectionId, devicesChecked, safety, since, linkChangedAt, media, state);
+    }
+
+    /** The open or acknowledged support request of this seat's person, or null. */
+    public JsonObject supportRequest() {
+        return support == null ? null : support.getJsonObject("request");
+    }
+
+    /** The private breakout this person is in ({@code breakoutId}, {@code with}), or null. */
+    public JsonObject breakout() {
+        return support == null ? null : support.getJsonObject("breakout");
     }
 
     public JsonObject toJson() {
@@ -127,6 +156,9 @@ public record Seat(
         if (media != null) {
             json.put("media", media);
         }
+        if (support != null) {
+            json.put("support", support);
+        }
         return json;
     }
 
@@ -137,7 +169,8 @@ public record Seat(
                 json.getString("role"), json.getJsonArray("hostIds", new JsonArray()).stream().map(String::valueOf).toList(),
                 Stage.valueOf(json.getString("stage")), Link.valueOf(json.getString("link")), json.getString("nodeId"),
                 json.getString("connectionId"), json.getBoolean("devicesChecked", false), json.getJsonObject("safety"),
-                inst(json.getString("since")), inst(json.getString("linkChangedAt")), json.getJsonObject("media"));
+                inst(json.getString("since")), inst(json.getString("linkChangedAt")), json.getJsonObject("media"),
+                json.getJsonObject("support"));
     }
 
     private static String str(Instant instant) {
