@@ -27,6 +27,15 @@ export class BridgeView {
     this.toggle = h('button', { type: 'button', class: 'secondary layout-toggle', 'aria-pressed': 'false', hidden: true,
       onclick: () => { this.mode = this.layout() === 'speaker' ? 'grid' : 'speaker'; this.update(); } }, 'Speaker view');
     controls.prepend(this.toggle);
+    // A connection that stays poor: others' video pauses (audio goes on) until the person asks again.
+    this.weak = false;
+    this.poorSamples = 0;
+    this.weakNote = h('div', { class: 'alert warning weak-network', role: 'status', hidden: true },
+      h('p', {}, 'Your connection is weak, so other people’s video is paused. You still hear everyone.'),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => { this.weak = false; this.poorSamples = 0; this.update(); } },
+        'Try video again'));
+    controls.append(this.weakNote);
+    this.qualityTimer = setInterval(() => this.sampleQuality(), 2000);
     this.observer = new MutationObserver(() => this.schedule());
     this.observer.observe(room.videos, { childList: true });
     this.onResize = () => this.schedule();
@@ -57,6 +66,16 @@ export class BridgeView {
     this.update();
   }
 
+  /** Three poor samples in a row (about 6 s) turn the others' video off for this page. */
+  sampleQuality() {
+    if (!this.active || this.weak) return;
+    this.poorSamples = this.room.quality === 'poor' ? this.poorSamples + 1 : 0;
+    if (this.poorSamples >= 3) {
+      this.weak = true;
+      this.update();
+    }
+  }
+
   /** Everyone else in the circle, in roster order. */
   others() {
     const self = this.room.person.id;
@@ -84,7 +103,8 @@ export class BridgeView {
     const videos = this.room.videos;
     const others = this.others();
     const mode = this.layout();
-    const audioOnly = !!(this.room.mesh && this.room.mesh.audioOnly);
+    const audioOnly = !!(this.room.mesh && this.room.mesh.audioOnly) || this.weak;
+    this.weakNote.hidden = !(this.active && this.weak);
     this.stage = mode === 'speaker' ? this.stageOf(others) : null;
     videos.dataset.layout = this.active ? mode : '';
     this.toggle.textContent = mode === 'speaker' ? 'Grid view' : 'Speaker view';
@@ -118,13 +138,15 @@ export class BridgeView {
   /** Test hook: what this page shows and asked the bridge for. */
   state() {
     const channel = this.room.mesh && this.room.mesh.bridge && this.room.mesh.bridge.channel;
-    return { active: this.active, layout: this.layout(), dominant: this.dominant, stage: this.stage,
+    return { active: this.active, weak: this.weak, layout: this.layout(), dominant: this.dominant, stage: this.stage,
       forwarded: this.forwarded ? [...this.forwarded] : null, constraints: this.lastConstraints,
       channel: channel ? channel.state : 'none', sent: channel ? channel.sent.length : 0 };
   }
 
   dispose() {
     this.observer.disconnect();
+    clearInterval(this.qualityTimer);
+    this.weakNote.remove();
     window.removeEventListener('resize', this.onResize);
     if (this.offRoster) this.offRoster();
     if (this.pending) cancelAnimationFrame(this.pending);
