@@ -86,7 +86,7 @@ public final class ColibriCircleServer implements CircleMediaServer {
     }
 
     private static Change change(CircleUpdate update) {
-        return new Change(update.offers().stream().map(o -> new Offer(o.participantId(), o.sdp(), o.newConnection())).toList(),
+        return new Change(update.offers().stream().map(o -> new Offer(o.participantId(), o.sdp(), o.newConnection(), o.channelUrl())).toList(),
                 update.lost());
     }
 }

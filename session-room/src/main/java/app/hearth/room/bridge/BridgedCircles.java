@@ -359,7 +359,8 @@ public final class BridgedCircles {
 
     private static JsonObject offerMessage(String roomId, CircleMediaServer.Offer offer) {
         return new JsonObject().put("type", "rtc.bridge.offer").put("roomId", roomId)
-                .put("sdp", offer.sdp()).put("newConnection", offer.newConnection());
+                .put("sdp", offer.sdp()).put("newConnection", offer.newConnection())
+                .put("channel", offer.channelUrl() == null ? null : new JsonObject().put("url", offer.channelUrl()));
     }
 
     /** The newest offer per person (a new-connection offer is never downgraded to a renegotiation). */
@@ -371,7 +372,7 @@ public final class BridgedCircles {
             for (CircleMediaServer.Offer offer : change.offers()) {
                 CircleMediaServer.Offer previous = byPerson.get(offer.personId());
                 boolean fresh = offer.newConnection() || (previous != null && previous.newConnection());
-                byPerson.put(offer.personId(), new CircleMediaServer.Offer(offer.personId(), offer.sdp(), fresh));
+                byPerson.put(offer.personId(), new CircleMediaServer.Offer(offer.personId(), offer.sdp(), fresh, offer.channelUrl()));
             }
             return change.lost();
         }

@@ -391,7 +391,7 @@ public final class CircleConferences implements AutoCloseable {
             circle.placeOn(bridges.select().orElseThrow(() ->
                     new ColibriException(ColibriException.Kind.NO_BRIDGE, "no healthy bridge")));
         }
-        String body = ColibriMessages.allocate(circle.meetingId, "circle-" + circle.circleId, p.id, create);
+        String body = ColibriMessages.allocate(circle.meetingId, config.conferenceName(circle.circleId), p.id, create);
         BridgeHttp.Response response;
         try {
             response = create ? exchange(circle, circle.bridge.conferences(), "POST", body) : send(circle, body);
@@ -412,7 +412,7 @@ public final class CircleConferences implements AutoCloseable {
             circle.bridgeSources = feedback;
         }
         circle.bridge.changeEndpoints(1);
-        p.freshConnection(transport);
+        p.freshConnection(transport, config.publicChannelUrl(ColibriMessages.webSocketOf(transport)));
     }
 
     /**
@@ -480,6 +480,10 @@ public final class CircleConferences implements AutoCloseable {
             return response;
         }
         String reason = ColibriException.reason(response.body());
+        // The bridge's reason is the one clue to what went wrong (a refused name, a lost conference): logged
+        // every time. Nothing personal in it: circle and endpoint ids are opaque tokens.
+        LOG.warn("Bridge {} answered {} {} for circle {}: {}", bridge, response.status(), method + " " + uri.getPath(),
+                circle.circleId, reason.isEmpty() ? "(no reason given)" : reason);
         if (response.status() >= 500) {
             bridges.markFailed(bridge, response.status() + " " + reason);
             throw new ColibriException(ColibriException.Kind.BRIDGE_FAILED, response.status(), "bridge " + bridge + " failed: " + reason);
@@ -527,7 +531,7 @@ public final class CircleConferences implements AutoCloseable {
             Offer previous = byParticipant.get(offer.participantId());
             // a renegotiation never downgrades a pending new-connection offer
             boolean fresh = offer.newConnection() || (previous != null && previous.newConnection());
-            byParticipant.put(offer.participantId(), new Offer(offer.participantId(), offer.sdp(), fresh));
+            byParticipant.put(offer.participantId(), new Offer(offer.participantId(), offer.sdp(), fresh, offer.channelUrl()));
         }
 
         void addAll(List<Offer> offers) {

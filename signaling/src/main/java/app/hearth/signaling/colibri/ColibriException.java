@@ -41,10 +41,23 @@ public final class ColibriException extends Exception {
         return status;
     }
 
-    /** The bridge's reason from its Jetty error page's {@code <title>}, or the body's start. */
+    /**
+     * The bridge's reason: the {@code message} of Jetty's JSON error (what it sends to a client that
+     * accepts JSON, as Hearth does), the {@code <title>} of its HTML error page, or the body's start.
+     */
     static String reason(String body) {
         if (body == null) {
             return "";
+        }
+        if (body.stripLeading().startsWith("{")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+                if (json != null && json.path("message").isTextual()) {
+                    return json.path("message").asText().strip();
+                }
+            } catch (java.io.IOException notJson) {
+                // fall through: show the start of the body
+            }
         }
         int start = body.indexOf("<title>");
         int end = body.indexOf("</title>");
