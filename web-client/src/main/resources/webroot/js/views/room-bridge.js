@@ -95,7 +95,9 @@ export class BridgeView {
 
   schedule() {
     if (this.pending) return;
-    this.pending = requestAnimationFrame(() => { this.pending = null; this.update(); });
+    // a timer, not an animation frame: a hidden page (a phone's screen off) gets no frames, and the
+    // bridge must still hear about a roster change
+    this.pending = setTimeout(() => { this.pending = null; this.update(); }, 50);
   }
 
   update() {
@@ -149,7 +151,7 @@ export class BridgeView {
     this.weakNote.remove();
     window.removeEventListener('resize', this.onResize);
     if (this.offRoster) this.offRoster();
-    if (this.pending) cancelAnimationFrame(this.pending);
+    clearTimeout(this.pending);
     this.toggle.remove();
   }
 }
