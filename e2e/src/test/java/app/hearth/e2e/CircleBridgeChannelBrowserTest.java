@@ -195,6 +195,18 @@ class CircleBridgeChannelBrowserTest {
             waitForConstraints(host, "speaker view following the dominant speaker", conference, lead.id(), c -> isSpeaker(c, next, hostOthers));
             assertThat(host.locator("[data-peer=\"" + next + "\"]")).hasClass(java.util.regex.Pattern.compile("\\bon-stage\\b"));
             BrowserSupport.screenshot(host, "circle-channel-2-speaker");
+            // a pinned person stays on stage whoever speaks; unpinned, the stage follows the speaker again
+            String pinned = everyone.get(3);
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pin Circle Patient 3")).click();
+            waitForConstraints(host, "the pinned person on stage", conference, lead.id(), c -> isSpeaker(c, pinned, hostOthers));
+            fake.dominantSpeaker(conference, everyone.get(1));
+            assertThat(host.locator("[data-peer=\"" + everyone.get(1) + "\"]")).hasClass(java.util.regex.Pattern.compile("\\bdominant\\b"));
+            assertTrue(isSpeaker(lastConstraints(conference, lead.id()).orElseThrow(), pinned, hostOthers), "the pin holds");
+            host.locator("[data-peer=\"" + pinned + "\"] .tile-pin").click();
+            waitForConstraints(host, "the stage following the speaker after unpinning", conference, lead.id(),
+                    c -> isSpeaker(c, everyone.get(1), hostOthers));
+            fake.dominantSpeaker(conference, next);
+            waitForConstraints(host, "the stage following the speaker", conference, lead.id(), c -> isSpeaker(c, next, hostOthers));
             // back to the grid
             host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Grid view")).click();
             waitForConstraints(host, "grid constraints again", conference, lead.id(), c -> isGrid(c, hostOthers));
@@ -208,6 +220,7 @@ class CircleBridgeChannelBrowserTest {
             BrowserSupport.waitUntil(quiet, "the bridge to stop forwarding video", () -> forwarded(conference, quietId).isEmpty(), 10_000);
             assertThat(quiet.locator(".tile.not-forwarded")).hasCount(3);
             assertThat(quiet.locator("[data-peer=\"" + everyone.get(0) + "\"] .tile-initials")).isVisible();
+            BrowserSupport.screenshot(quiet, "circle-channel-4-audio-only");
             quiet.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Back to video")).click();
             waitForConstraints(quiet, "grid constraints after audio only", conference, quietId, c -> isGrid(c, quietOthers));
             assertThat(quiet.locator(".tile.not-forwarded")).hasCount(0);

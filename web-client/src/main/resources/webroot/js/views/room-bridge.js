@@ -21,6 +21,7 @@ export class BridgeView {
     this.dominant = null;
     this.previous = [];
     this.stage = null;
+    this.pinned = null; // a person kept on stage in speaker view, whoever speaks
     this.forwarded = null; // null: the bridge has not said yet
     this.channelState = 'closed';
     this.lastConstraints = null;
@@ -41,6 +42,12 @@ export class BridgeView {
     this.onResize = () => this.schedule();
     window.addEventListener('resize', this.onResize);
     this.offRoster = room.socket.on('room.roster', () => this.schedule());
+    // The media server could not set this page up: said here; the server retries by itself and its
+    // offer clears the note (retryInMs null: it gave up, the person may ask again).
+    this.errorNote = h('div', { class: 'alert warning bridge-error', role: 'status', hidden: true });
+    controls.append(this.errorNote);
+    this.offError = room.socket.on('rtc.bridge.error', (m) => m.roomId === room.roomId && this.bridgeError(m));
+    this.offOffer = room.socket.on('rtc.bridge.offer', (m) => { if (m.roomId === room.roomId) this.errorNote.hidden = true; });
   }
 
   /** The circle's video goes through the bridge (rtc.config said 'sfu'): the layout applies. */
@@ -76,6 +83,17 @@ export class BridgeView {
     }
   }
 
+  bridgeError(m) {
+    const retry = m.retryInMs === null || m.retryInMs === undefined ? null
+      : h('span', {}, ` Trying again in ${Math.max(1, Math.round(m.retryInMs / 1000))} s…`);
+    const again = retry ? null : h('button', { type: 'button', class: 'secondary small', onclick: () => {
+      this.errorNote.hidden = true;
+      if (this.room.mesh) this.room.mesh.joinBridge();
+    } }, 'Try again');
+    this.errorNote.replaceChildren(h('p', {}, m.message, retry), again || '');
+    this.errorNote.hidden = false;
+  }
+
   /** Everyone else in the circle, in roster order. */
   others() {
     const self = this.room.person.id;
@@ -87,9 +105,9 @@ export class BridgeView {
     return this.mode || (this.others().length > LAST_N_LARGE ? 'speaker' : 'grid');
   }
 
-  /** Who is on stage in speaker view: the dominant speaker, or (while that is oneself) the one before. */
+  /** Who is on stage in speaker view: the pinned person, the dominant speaker, or (while that is oneself) the one before. */
   stageOf(others) {
-    const candidates = [this.dominant, ...this.previous, this.stage, others[0]];
+    const candidates = [this.pinned, this.dominant, ...this.previous, this.stage, others[0]];
     return candidates.find((id) => id && others.includes(id)) || null;
   }
 
@@ -119,6 +137,7 @@ export class BridgeView {
       if (speaking) tile.dataset.dominant = 'true'; else delete tile.dataset.dominant;
       tile.classList.toggle('on-stage', this.active && !!id && id === this.stage);
       if (!tile.dataset.peer) continue;
+      this.pinButton(tile, id, mode === 'speaker' && this.active);
       // A tile whose video the bridge does not send: name and initials, not the last frame it showed.
       const shown = !this.active || (!audioOnly && (this.forwarded === null || this.forwarded.has(videoSourceOf(id))));
       tile.classList.toggle('not-forwarded', !shown);
@@ -137,10 +156,31 @@ export class BridgeView {
     this.room.mesh.setReceiverConstraints(constraints);
   }
 
+  /** In speaker view, each other's tile has a button to keep them on stage (and to let go again). */
+  pinButton(tile, id, wanted) {
+    let button = tile.querySelector(':scope > .tile-pin');
+    if (!wanted) {
+      if (button) button.remove();
+      return;
+    }
+    const name = (this.room.known.get(id) || {}).displayName || 'this person';
+    if (!button) {
+      button = h('button', { type: 'button', class: 'secondary small tile-pin', onclick: () => {
+        this.pinned = this.pinned === id ? null : id;
+        this.update();
+      } });
+      tile.append(button);
+    }
+    const pinned = this.pinned === id;
+    button.textContent = pinned ? 'Unpin' : 'Pin';
+    button.setAttribute('aria-pressed', String(pinned));
+    button.setAttribute('aria-label', `${pinned ? 'Unpin' : 'Pin'} ${name}`);
+  }
+
   /** Test hook: what this page shows and asked the bridge for. */
   state() {
     const channel = this.room.mesh && this.room.mesh.bridge && this.room.mesh.bridge.channel;
-    return { active: this.active, weak: this.weak, layout: this.layout(), dominant: this.dominant, stage: this.stage,
+    return { active: this.active, weak: this.weak, pinned: this.pinned, layout: this.layout(), dominant: this.dominant, stage: this.stage,
       forwarded: this.forwarded ? [...this.forwarded] : null, constraints: this.lastConstraints,
       channel: channel ? channel.state : 'none', sent: channel ? channel.sent.length : 0 };
   }
@@ -151,6 +191,9 @@ export class BridgeView {
     this.weakNote.remove();
     window.removeEventListener('resize', this.onResize);
     if (this.offRoster) this.offRoster();
+    this.offError();
+    this.offOffer();
+    this.errorNote.remove();
     clearTimeout(this.pending);
     this.toggle.remove();
   }
