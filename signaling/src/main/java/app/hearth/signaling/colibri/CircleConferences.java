@@ -408,12 +408,13 @@ public final class CircleConferences implements AutoCloseable {
         try {
             response = create ? exchange(circle, circle.bridge.conferences(), "POST", body) : send(circle, body);
         } catch (ColibriException e) {
-            if (e.kind() == ColibriException.Kind.BRIDGE_TIMEOUT) {
+            if (e.timedOut()) {
                 // A slow bridge goes on with what it was asked after Hearth stopped waiting: the conference
                 // (or endpoint) exists a moment later and would linger for minutes. The meeting-id is ours,
-                // so expire it now (404: it never came to be, fine); a later attempt uses a new one.
+                // so expire it now (404: it never came to be, fine); a later attempt uses a new one. A bridge
+                // that is down as well gets the expiry once its health check passes again.
                 PendingExpiry leftover = new PendingExpiry(circle.bridge, circle.meetingId, create ? null : p.id);
-                if (!expire(leftover)) {
+                if (e.kind() != ColibriException.Kind.BRIDGE_TIMEOUT || !expire(leftover)) {
                     pendingExpiries.add(leftover);
                 }
             }
@@ -525,10 +526,10 @@ public final class CircleConferences implements AutoCloseable {
             if (bridges.answersHealth(bridge)) {
                 LOG.warn("Bridge {} did not answer {} {} for circle {} in time; it answers its health check, so it stays in use",
                         bridge, method, uri.getPath(), circle.circleId);
-                throw new ColibriException(ColibriException.Kind.BRIDGE_TIMEOUT, "bridge " + bridge + " did not answer in time");
+                throw ColibriException.timedOut(ColibriException.Kind.BRIDGE_TIMEOUT, "bridge " + bridge + " did not answer in time");
             }
             bridges.markFailed(bridge, "no answer in time: " + e);
-            throw new ColibriException(ColibriException.Kind.BRIDGE_FAILED, "bridge " + bridge + " did not answer: " + e);
+            throw ColibriException.timedOut(ColibriException.Kind.BRIDGE_FAILED, "bridge " + bridge + " did not answer: " + e);
         } catch (IOException e) {
             bridges.markFailed(bridge, "no answer: " + e);
             throw new ColibriException(ColibriException.Kind.BRIDGE_FAILED, "bridge " + bridge + " did not answer: " + e);

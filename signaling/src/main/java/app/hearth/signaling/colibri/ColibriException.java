@@ -38,6 +38,20 @@ public final class ColibriException extends Exception {
         this(kind, -1, message);
     }
 
+    /** A request that got no answer in time: the bridge may still have carried it out. */
+    static ColibriException timedOut(Kind kind, String message) {
+        ColibriException e = new ColibriException(kind, -1, message);
+        e.timedOut = true;
+        return e;
+    }
+
+    private boolean timedOut;
+
+    /** The request timed out: the bridge may have done what it asked all the same. */
+    public boolean timedOut() {
+        return timedOut;
+    }
+
     public Kind kind() {
         return kind;
     }
