@@ -79,8 +79,10 @@ public final class ColibriCircleServer implements CircleMediaServer {
         } catch (ColibriException e) {
             throw new MediaServerException(switch (e.kind()) {
                 case NO_BRIDGE, BRIDGE_FAILED -> MediaServerException.Kind.UNAVAILABLE;
+                case BRIDGE_TIMEOUT -> MediaServerException.Kind.TIMEOUT;
                 case UNKNOWN_PARTICIPANT -> MediaServerException.Kind.NOT_JOINED;
-                case BRIDGE_REFUSED, BAD_ANSWER -> MediaServerException.Kind.FAILED;
+                case BRIDGE_REFUSED -> MediaServerException.Kind.REFUSED;
+                case BAD_ANSWER -> MediaServerException.Kind.FAILED;
             }, e.getMessage());
         }
     }

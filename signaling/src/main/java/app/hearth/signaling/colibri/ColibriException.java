@@ -12,6 +12,11 @@ public final class ColibriException extends Exception {
         NO_BRIDGE,
         /** The bridge did not answer, answered 5xx, or lost the conference (the circle was moved if it could be). */
         BRIDGE_FAILED,
+        /**
+         * The bridge did not answer in time but still answers its health check (a cold bridge's first
+         * allocation can take 4–23 s): it stays in use; whatever the request may have created was expired.
+         */
+        BRIDGE_TIMEOUT,
         /** The bridge refused a request (4xx): a bug in Hearth's request, never retried. */
         BRIDGE_REFUSED,
         /** The bridge's answer could not be read or lacked what was asked for. */
@@ -31,6 +36,20 @@ public final class ColibriException extends Exception {
 
     public ColibriException(Kind kind, String message) {
         this(kind, -1, message);
+    }
+
+    /** A request that got no answer in time: the bridge may still have carried it out. */
+    static ColibriException timedOut(Kind kind, String message) {
+        ColibriException e = new ColibriException(kind, -1, message);
+        e.timedOut = true;
+        return e;
+    }
+
+    private boolean timedOut;
+
+    /** The request timed out: the bridge may have done what it asked all the same. */
+    public boolean timedOut() {
+        return timedOut;
     }
 
     public Kind kind() {

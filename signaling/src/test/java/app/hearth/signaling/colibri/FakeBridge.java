@@ -71,7 +71,7 @@ public final class FakeBridge implements AutoCloseable {
 
     /** One request as received. */
     public record Request(String method, String path, String contentType, String accept, String body) {
-        JsonObject json() {
+        public JsonObject json() {
             return new JsonObject(body);
         }
     }
