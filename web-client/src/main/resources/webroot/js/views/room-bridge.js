@@ -84,13 +84,14 @@ export class BridgeView {
   }
 
   bridgeError(m) {
-    const retry = m.retryInMs === null || m.retryInMs === undefined ? null
-      : h('span', {}, ` Trying again in ${Math.max(1, Math.round(m.retryInMs / 1000))} s…`);
-    const again = retry ? null : h('button', { type: 'button', class: 'secondary small', onclick: () => {
+    // the server's words say whether it tries again; when it gave up, the person may ask
+    const retrying = m.retryInMs !== null && m.retryInMs !== undefined;
+    const text = /[.!?…]$/.test(m.message) ? m.message : `${m.message}.`;
+    const again = retrying ? null : h('button', { type: 'button', class: 'secondary small', onclick: () => {
       this.errorNote.hidden = true;
       if (this.room.mesh) this.room.mesh.joinBridge();
     } }, 'Try again');
-    this.errorNote.replaceChildren(h('p', {}, m.message, retry), again || '');
+    this.errorNote.replaceChildren(h('p', {}, text), again || '');
     this.errorNote.hidden = false;
   }
 
