@@ -315,6 +315,21 @@ class BridgeChannelTest {
     }
 
     @Test
+    @DisplayName("a first ReceiverVideoConstraints without defaultConstraints means jvb's default-max-height-px (180): video flows")
+    void defaultOfTheFirstMessage() throws Exception {
+        Circle circle = circle(3);
+        Page page = new Page(circle.url(1));
+        page.next("ForwardedSources");
+        page.send(constraints("lastN", 2));
+        assertEquals(2, page.next("ForwardedSources").getJsonArray("forwardedSources").size());
+        page.send(constraints("defaultConstraints", height(0)));
+        assertEquals(new JsonArray(), page.next("ForwardedSources").getJsonArray("forwardedSources"));
+        page.send(constraints("lastN", 1));
+        eventually(() -> circle.fake().channelMessages(circle.meetingId(), "ep1").size() == 3, "three recorded");
+        assertEquals(List.of(), circle.fake().forwardedVideo(circle.meetingId(), "ep1"), "a later message without one keeps 0");
+    }
+
+    @Test
     @DisplayName("the initial-max-height-px safety net forwards video before any constraints; a source that leaves leaves the forwarded set")
     void safetyNetAndLeave() throws Exception {
         FakeBridge fake = bridge();

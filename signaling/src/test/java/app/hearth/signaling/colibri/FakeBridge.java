@@ -103,7 +103,10 @@ public final class FakeBridge implements AutoCloseable {
         volatile ServerWebSocket socket;
         final List<JsonObject> received = new CopyOnWriteArrayList<>();
         final List<JsonObject> sent = new CopyOnWriteArrayList<>();
-        /** The last ReceiverVideoConstraints' settings; jvb keeps earlier values for fields a message leaves out. */
+        /**
+         * The last ReceiverVideoConstraints' settings; jvb keeps earlier values for fields a message leaves out
+         * (defaultConstraints: {@link #initialMaxHeightPx} until the first message, 180 if that one has none).
+         */
         int lastN = -1;
         List<String> onStage = List.of();
         List<String> selected = List.of();
@@ -120,6 +123,8 @@ public final class FakeBridge implements AutoCloseable {
     private static final Pattern BARE_JID = Pattern.compile(
             "[^\\s\"&'/:<>@]{1,1023}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** jvb's {@code videobridge.cc.default-max-height-px}: the default once a receiver spoke without one. */
+    static final int DEFAULT_MAX_HEIGHT_PX = 180;
 
     /** conference meeting-id → its endpoints (with the sources each has declared). */
     public final Map<String, Map<String, JsonArray>> conferences = new ConcurrentHashMap<>();
@@ -630,6 +635,8 @@ public final class FakeBridge implements AutoCloseable {
         }
         if (m.getValue("defaultConstraints") instanceof JsonObject d && d.getValue("maxHeight") instanceof Number h) {
             channel.defaultMaxHeight = h.intValue();
+        } else if (channel.defaultMaxHeight == null) {
+            channel.defaultMaxHeight = DEFAULT_MAX_HEIGHT_PX; // the first message without one: jvb's default-max-height-px
         }
         if (m.getValue("constraints") instanceof JsonObject c) {
             Map<String, Integer> heights = new LinkedHashMap<>();
