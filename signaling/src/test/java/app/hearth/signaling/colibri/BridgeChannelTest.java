@@ -330,6 +330,20 @@ class BridgeChannelTest {
     }
 
     @Test
+    @DisplayName("the fake's /debug answers like jvb's: conferences by the bridge's id with name, meeting_id and endpoints (what the real-bridge tests count)")
+    void debug() throws Exception {
+        Circle circle = circle(3);
+        BridgeDebug debug = new BridgeDebug(circle.fake().base());
+        assertEquals(3, debug.endpointsOf("circle-c1@hearth.internal"));
+        JsonObject conference = debug.conferenceNamed("circle-c1@hearth.internal").orElseThrow();
+        assertEquals(circle.meetingId(), conference.getString("meeting_id"));
+        assertTrue(circle.url(1).contains("/" + conference.getString("id") + "/ep1?"), "the channel URL carries the bridge's id");
+        circle.hearth().leave("c1", "ep3");
+        assertEquals(2, debug.endpointsOf("circle-c1@hearth.internal"));
+        assertEquals(0, debug.endpointsOf("circle-nope@hearth.internal"));
+    }
+
+    @Test
     @DisplayName("the initial-max-height-px safety net forwards video before any constraints; a source that leaves leaves the forwarded set")
     void safetyNetAndLeave() throws Exception {
         FakeBridge fake = bridge();

@@ -165,6 +165,7 @@ public final class FakeBridge implements AutoCloseable {
             }
         });
         server.createContext("/colibri/v2/conferences", this::colibri);
+        server.createContext("/debug", this::debug);
         server.start();
         int n = server.getAddress().getPort() % 256;
         fingerprint = String.format("A4:62:5F:98:82:F2:2C:AE:56:80:FA:E0:5C:0C:01:84:28:50:43:5F:84:FD:78:E4:8A:BF:CC:9D:08:2E:BE:%02X", n);
@@ -402,6 +403,32 @@ public final class FakeBridge implements AutoCloseable {
             reply(ex, 200, answer.encode(), "application/json");
         } catch (IOException gone) {
             // the client gave up: what was created stays, as on the real bridge
+        }
+    }
+
+    /**
+     * jvb's {@code GET /debug} (every conference by the bridge's id: name, meeting_id, endpoints) and
+     * {@code /debug/{id}}, reduced to what the real-bridge tests read.
+     */
+    private void debug(HttpExchange ex) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        String path = ex.getRequestURI().getPath();
+        JsonObject conferencesJson = new JsonObject();
+        synchronized (this) {
+            for (Conference c : meta.values()) {
+                JsonObject endpoints = new JsonObject();
+                c.joined.forEach(ep -> endpoints.put(ep, new JsonObject().put("id", ep)
+                        .put("forwarded_sources", new JsonArray(new ArrayList<Object>(forwardedVideo(c.meetingId, ep))))));
+                conferencesJson.put(c.id, new JsonObject().put("id", c.id).put("name", c.name).put("meeting_id", c.meetingId)
+                        .put("endpoints", endpoints));
+            }
+        }
+        if (path.equals("/debug") || path.equals("/debug/")) {
+            reply(ex, 200, new JsonObject().put("conferences", conferencesJson).encode(), "application/json");
+        } else if (conferencesJson.containsKey(path.substring("/debug/".length()))) {
+            reply(ex, 200, conferencesJson.getJsonObject(path.substring("/debug/".length())).encode(), "application/json");
+        } else {
+            page(ex, 404, "Not Found");
         }
     }
 
