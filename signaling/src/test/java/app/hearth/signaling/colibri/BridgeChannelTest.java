@@ -315,6 +315,35 @@ class BridgeChannelTest {
     }
 
     @Test
+    @DisplayName("a first ReceiverVideoConstraints without defaultConstraints means jvb's default-max-height-px (180): video flows")
+    void defaultOfTheFirstMessage() throws Exception {
+        Circle circle = circle(3);
+        Page page = new Page(circle.url(1));
+        page.next("ForwardedSources");
+        page.send(constraints("lastN", 2));
+        assertEquals(2, page.next("ForwardedSources").getJsonArray("forwardedSources").size());
+        page.send(constraints("defaultConstraints", height(0)));
+        assertEquals(new JsonArray(), page.next("ForwardedSources").getJsonArray("forwardedSources"));
+        page.send(constraints("lastN", 1));
+        eventually(() -> circle.fake().channelMessages(circle.meetingId(), "ep1").size() == 3, "three recorded");
+        assertEquals(List.of(), circle.fake().forwardedVideo(circle.meetingId(), "ep1"), "a later message without one keeps 0");
+    }
+
+    @Test
+    @DisplayName("the fake's /debug answers like jvb's: conferences by the bridge's id with name, meeting_id and endpoints (what the real-bridge tests count)")
+    void debug() throws Exception {
+        Circle circle = circle(3);
+        BridgeDebug debug = new BridgeDebug(circle.fake().base());
+        assertEquals(3, debug.endpointsOf("circle-c1@hearth.internal"));
+        JsonObject conference = debug.conferenceNamed("circle-c1@hearth.internal").orElseThrow();
+        assertEquals(circle.meetingId(), conference.getString("meeting_id"));
+        assertTrue(circle.url(1).contains("/" + conference.getString("id") + "/ep1?"), "the channel URL carries the bridge's id");
+        circle.hearth().leave("c1", "ep3");
+        assertEquals(2, debug.endpointsOf("circle-c1@hearth.internal"));
+        assertEquals(0, debug.endpointsOf("circle-nope@hearth.internal"));
+    }
+
+    @Test
     @DisplayName("the initial-max-height-px safety net forwards video before any constraints; a source that leaves leaves the forwarded set")
     void safetyNetAndLeave() throws Exception {
         FakeBridge fake = bridge();

@@ -103,7 +103,10 @@ public final class FakeBridge implements AutoCloseable {
         volatile ServerWebSocket socket;
         final List<JsonObject> received = new CopyOnWriteArrayList<>();
         final List<JsonObject> sent = new CopyOnWriteArrayList<>();
-        /** The last ReceiverVideoConstraints' settings; jvb keeps earlier values for fields a message leaves out. */
+        /**
+         * The last ReceiverVideoConstraints' settings; jvb keeps earlier values for fields a message leaves out
+         * (defaultConstraints: {@link #initialMaxHeightPx} until the first message, 180 if that one has none).
+         */
         int lastN = -1;
         List<String> onStage = List.of();
         List<String> selected = List.of();
@@ -120,6 +123,8 @@ public final class FakeBridge implements AutoCloseable {
     private static final Pattern BARE_JID = Pattern.compile(
             "[^\\s\"&'/:<>@]{1,1023}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** jvb's {@code videobridge.cc.default-max-height-px}: the default once a receiver spoke without one. */
+    static final int DEFAULT_MAX_HEIGHT_PX = 180;
 
     /** conference meeting-id → its endpoints (with the sources each has declared). */
     public final Map<String, Map<String, JsonArray>> conferences = new ConcurrentHashMap<>();
@@ -160,6 +165,7 @@ public final class FakeBridge implements AutoCloseable {
             }
         });
         server.createContext("/colibri/v2/conferences", this::colibri);
+        server.createContext("/debug", this::debug);
         server.start();
         int n = server.getAddress().getPort() % 256;
         fingerprint = String.format("A4:62:5F:98:82:F2:2C:AE:56:80:FA:E0:5C:0C:01:84:28:50:43:5F:84:FD:78:E4:8A:BF:CC:9D:08:2E:BE:%02X", n);
@@ -400,6 +406,32 @@ public final class FakeBridge implements AutoCloseable {
         }
     }
 
+    /**
+     * jvb's {@code GET /debug} (every conference by the bridge's id: name, meeting_id, endpoints) and
+     * {@code /debug/{id}}, reduced to what the real-bridge tests read.
+     */
+    private void debug(HttpExchange ex) throws IOException {
+        ex.getRequestBody().readAllBytes();
+        String path = ex.getRequestURI().getPath();
+        JsonObject conferencesJson = new JsonObject();
+        synchronized (this) {
+            for (Conference c : meta.values()) {
+                JsonObject endpoints = new JsonObject();
+                c.joined.forEach(ep -> endpoints.put(ep, new JsonObject().put("id", ep)
+                        .put("forwarded_sources", new JsonArray(new ArrayList<Object>(forwardedVideo(c.meetingId, ep))))));
+                conferencesJson.put(c.id, new JsonObject().put("id", c.id).put("name", c.name).put("meeting_id", c.meetingId)
+                        .put("endpoints", endpoints));
+            }
+        }
+        if (path.equals("/debug") || path.equals("/debug/")) {
+            reply(ex, 200, new JsonObject().put("conferences", conferencesJson).encode(), "application/json");
+        } else if (conferencesJson.containsKey(path.substring("/debug/".length()))) {
+            reply(ex, 200, conferencesJson.getJsonObject(path.substring("/debug/".length())).encode(), "application/json");
+        } else {
+            page(ex, 404, "Not Found");
+        }
+    }
+
     /** Applies a valid request; null after replying with an error. */
     private JsonObject apply(HttpExchange ex, String meetingId, JsonObject json) throws IOException {
         if (Boolean.TRUE.equals(json.getValue("expire"))) {
@@ -630,6 +662,8 @@ public final class FakeBridge implements AutoCloseable {
         }
         if (m.getValue("defaultConstraints") instanceof JsonObject d && d.getValue("maxHeight") instanceof Number h) {
             channel.defaultMaxHeight = h.intValue();
+        } else if (channel.defaultMaxHeight == null) {
+            channel.defaultMaxHeight = DEFAULT_MAX_HEIGHT_PX; // the first message without one: jvb's default-max-height-px
         }
         if (m.getValue("constraints") instanceof JsonObject c) {
             Map<String, Integer> heights = new LinkedHashMap<>();
