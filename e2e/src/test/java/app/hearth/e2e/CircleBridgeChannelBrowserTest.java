@@ -131,6 +131,9 @@ class CircleBridgeChannelBrowserTest {
     void constraintsFromTheLayout() {
         ApiClient api = new ApiClient(node.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        // the page may open the channel: its origin is in the CSP's connect-src, nothing else is
+        assertTrue(api.get("/", null).header("Content-Security-Policy").contains("connect-src 'self' " + fake.webSocketBase() + ";"),
+                api.get("/", null).header("Content-Security-Policy"));
         OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 3);
         OpenRoom.Member lead = circle.facilitators().get(0);
         List<OpenRoom.Member> patients = circle.patients();
