@@ -4,6 +4,7 @@
 //
 // The module knows nothing of the page: it is given a way to send signals and the local media, and
 // it tells the page about remote streams and connection states through callbacks.
+import { BridgeChannel } from './bridge-channel.js';
 
 const QUALITY_RTT_FAIR = 0.3; // seconds
 const QUALITY_RTT_POOR = 0.8;
@@ -315,6 +316,10 @@ class BridgeLink {
     this.retries = 0;
     this.retryTimer = null;
     this.closed = false;
+    // The colibri WebSocket of this page's endpoint (bridge-channel.js): receiver constraints out,
+    // dominant speaker and forwarded sources in.
+    this.channel = new BridgeChannel((event) => mesh.onBridgeEvent(event));
+    if (mesh.receiverConstraints) this.channel.setConstraints(mesh.receiverConstraints);
   }
 
   log(what) {
@@ -322,16 +327,18 @@ class BridgeLink {
   }
 
   /** An offer pushed by the server; applied in order, once the camera and microphone are ready. */
-  offer({ sdp, newConnection }) {
-    this.queue = this.queue.then(() => this.apply(sdp, newConnection)).catch((e) => {
+  offer({ sdp, newConnection, channel }) {
+    this.queue = this.queue.then(() => this.apply(sdp, newConnection, channel)).catch((e) => {
       this.mesh.onError('The circle\'s video could not be set up. If pictures do not appear, leave and join again.', e);
     });
     return this.queue;
   }
 
-  async apply(sdp, newConnection) {
+  async apply(sdp, newConnection, channel) {
     await this.mesh.ready;
     if (this.closed) return;
+    // null: this bridge has no channel; absent: a server older than the channel (leave it be)
+    if (channel !== undefined) this.channel.use(channel && channel.url);
     if (newConnection) {
       this.open();
     } else if (!this.pc) {
@@ -438,6 +445,7 @@ class BridgeLink {
   close() {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    this.channel.close();
     if (this.pc) this.pc.close();
     this.pc = null;
   }
@@ -470,6 +478,9 @@ export class PeerMesh {
     this.onPeerGone = options.onPeerGone || (() => {});
     this.onState = options.onState || (() => {});
     this.onError = options.onError || (() => {});
+    // Events of the bridge channel: {type: 'dominant-speaker'|'forwarded'|'state'|'audio-only', ...}
+    this.onBridgeEvent = options.onBridgeEvent || (() => {});
+    this.receiverConstraints = null;
     this.iceServers = [];
     this.iceTransportPolicy = 'all';
     this.peers = new Map();
@@ -534,6 +545,12 @@ export class PeerMesh {
 
   localTracks() {
     return this.localStream.getTracks();
+  }
+
+  /** What this page wants the bridge to send (bridge-channel.js receiverConstraints); kept for a later channel. */
+  setReceiverConstraints(constraints) {
+    this.receiverConstraints = constraints;
+    if (this.bridge) this.bridge.channel.setConstraints(constraints);
   }
 
   /** Connects to these peers (those already connected stay). */
@@ -640,9 +657,10 @@ export class PeerMesh {
       this.camera.enabled = !on;
     }
     for (const peer of this.peers.values()) peer.applyAudioOnly();
-    // Through a media server the uplink stops sending video; what the bridge sends down stays (it
-    // is chosen by the bridge, which Hearth does not steer per receiver yet).
+    // Through a media server the uplink stops sending video; what comes down follows the receiver
+    // constraints the page sends on the bridge channel (lastN 0: no video at all).
     if (this.bridge) await this.bridge.replace('video', on ? null : (this.screen || this.camera));
+    this.onBridgeEvent({ type: 'audio-only', on });
   }
 
   /**

@@ -81,6 +81,16 @@ class CircleBridgeBrowserTest {
         return new JsonObject(json.toString());
     }
 
+    /** Endpoints of the circle's conference on the real bridge, by its name (circle-<room>@hearth.internal). */
+    static int realEndpoints(String roomId) {
+        try {
+            return new app.hearth.signaling.colibri.BridgeDebug(java.net.URI.create(bridgeUrl))
+                    .endpointsOf("circle-" + roomId + "@hearth.internal");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("the real bridge's /debug did not answer", e);
+        }
+    }
+
     static boolean hasStreamsOf(Page page, List<String> others) {
         JsonObject state = bridgeState(page);
         JsonObject streams = state.getJsonObject("streams", new JsonObject());
@@ -137,6 +147,8 @@ class CircleBridgeBrowserTest {
                     CircleBrowserTest.waitUntil(page, "media from both others through the real bridge",
                             () -> CircleBrowserTest.receivingFrom(page, 2), 60_000);
                 }
+                // the bridge's own view: the circle's conference, by its JID name, has the three endpoints
+                assertEquals(3, realEndpoints(circle.roomId()), "endpoints on the real bridge's /debug");
             } else {
                 // the bridge knows each page's audio source and its video source (with its RTX pair)
                 Map<String, JsonArray> endpoints = fake.conferences.values().iterator().next();
@@ -154,6 +166,9 @@ class CircleBridgeBrowserTest {
             if (!realBridge) {
                 CircleBrowserTest.waitUntil(host, "the bridge to expire the leaver's endpoint",
                         () -> fake.conferences.values().stream().mapToInt(Map::size).sum() == 2, 10_000);
+            } else {
+                CircleBrowserTest.waitUntil(host, "the real bridge to expire the leaver's endpoint",
+                        () -> realEndpoints(circle.roomId()) == 2, 10_000);
             }
         }
     }

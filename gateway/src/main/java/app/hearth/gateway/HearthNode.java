@@ -238,7 +238,8 @@ public final class HearthNode implements AutoCloseable {
                 port = freePort(); // all verticle instances must share one concrete port
             }
             int listenPort = port;
-            await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort),
+            await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort,
+                            config.media().bridges().wsPublicBase()),
                     new DeploymentOptions().setInstances(Math.max(1, CpuCoreSensor.availableProcessors()))));
             vertx.setPeriodic(60_000, id -> {
                 accounts.evictIdleLimits();

@@ -9,6 +9,7 @@ import { pacerPhase } from '../solo-exercise.js';
 import { PeerMesh, qualityOf } from '../rtc.js';
 import { RoomSocket } from '../socket.js';
 import { clinicalPanel } from './clinical-panel.js';
+import { BridgeView } from './room-bridge.js';
 
 const PRESENCE_WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In the room', reconnecting: 'Reconnecting…', left: 'Left' };
 const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session' };
@@ -425,6 +426,9 @@ class RoomPage {
       }
     });
     const controls = this.mediaControls();
+    // Circles through the media server: layout, dominant speaker, receiver constraints (room-bridge.js).
+    if (this.bridgeView) this.bridgeView.dispose();
+    this.bridgeView = new BridgeView(this, controls);
     const endButton = this.host ? h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!window.confirm('End the session for everyone? Nobody will be able to come back in.')) return;
       try {
@@ -614,6 +618,7 @@ class RoomPage {
         if (cause) { this.negotiationNote = text; console.debug('media negotiation:', cause.message); }
         this.mediaNote.textContent = text;
       },
+      onBridgeEvent: (event) => { if (this.bridgeView) this.bridgeView.event(event); },
     });
     try {
       const local = await this.mesh.start();
@@ -667,6 +672,7 @@ class RoomPage {
           if (config.mode === 'sfu') {
             this.mesh.keepOnly(this.roster.filter((p) => p.admitted).map((p) => p.personId));
             this.mesh.useBridge();
+            if (this.bridgeView) this.bridgeView.bridged(true);
           } else if (config.mode === 'none') {
             this.mediaNote.textContent = config.reason;
             this.meshReason = config.reason;
@@ -794,6 +800,7 @@ class RoomPage {
   }
 
   dispose() {
+    if (this.bridgeView) { this.bridgeView.dispose(); this.bridgeView = null; }
     if (this.clinical) this.clinical.dispose();
     this.stopPreview();
     if (this.mesh) { this.mesh.close(); this.mesh = null; }

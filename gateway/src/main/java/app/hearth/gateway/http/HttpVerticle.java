@@ -37,10 +37,23 @@ public final class HttpVerticle extends VerticleBase {
     private HttpServer server;
 
     public HttpVerticle(NodeServices services, String host, int port) {
+        this(services, host, port, null);
+    }
+
+    /**
+     * As {@link #HttpVerticle(NodeServices, String, int)}, with the origin of the media server's bridge
+     * channel ({@code HEARTH_JVB_WS_PUBLIC_BASE}) allowed in {@code connect-src}: the circle page opens that
+     * colibri WebSocket, which the CSP would otherwise block when it is not Hearth's own origin.
+     */
+    public HttpVerticle(NodeServices services, String host, int port, java.net.URI bridgeChannelBase) {
         this.services = services;
         this.host = host;
         this.port = port;
+        this.csp = bridgeChannelBase == null ? CSP : CSP.replace("connect-src 'self'", "connect-src 'self' "
+                + bridgeChannelBase.getScheme() + "://" + bridgeChannelBase.getRawAuthority());
     }
+
+    private final String csp;
 
     @Override
     public Future<?> start() {
@@ -165,7 +178,7 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private void securityHeaders(io.vertx.core.MultiMap headers) {
-        headers.set("Content-Security-Policy", CSP);
+        headers.set("Content-Security-Policy", csp);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
         headers.set("X-Frame-Options", "DENY");

@@ -79,14 +79,16 @@ public final class ColibriCircleServer implements CircleMediaServer {
         } catch (ColibriException e) {
             throw new MediaServerException(switch (e.kind()) {
                 case NO_BRIDGE, BRIDGE_FAILED -> MediaServerException.Kind.UNAVAILABLE;
+                case BRIDGE_TIMEOUT -> MediaServerException.Kind.TIMEOUT;
                 case UNKNOWN_PARTICIPANT -> MediaServerException.Kind.NOT_JOINED;
-                case BRIDGE_REFUSED, BAD_ANSWER -> MediaServerException.Kind.FAILED;
+                case BRIDGE_REFUSED -> MediaServerException.Kind.REFUSED;
+                case BAD_ANSWER -> MediaServerException.Kind.FAILED;
             }, e.getMessage());
         }
     }
 
     private static Change change(CircleUpdate update) {
-        return new Change(update.offers().stream().map(o -> new Offer(o.participantId(), o.sdp(), o.newConnection())).toList(),
+        return new Change(update.offers().stream().map(o -> new Offer(o.participantId(), o.sdp(), o.newConnection(), o.channelUrl())).toList(),
                 update.lost());
     }
 }

@@ -232,6 +232,94 @@ class CircleBridgeTest {
         }
     }
 
+    /** A circle's members seated and admitted, the host on one node and the patients on the other. */
+    static List<RoomClient> seated(ApiClient local, OpenRoom.Circle circle, TestNode hostNode, TestNode patientNode) {
+        String roomId = circle.roomId();
+        OpenRoom.Member facilitator = circle.facilitators().get(0);
+        List<RoomClient> sockets = new ArrayList<>();
+        RoomClient host = RoomClient.connect(hostNode.baseUrl(), facilitator.token());
+        sockets.add(host);
+        host.expect("room.joined", new JsonObject().put("type", "room.join")
+                .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), facilitator.token())));
+        for (OpenRoom.Member m : circle.patients()) {
+            RoomClient p = RoomClient.connect(patientNode.baseUrl(), m.token());
+            sockets.add(p);
+            p.expect("room.joined", new JsonObject().put("type", "room.join")
+                    .put("joinTicket", OpenRoom.joinTicket(local, circle.appointmentId(), m.token())));
+            p.expect("ok", OpenRoom.gate(roomId));
+            host.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
+            p.awaitType("room.admitted");
+        }
+        return sockets;
+    }
+
+    @Test
+    @DisplayName("a cold bridge's slow first allocation: the page hears rtc.bridge.error, the timed-out conference is expired (no orphan), and the server's own retry pushes the offer; a failing bridge: every waiting page gets its offer once it recovers, without any roster change")
+    void retriesAndNoOrphans() throws IOException {
+        try (FakeBridge fake = new FakeBridge()) {
+            TestNode[] pair = TestNode.startPair("circle-bridge-retry", Map.of("HEARTH_LOGINS_PER_ADDRESS", "500",
+                    "HEARTH_JVB_URLS", fake.base().toString(), "HEARTH_JVB_HEALTH_INTERVAL", "PT0.5S",
+                    "HEARTH_JVB_REQUEST_TIMEOUT", "PT1S", "HEARTH_JVB_CONFERENCE_DOMAIN", "circles.clinic.test"));
+            List<RoomClient> sockets = new ArrayList<>();
+            try {
+                ApiClient local = new ApiClient(pair[0].baseUrl());
+                String token = local.accessToken("admin@demo.hearth", "hearth-demo");
+
+                // cold: the first POST answers after 3 s, Hearth gives up after 1 s
+                OpenRoom.Circle cold = OpenRoom.bookCircle(local, token, 1);
+                List<RoomClient> coldSockets = seated(local, cold, pair[1], pair[0]);
+                sockets.addAll(coldSockets);
+                RoomClient host = coldSockets.get(0);
+                fake.slowFirstAllocation(Duration.ofSeconds(3));
+                host.expect("ok", msg("rtc.bridge.join", cold.roomId()));
+                JsonObject error = host.awaitWithin(Duration.ofSeconds(10), m -> "rtc.bridge.error".equals(m.getString("type")),
+                        "the bridge's timeout reaches the page");
+                assertEquals("media-server-timeout", error.getString("code"));
+                assertEquals(cold.roomId(), error.getString("roomId"));
+                assertTrue(error.getLong("retryInMs") > 0 && error.getLong("retryInMs") <= 1000, error.encode());
+                JsonObject offer = host.awaitWithin(Duration.ofSeconds(10), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                        && m.getBoolean("newConnection"), "the server's retry pushes the offer");
+                String url = offer.getJsonObject("channel").getString("url");
+                assertTrue(url.startsWith(fake.webSocketBase() + "/colibri-ws/"), url);
+                host.expect("ok", msg("rtc.bridge.answer", cold.roomId()).put("sdp", answer(0)));
+                String conferenceName = "circle-" + cold.roomId() + "@circles.clinic.test";
+                String meetingId = fake.meetingIdOf(conferenceName).orElseThrow();
+                List<String> posted = fake.requests.stream().filter(r -> r.method().equals("POST"))
+                        .map(r -> r.json().getString("meeting-id")).toList();
+                assertEquals(2, posted.size(), "the timed-out POST and the retry's");
+                assertTrue(fake.requests.stream().anyMatch(r -> r.method().equals("PATCH") && r.path().endsWith("/" + posted.get(0))
+                        && Boolean.TRUE.equals(r.json().getValue("expire"))), "the timed-out conference was expired");
+                assertEquals(List.of(meetingId), List.copyOf(fake.conferences.keySet()), "only the live conference is left");
+                assertEquals(List.of(), List.copyOf(fake.orphans(Duration.ZERO)));
+                assertTrue(fake.requests.stream().allMatch(r -> "application/json".equals(r.accept())));
+
+                // a bridge that fails every request: both patients wait, are told, and get their offers once it recovers
+                OpenRoom.Circle circle = OpenRoom.bookCircle(local, token, 2);
+                List<RoomClient> circleSockets = seated(local, circle, pair[0], pair[1]);
+                sockets.addAll(circleSockets);
+                fake.failing = true;
+                for (RoomClient p : circleSockets.subList(1, 3)) {
+                    p.expect("ok", msg("rtc.bridge.join", circle.roomId()));
+                    JsonObject failed = p.awaitWithin(Duration.ofSeconds(10), m -> "rtc.bridge.error".equals(m.getString("type")),
+                            "the failure reaches the page");
+                    assertTrue(List.of("media-server-unavailable", "media-server-refused").contains(failed.getString("code")), failed.encode());
+                    assertTrue(failed.getLong("retryInMs") != null && failed.getLong("retryInMs") <= 30_000, failed.encode());
+                }
+                fake.failing = false;
+                for (RoomClient p : circleSockets.subList(1, 3)) {
+                    JsonObject recovered = p.awaitWithin(Duration.ofSeconds(20), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                            && m.getBoolean("newConnection"), "an offer once the bridge works again, without asking");
+                    assertTrue(recovered.getJsonObject("channel").getString("url").contains("/colibri-ws/"), recovered.encode());
+                }
+                assertEquals(2, fake.endpointsOf(fake.meetingIdOf("circle-" + circle.roomId() + "@circles.clinic.test").orElseThrow()).size());
+            } finally {
+                sockets.forEach(RoomClient::close);
+                pair[1].close();
+                pair[0].close();
+            }
+        }
+    }
+
     static void awaitEndpoints(int expected) {
         long deadline = System.currentTimeMillis() + 10_000;
         while (bridge.endpointCount() != expected) {

@@ -23,7 +23,7 @@ class WsSchemaTest {
                 "media.state", "exercise.command", "care.watch",
                 "circle.support.request", "circle.support.acknowledge", "circle.breakout.start", "circle.breakout.end"), SCHEMA.clientTypes());
         assertEquals(Set.of("welcome", "pong", "ok", "error", "room.joined", "room.roster", "room.admitted", "room.left",
-                "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "rtc.bridge.offer", "exercise.state",
+                "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "rtc.bridge.offer", "rtc.bridge.error", "exercise.state",
                 "care.watching", "care.alert", "care.alert.acknowledged", "care.changed",
                 "circle.support.requested", "circle.support.acknowledged", "circle.breakout.started", "circle.breakout.ended"),
                 SCHEMA.serverTypes());
@@ -63,5 +63,24 @@ class WsSchemaTest {
         assertFalse(SCHEMA.checkClient(new JsonObject().put("type", "ping").put("id", "1").put("clientTime", 5)
                 .put("sneaky", "extra")).isEmpty());
         assertFalse(SCHEMA.checkServer(new JsonObject().put("type", "ok")).isEmpty(), "a reply without its id");
+    }
+
+    @Test
+    @DisplayName("rtc.bridge.offer carries the bridge channel's URL or null; rtc.bridge.error carries a code, a message and when the server retries")
+    void bridgeChannelAndError() {
+        JsonObject offer = new JsonObject().put("type", "rtc.bridge.offer").put("roomId", "r1").put("sdp", "v=0").put("newConnection", true);
+        assertEquals(Optional.empty(), SCHEMA.checkServer(offer.copy()), "servers before issue 13 sent no channel");
+        assertEquals(Optional.empty(), SCHEMA.checkServer(offer.copy().putNull("channel")));
+        assertEquals(Optional.empty(), SCHEMA.checkServer(offer.copy().put("channel",
+                new JsonObject().put("url", "wss://clinic.example/colibri-ws/jvb1/abc/p1?pwd=x"))));
+        assertTrue(SCHEMA.checkServer(offer.copy().put("channel", new JsonObject().put("url", "https://x"))).isPresent());
+        assertTrue(SCHEMA.checkServer(offer.copy().put("channel", new JsonObject())).isPresent());
+
+        JsonObject error = new JsonObject().put("type", "rtc.bridge.error").put("roomId", "r1").put("code", "media-server-timeout")
+                .put("message", "The circle's video service is starting up slowly; trying again shortly").put("retryInMs", 1000);
+        assertEquals(Optional.empty(), SCHEMA.checkServer(error.copy()));
+        assertEquals(Optional.empty(), SCHEMA.checkServer(error.copy().putNull("retryInMs")));
+        assertTrue(SCHEMA.checkServer(error.copy().put("code", "oops")).isPresent());
+        assertTrue(SCHEMA.checkServer(error.copy().put("retryInMs", -1)).isPresent());
     }
 }

@@ -50,6 +50,9 @@ public final class BridgedCircles {
     /** A driver entry outlives any session; it only bounds what a crashed cluster leaves behind. */
     private static final long DRIVER_TTL_MS = TimeUnit.HOURS.toMillis(24);
     private static final long RECONCILE_DELAY_MS = 100;
+    /** The server's own retries of connections that could not be set up: 1 s, doubling, at most 30 s. */
+    static final long RETRY_FIRST_MS = 1_000;
+    static final long RETRY_MAX_MS = 30_000;
 
     private final Vertx vertx;
     private final PresenceStore presence;
@@ -65,6 +68,8 @@ public final class BridgedCircles {
     private final Set<String> reconcilePending = ConcurrentHashMap.newKeySet();
     /** Cluster members known to have left: circles they drove are taken over at once, without asking them. */
     private final Set<String> departed = ConcurrentHashMap.newKeySet();
+    /** Rooms this node drives → people whose connection could not be set up and is retried by the server. */
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
     private MessageConsumer<JsonObject> consumer;
     private volatile boolean stopped;
 
@@ -233,6 +238,7 @@ public final class BridgedCircles {
             }
         }, false).compose(outcome -> {
             outcome.offers.forEach(offer -> delivery.deliver(clinicId, roomId, List.of(offer.personId()), offerMessage(roomId, offer)));
+            outcome.errors.forEach(error -> delivery.deliver(clinicId, roomId, error.people(), errorMessage(roomId, error)));
             if (outcome.lost) {
                 lost(clinicId, roomId, outcome.people);
             }
@@ -245,7 +251,28 @@ public final class BridgedCircles {
     }
 
     /** What one operation produced for the browsers. */
-    private record Outcome(List<CircleMediaServer.Offer> offers, boolean lost, boolean closed, List<String> people) {
+    private record Outcome(List<CircleMediaServer.Offer> offers, boolean lost, boolean closed, List<String> people,
+                           List<BridgeError> errors) {
+        Outcome(List<CircleMediaServer.Offer> offers, boolean lost, boolean closed, List<String> people) {
+            this(offers, lost, closed, people, List.of());
+        }
+    }
+
+    /** An rtc.bridge.error for some people; {@code retryInMs} null: the server does not retry. */
+    private record BridgeError(List<String> people, String code, String message, Long retryInMs) {
+    }
+
+    /** People of one room waiting for the server's next attempt at their connection. Guarded by itself. */
+    private static final class Waiting {
+        final String clinicId;
+        final Set<String> people = new LinkedHashSet<>();
+        int attempts;
+        long dueAt;
+        boolean scheduled;
+
+        Waiting(String clinicId) {
+            this.clinicId = clinicId;
+        }
     }
 
     private Outcome apply(String roomId, String personId, JsonObject op, boolean rebuild) throws Exception {
@@ -258,8 +285,19 @@ public final class BridgedCircles {
             }
         }
         Offers offers = new Offers();
+        List<BridgeError> errors = new ArrayList<>();
         boolean lost = false;
-        // people no longer admitted lose their connection (left, removed, gone after the grace, ended)
+        // people no longer admitted stop waiting for a retry, and lose their connection (left, removed,
+        // gone after the grace, ended)
+        Waiting waits = waiting.get(roomId);
+        if (waits != null) {
+            synchronized (waits) {
+                waits.people.retainAll(admitted);
+                if (waits.people.isEmpty()) {
+                    waiting.remove(roomId, waits);
+                }
+            }
+        }
         for (String participant : server.participants(roomId)) {
             if (!admitted.contains(participant)) {
                 offers.add(server.leave(roomId, participant));
@@ -282,8 +320,22 @@ public final class BridgedCircles {
             switch (op.getString("op")) {
                 case "join" -> {
                     requireAdmitted(admitted, personId);
-                    lost |= offers.add(server.join(roomId, personId));
+                    try {
+                        lost |= offers.add(server.join(roomId, personId));
+                        stopWaiting(roomId, personId);
+                    } catch (MediaServerException e) {
+                        if (!retried(e)) {
+                            throw e;
+                        }
+                        // the server tries again by itself; the page shows why and waits for its offer
+                        errors.add(waitFor(roomId, List.of(personId), e));
+                        return new Outcome(offers.list(), lost, false, List.copyOf(admitted), errors);
+                    }
+                    if (waiting.containsKey(roomId)) {
+                        lost |= retryWaiting(roomId, admitted, offers, errors); // it works again: the others need not wait
+                    }
                 }
+                case "retry" -> lost |= retryWaiting(roomId, admitted, offers, errors);
                 case "answer" -> {
                     requireAdmitted(admitted, personId);
                     joinedOrRefuse(roomId, personId);
@@ -298,15 +350,137 @@ public final class BridgedCircles {
             }
             syncMutes(roomId, admittedSeats, offers);
         } catch (MediaServerException e) {
+            LOG.info("A circle's media request failed: {} {}", e.kind(), e.getMessage());
             throw switch (e.kind()) {
                 case INVALID -> new RoomException(WsErrorCode.INVALID_MESSAGE, e.getMessage());
                 case NOT_JOINED -> new RoomException(WsErrorCode.MEDIA_NOT_JOINED, "Your video connection is being renewed; join it again");
                 case UNAVAILABLE -> new RoomException(WsErrorCode.MEDIA_SERVER_UNAVAILABLE,
                         "The clinic's video service for circles is not reachable right now; please try again shortly");
-                case FAILED -> new RoomException(WsErrorCode.UNAVAILABLE, "The circle's video could not be set up; please try again");
+                case FAILED, REFUSED -> new RoomException(WsErrorCode.UNAVAILABLE, "The circle's video could not be set up; please try again");
+                case TIMEOUT -> new RoomException(WsErrorCode.UNAVAILABLE, "The circle's video service did not answer in time; please try again");
             };
         }
-        return new Outcome(offers.list(), lost, false, List.copyOf(admitted));
+        return new Outcome(offers.list(), lost, false, List.copyOf(admitted), errors);
+    }
+
+    /** Failures the server retries by itself (the browser's own mistakes are not among them). */
+    private static boolean retried(MediaServerException e) {
+        return switch (e.kind()) {
+            case UNAVAILABLE, TIMEOUT, REFUSED, FAILED -> true;
+            case INVALID, NOT_JOINED -> false;
+        };
+    }
+
+    /**
+     * Another attempt for everyone of the room still waiting (and admitted): each who gets a connection
+     * gets their offer now; whoever still has none hears why and when the next attempt is.
+     *
+     * @return whether the circle was lost on the way
+     */
+    private boolean retryWaiting(String roomId, Set<String> admitted, Offers offers, List<BridgeError> errors) {
+        Waiting waits = waiting.get(roomId);
+        if (waits == null) {
+            return false;
+        }
+        List<String> people;
+        synchronized (waits) {
+            people = waits.people.stream().filter(admitted::contains).toList();
+        }
+        boolean lost = false;
+        List<String> still = new ArrayList<>();
+        MediaServerException last = null;
+        for (String person : people) {
+            if (server.participants(roomId).contains(person)) {
+                stopWaiting(roomId, person); // joined meanwhile
+                continue;
+            }
+            try {
+                lost |= offers.add(server.join(roomId, person));
+                stopWaiting(roomId, person);
+            } catch (MediaServerException e) {
+                last = e;
+                if (retried(e)) {
+                    still.add(person);
+                } else {
+                    stopWaiting(roomId, person);
+                    errors.add(new BridgeError(List.of(person), "media-server-refused",
+                            "The circle's video could not be set up; please rejoin the video", null));
+                }
+            }
+        }
+        if (!still.isEmpty()) {
+            errors.add(waitFor(roomId, still, last));
+        } else {
+            synchronized (waits) {
+                if (waits.people.isEmpty()) {
+                    waiting.remove(roomId, waits);
+                }
+            }
+        }
+        return lost;
+    }
+
+    private void stopWaiting(String roomId, String personId) {
+        Waiting waits = waiting.get(roomId);
+        if (waits != null) {
+            synchronized (waits) {
+                waits.people.remove(personId);
+                if (waits.people.isEmpty()) {
+                    waits.attempts = 0;
+                }
+            }
+        }
+    }
+
+    /**
+     * These people wait for the server's next attempt (scheduled unless one already is, with backoff):
+     * the rtc.bridge.error to tell them.
+     */
+    private BridgeError waitFor(String roomId, List<String> people, MediaServerException cause) {
+        String clinicId = driven.get(roomId);
+        Waiting waits = waiting.computeIfAbsent(roomId, r -> new Waiting(clinicId));
+        long retryIn;
+        synchronized (waits) {
+            waits.people.addAll(people);
+            if (!waits.scheduled) {
+                long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(waits.attempts, 10));
+                waits.attempts++;
+                waits.scheduled = true;
+                waits.dueAt = System.currentTimeMillis() + delay;
+                vertx.setTimer(delay, id -> retryNow(roomId, waits));
+            }
+            retryIn = Math.max(0, waits.dueAt - System.currentTimeMillis());
+        }
+        LOG.warn("A circle's video connection could not be set up ({}); {} waiting, next attempt in {} ms", cause.kind(),
+                people.size(), retryIn);
+        return switch (cause.kind()) {
+            case TIMEOUT -> new BridgeError(people, "media-server-timeout",
+                    "The circle's video service is starting up slowly; trying again shortly", retryIn);
+            case UNAVAILABLE -> new BridgeError(people, "media-server-unavailable",
+                    "The circle's video service is not reachable right now; trying again shortly", retryIn);
+            default -> new BridgeError(people, "media-server-refused",
+                    "The circle's video could not be set up; trying again shortly", retryIn);
+        };
+    }
+
+    private void retryNow(String roomId, Waiting waits) {
+        synchronized (waits) {
+            waits.scheduled = false;
+            if (waits.people.isEmpty() || stopped || waiting.get(roomId) != waits) {
+                return;
+            }
+        }
+        perform(waits.clinicId, roomId, null, new JsonObject().put("op", "retry"), false).onFailure(e -> {
+            LOG.warn("A retry of a circle's video connections failed: {}", e.getMessage());
+            synchronized (waits) {
+                if (!waits.scheduled && !waits.people.isEmpty() && !stopped) {
+                    long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(waits.attempts++, 10));
+                    waits.scheduled = true;
+                    waits.dueAt = System.currentTimeMillis() + delay;
+                    vertx.setTimer(delay, id -> retryNow(roomId, waits));
+                }
+            }
+        });
     }
 
     /**
@@ -357,9 +531,15 @@ public final class BridgedCircles {
                         + "Chat and the exercise go on."));
     }
 
+    private static JsonObject errorMessage(String roomId, BridgeError error) {
+        return new JsonObject().put("type", "rtc.bridge.error").put("roomId", roomId).put("code", error.code())
+                .put("message", error.message()).put("retryInMs", error.retryInMs());
+    }
+
     private static JsonObject offerMessage(String roomId, CircleMediaServer.Offer offer) {
         return new JsonObject().put("type", "rtc.bridge.offer").put("roomId", roomId)
-                .put("sdp", offer.sdp()).put("newConnection", offer.newConnection());
+                .put("sdp", offer.sdp()).put("newConnection", offer.newConnection())
+                .put("channel", offer.channelUrl() == null ? null : new JsonObject().put("url", offer.channelUrl()));
     }
 
     /** The newest offer per person (a new-connection offer is never downgraded to a renegotiation). */
@@ -371,7 +551,7 @@ public final class BridgedCircles {
             for (CircleMediaServer.Offer offer : change.offers()) {
                 CircleMediaServer.Offer previous = byPerson.get(offer.personId());
                 boolean fresh = offer.newConnection() || (previous != null && previous.newConnection());
-                byPerson.put(offer.personId(), new CircleMediaServer.Offer(offer.personId(), offer.sdp(), fresh));
+                byPerson.put(offer.personId(), new CircleMediaServer.Offer(offer.personId(), offer.sdp(), fresh, offer.channelUrl()));
             }
             return change.lost();
         }

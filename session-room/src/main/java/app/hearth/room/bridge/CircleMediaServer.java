@@ -14,8 +14,15 @@ import java.util.function.BiConsumer;
  */
 public interface CircleMediaServer {
 
-    /** An offer for one participant's browser. {@code newConnection}: answer it in a new RTCPeerConnection. */
-    record Offer(String personId, String sdp, boolean newConnection) {
+    /**
+     * An offer for one participant's browser. {@code newConnection}: answer it in a new RTCPeerConnection.
+     * {@code channelUrl}: the server's message channel for this connection (a colibri WebSocket the browser
+     * opens to state which video it wants and to hear who speaks), or null when the server has none.
+     */
+    record Offer(String personId, String sdp, boolean newConnection, String channelUrl) {
+        public Offer(String personId, String sdp, boolean newConnection) {
+            this(personId, sdp, newConnection, null);
+        }
     }
 
     /**

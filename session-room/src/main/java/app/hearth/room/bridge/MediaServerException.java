@@ -11,7 +11,11 @@ public final class MediaServerException extends Exception {
         /** The participant has no connection on the server (it must join first, or again). */
         NOT_JOINED,
         /** The server refused or answered something unusable: a fault on Hearth's side or the server's. */
-        FAILED
+        FAILED,
+        /** The server did not answer in time but is alive (e.g. a cold start); worth trying again shortly. */
+        TIMEOUT,
+        /** The server refused the request (its reason is logged): a fault on Hearth's side, retried with backoff. */
+        REFUSED
     }
 
     private final Kind kind;

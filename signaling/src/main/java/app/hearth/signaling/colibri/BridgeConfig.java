@@ -15,8 +15,13 @@ import java.util.List;
  *                       e.g. {@code http://10.0.0.21:8080}; empty: no bridge, circles use the mesh
  * @param healthInterval how often every bridge is asked {@code GET /about/health} (default 10 s, as jicofo)
  * @param requestTimeout how long one request may take before the bridge counts as failed (default 5 s)
+ * @param conferenceDomain the domain of the conferences' names: the bridge parses a conference name as a
+ *                       bare XMPP address and refuses anything else, so circles are {@code circle-<roomId>@<domain>}
+ * @param wsPublicBase   where browsers reach the bridges' colibri WebSockets (e.g. {@code wss://clinic.example},
+ *                       through the TLS proxy); null: the URL the bridge advertises is passed on unchanged
  */
-public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration requestTimeout) {
+public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration requestTimeout, String conferenceDomain,
+                           URI wsPublicBase) {
 
     /** Comma-separated base URLs of the bridges' private HTTP API. Unset: no bridge. */
     public static final String URLS_KEY = "HEARTH_JVB_URLS";
@@ -24,6 +29,19 @@ public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration req
     public static final String HEALTH_INTERVAL_KEY = "HEARTH_JVB_HEALTH_INTERVAL";
     /** ISO-8601 duration a Colibri2 or health request may take, default {@code PT5S}. */
     public static final String REQUEST_TIMEOUT_KEY = "HEARTH_JVB_REQUEST_TIMEOUT";
+
+    /** The domain part of the conferences' names (a bare JID's domain), default {@code hearth.internal}. */
+    public static final String CONFERENCE_DOMAIN_KEY = "HEARTH_JVB_CONFERENCE_DOMAIN";
+    /**
+     * Optional {@code wss://host[:port][/prefix]}: replaces the scheme, host and port of the colibri WebSocket
+     * URL the bridge advertises (its path {@code /colibri-ws/<server-id>/…} and password are kept).
+     */
+    public static final String WS_PUBLIC_BASE_KEY = "HEARTH_JVB_WS_PUBLIC_BASE";
+
+    public static final String DEFAULT_CONFERENCE_DOMAIN = "hearth.internal";
+    /** A DNS-like domain, as an XMPP address's domain part: labels of letters, digits and inner hyphens. */
+    private static final java.util.regex.Pattern DOMAIN =
+            java.util.regex.Pattern.compile("(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
     public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -44,6 +62,48 @@ public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration req
         if (healthInterval.isNegative() || healthInterval.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new ConfigException("bridge health interval and request timeout must be positive");
         }
+        if (conferenceDomain == null || !DOMAIN.matcher(conferenceDomain).matches()) {
+            throw new ConfigException(CONFERENCE_DOMAIN_KEY + " must be a domain such as hearth.internal (the bridge needs "
+                    + "conference names that are bare XMPP addresses), got '" + conferenceDomain + "'");
+        }
+        if (wsPublicBase != null && (!"wss".equals(wsPublicBase.getScheme()) && !"ws".equals(wsPublicBase.getScheme())
+                || wsPublicBase.getHost() == null || wsPublicBase.getRawQuery() != null || wsPublicBase.getRawFragment() != null)) {
+            throw new ConfigException(WS_PUBLIC_BASE_KEY + " must be wss://host[:port][/prefix] (ws:// only for tests), got '"
+                    + wsPublicBase + "'");
+        }
+    }
+
+    public BridgeConfig(List<URI> urls, Duration healthInterval, Duration requestTimeout) {
+        this(urls, healthInterval, requestTimeout, DEFAULT_CONFERENCE_DOMAIN, null);
+    }
+
+    /** The same bridges with another conference domain. */
+    public BridgeConfig withConferenceDomain(String domain) {
+        return new BridgeConfig(urls, healthInterval, requestTimeout, domain, wsPublicBase);
+    }
+
+    /** The same bridges with a public base for the colibri WebSockets. */
+    public BridgeConfig withWsPublicBase(URI base) {
+        return new BridgeConfig(urls, healthInterval, requestTimeout, conferenceDomain, base);
+    }
+
+    /** A circle's conference name: a bare JID, {@code circle-<roomId>@<domain>}. */
+    public String conferenceName(String circleId) {
+        return "circle-" + circleId + "@" + conferenceDomain;
+    }
+
+    /**
+     * The colibri WebSocket URL a browser should open: the bridge's advertised one with its scheme, host and
+     * port replaced by {@link #wsPublicBase()} (and the base's path put in front of the bridge's path).
+     */
+    public String publicChannelUrl(String advertised) {
+        if (advertised == null || wsPublicBase == null) {
+            return advertised;
+        }
+        URI bridge = URI.create(advertised);
+        String prefix = wsPublicBase.getRawPath() == null ? "" : wsPublicBase.getRawPath().replaceAll("/+$", "");
+        return wsPublicBase.getScheme() + "://" + wsPublicBase.getRawAuthority() + prefix + bridge.getRawPath()
+                + (bridge.getRawQuery() == null ? "" : "?" + bridge.getRawQuery());
     }
 
     /** No bridges: the embedded default, circles use a peer-to-peer mesh. */
@@ -55,7 +115,7 @@ public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration req
         return new BridgeConfig(urls, DEFAULT_HEALTH_INTERVAL, DEFAULT_REQUEST_TIMEOUT);
     }
 
-    /** Reads {@link #URLS_KEY}, {@link #HEALTH_INTERVAL_KEY} and {@link #REQUEST_TIMEOUT_KEY}. */
+    /** Reads {@link #URLS_KEY}, {@link #HEALTH_INTERVAL_KEY}, {@link #REQUEST_TIMEOUT_KEY}, {@link #CONFERENCE_DOMAIN_KEY}, {@link #WS_PUBLIC_BASE_KEY}. */
     public static BridgeConfig from(Settings settings) {
         List<URI> urls = new ArrayList<>();
         for (String part : settings.get(URLS_KEY, "").split(",")) {
@@ -67,8 +127,18 @@ public record BridgeConfig(List<URI> urls, Duration healthInterval, Duration req
                 }
             }
         }
+        URI wsBase = null;
+        String ws = settings.get(WS_PUBLIC_BASE_KEY, "").strip();
+        if (!ws.isEmpty()) {
+            try {
+                wsBase = URI.create(ws);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(WS_PUBLIC_BASE_KEY + " is a malformed URL '" + ws + "'");
+            }
+        }
         return new BridgeConfig(urls, settings.getDuration(HEALTH_INTERVAL_KEY, DEFAULT_HEALTH_INTERVAL),
-                settings.getDuration(REQUEST_TIMEOUT_KEY, DEFAULT_REQUEST_TIMEOUT));
+                settings.getDuration(REQUEST_TIMEOUT_KEY, DEFAULT_REQUEST_TIMEOUT),
+                settings.get(CONFERENCE_DOMAIN_KEY, DEFAULT_CONFERENCE_DOMAIN).strip(), wsBase);
     }
 
     public boolean configured() {

@@ -57,6 +57,15 @@ public final class Bridges {
         return lost;
     }
 
+    /** Whether the bridge answers its health check now (200), e.g. after a request of it timed out. */
+    boolean answersHealth(Bridge bridge) {
+        try {
+            return http.get(bridge.health()).status() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** The bridge for a new circle, among the healthy ones, by the strategy. */
     public Optional<Bridge> select() {
         return strategy.select(bridges.stream().filter(Bridge::healthy).toList());

@@ -23,6 +23,8 @@ final class CircleConference {
     static final class Participant {
         final String id;
         IceUdpTransportPacketExtension bridgeTransport;
+        /** The endpoint's colibri WebSocket (public form), or null when the bridge advertises none. */
+        String channelUrl;
         IceUdpTransportPacketExtension browserTransport;
         List<Source> sources = List.of();
         /** Kinds ("audio", "video") the participant has turned off: kept from the others' offers. */
@@ -37,8 +39,9 @@ final class CircleConference {
         }
 
         /** A new RTCPeerConnection on the browser's side: new session, m-lines from scratch. */
-        void freshConnection(IceUdpTransportPacketExtension bridgeTransport) {
+        void freshConnection(IceUdpTransportPacketExtension bridgeTransport, String channelUrl) {
             this.bridgeTransport = bridgeTransport;
+            this.channelUrl = channelUrl;
             this.browserTransport = null;
             this.sources = List.of();
             this.sessionId = RANDOM.nextLong() & Long.MAX_VALUE;
@@ -123,7 +126,8 @@ final class CircleConference {
         }
         p.slots = List.copyOf(slots);
         p.version++;
-        Offer offer = new Offer(p.id, CircleSdp.offer(p.sessionId, p.version, p.bridgeTransport, p.slots), p.newConnection);
+        Offer offer = new Offer(p.id, CircleSdp.offer(p.sessionId, p.version, p.bridgeTransport, p.slots), p.newConnection,
+                p.channelUrl);
         p.newConnection = false;
         return Optional.of(offer);
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +48,12 @@ public final class CircleConferences implements AutoCloseable {
     private final Bridges bridges;
     private final BridgeHttp http;
     private final Map<String, CircleConference> circles = new ConcurrentHashMap<>();
+    /** What a timed-out request may have left on a bridge and could not be expired yet: retried with every health check. */
+    private final Set<PendingExpiry> pendingExpiries = ConcurrentHashMap.newKeySet();
+
+    /** A conference (endpointId null) or an endpoint to expire on a bridge. */
+    private record PendingExpiry(Bridge bridge, String meetingId, String endpointId) {
+    }
     private ScheduledExecutorService scheduler;
     private volatile boolean closing;
 
@@ -315,6 +322,11 @@ public final class CircleConferences implements AutoCloseable {
      */
     public List<CircleUpdate> checkHealth() {
         bridges.checkHealth();
+        for (PendingExpiry pending : List.copyOf(pendingExpiries)) {
+            if (pending.bridge().healthy() && expire(pending)) {
+                pendingExpiries.remove(pending);
+            }
+        }
         List<CircleUpdate> updates = new ArrayList<>();
         for (CircleConference circle : circles.values()) {
             synchronized (circle) {
@@ -391,11 +403,21 @@ public final class CircleConferences implements AutoCloseable {
             circle.placeOn(bridges.select().orElseThrow(() ->
                     new ColibriException(ColibriException.Kind.NO_BRIDGE, "no healthy bridge")));
         }
-        String body = ColibriMessages.allocate(circle.meetingId, "circle-" + circle.circleId, p.id, create);
+        String body = ColibriMessages.allocate(circle.meetingId, config.conferenceName(circle.circleId), p.id, create);
         BridgeHttp.Response response;
         try {
             response = create ? exchange(circle, circle.bridge.conferences(), "POST", body) : send(circle, body);
         } catch (ColibriException e) {
+            if (e.timedOut()) {
+                // A slow bridge goes on with what it was asked after Hearth stopped waiting: the conference
+                // (or endpoint) exists a moment later and would linger for minutes. The meeting-id is ours,
+                // so expire it now (404: it never came to be, fine); a later attempt uses a new one. A bridge
+                // that is down as well gets the expiry once its health check passes again.
+                PendingExpiry leftover = new PendingExpiry(circle.bridge, circle.meetingId, create ? null : p.id);
+                if (e.kind() != ColibriException.Kind.BRIDGE_TIMEOUT || !expire(leftover)) {
+                    pendingExpiries.add(leftover);
+                }
+            }
             if (create) {
                 circle.unplace();
             }
@@ -412,7 +434,7 @@ public final class CircleConferences implements AutoCloseable {
             circle.bridgeSources = feedback;
         }
         circle.bridge.changeEndpoints(1);
-        p.freshConnection(transport);
+        p.freshConnection(transport, config.publicChannelUrl(ColibriMessages.webSocketOf(transport)));
     }
 
     /**
@@ -444,7 +466,7 @@ public final class CircleConferences implements AutoCloseable {
                 if (circle.bridge != null) {
                     circle.bridge.changeEndpoints(-done);
                 }
-                if (e.kind() != ColibriException.Kind.BRIDGE_FAILED) {
+                if (e.kind() != ColibriException.Kind.BRIDGE_FAILED && e.kind() != ColibriException.Kind.BRIDGE_TIMEOUT) {
                     LOG.warn("Circle {} could not be re-created: {}", circle.circleId, e.getMessage());
                     break;
                 }
@@ -455,6 +477,34 @@ public final class CircleConferences implements AutoCloseable {
         forgetIfEmpty(circle);
         LOG.warn("Circle {} lost its conference: no healthy bridge", circle.circleId);
         return new CircleUpdate(circle.circleId, List.of(), false, true);
+    }
+
+    /**
+     * Expires what a timed-out request may have created. True when the bridge no longer has it (expired
+     * now, or never created: 404, or an unknown endpoint: 400 with an empty body).
+     */
+    private boolean expire(PendingExpiry leftover) {
+        String body = leftover.endpointId() == null ? ColibriMessages.expireConference(leftover.meetingId())
+                : ColibriMessages.expireEndpoint(leftover.meetingId(), leftover.endpointId());
+        try {
+            BridgeHttp.Response response = http.patch(leftover.bridge().conference(leftover.meetingId()), body);
+            if (response.ok() || response.status() == 404 || (leftover.endpointId() != null && response.status() == 400)) {
+                LOG.info("Expired what a timed-out request may have left on bridge {} (conference {}): {}", leftover.bridge(),
+                        leftover.meetingId(), response.status());
+                return true;
+            }
+            LOG.warn("Bridge {} answered {} to expiring conference {}: {}; trying again with the next health check",
+                    leftover.bridge(), response.status(), leftover.meetingId(), ColibriException.reason(response.body()));
+        } catch (IOException e) {
+            LOG.warn("Could not expire conference {} on bridge {} ({}); trying again with the next health check",
+                    leftover.meetingId(), leftover.bridge(), e.toString());
+        }
+        return false;
+    }
+
+    /** Conferences or endpoints a timed-out request may have left that are still to be expired (for tests and status). */
+    public int pendingExpiries() {
+        return pendingExpiries.size();
     }
 
     /** PATCH to the circle's conference. */
@@ -472,6 +522,14 @@ public final class CircleConferences implements AutoCloseable {
         BridgeHttp.Response response;
         try {
             response = http.exchange(method, uri, body);
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (bridges.answersHealth(bridge)) {
+                LOG.warn("Bridge {} did not answer {} {} for circle {} in time; it answers its health check, so it stays in use",
+                        bridge, method, uri.getPath(), circle.circleId);
+                throw ColibriException.timedOut(ColibriException.Kind.BRIDGE_TIMEOUT, "bridge " + bridge + " did not answer in time");
+            }
+            bridges.markFailed(bridge, "no answer in time: " + e);
+            throw ColibriException.timedOut(ColibriException.Kind.BRIDGE_FAILED, "bridge " + bridge + " did not answer: " + e);
         } catch (IOException e) {
             bridges.markFailed(bridge, "no answer: " + e);
             throw new ColibriException(ColibriException.Kind.BRIDGE_FAILED, "bridge " + bridge + " did not answer: " + e);
@@ -480,6 +538,10 @@ public final class CircleConferences implements AutoCloseable {
             return response;
         }
         String reason = ColibriException.reason(response.body());
+        // The bridge's reason is the one clue to what went wrong (a refused name, a lost conference): logged
+        // every time. Nothing personal in it: circle and endpoint ids are opaque tokens.
+        LOG.warn("Bridge {} answered {} {} for circle {}: {}", bridge, response.status(), method + " " + uri.getPath(),
+                circle.circleId, reason.isEmpty() ? "(no reason given)" : reason);
         if (response.status() >= 500) {
             bridges.markFailed(bridge, response.status() + " " + reason);
             throw new ColibriException(ColibriException.Kind.BRIDGE_FAILED, response.status(), "bridge " + bridge + " failed: " + reason);
@@ -527,7 +589,7 @@ public final class CircleConferences implements AutoCloseable {
             Offer previous = byParticipant.get(offer.participantId());
             // a renegotiation never downgrades a pending new-connection offer
             boolean fresh = offer.newConnection() || (previous != null && previous.newConnection());
-            byParticipant.put(offer.participantId(), new Offer(offer.participantId(), offer.sdp(), fresh));
+            byParticipant.put(offer.participantId(), new Offer(offer.participantId(), offer.sdp(), fresh, offer.channelUrl()));
         }
 
         void addAll(List<Offer> offers) {

@@ -12,6 +12,11 @@ public final class ColibriException extends Exception {
         NO_BRIDGE,
         /** The bridge did not answer, answered 5xx, or lost the conference (the circle was moved if it could be). */
         BRIDGE_FAILED,
+        /**
+         * The bridge did not answer in time but still answers its health check (a cold bridge's first
+         * allocation can take 4–23 s): it stays in use; whatever the request may have created was expired.
+         */
+        BRIDGE_TIMEOUT,
         /** The bridge refused a request (4xx): a bug in Hearth's request, never retried. */
         BRIDGE_REFUSED,
         /** The bridge's answer could not be read or lacked what was asked for. */
@@ -33,6 +38,20 @@ public final class ColibriException extends Exception {
         this(kind, -1, message);
     }
 
+    /** A request that got no answer in time: the bridge may still have carried it out. */
+    static ColibriException timedOut(Kind kind, String message) {
+        ColibriException e = new ColibriException(kind, -1, message);
+        e.timedOut = true;
+        return e;
+    }
+
+    private boolean timedOut;
+
+    /** The request timed out: the bridge may have done what it asked all the same. */
+    public boolean timedOut() {
+        return timedOut;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -41,10 +60,23 @@ public final class ColibriException extends Exception {
         return status;
     }
 
-    /** The bridge's reason from its Jetty error page's {@code <title>}, or the body's start. */
+    /**
+     * The bridge's reason: the {@code message} of Jetty's JSON error (what it sends to a client that
+     * accepts JSON, as Hearth does), the {@code <title>} of its HTML error page, or the body's start.
+     */
     static String reason(String body) {
         if (body == null) {
             return "";
+        }
+        if (body.stripLeading().startsWith("{")) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+                if (json != null && json.path("message").isTextual()) {
+                    return json.path("message").asText().strip();
+                }
+            } catch (java.io.IOException notJson) {
+                // fall through: show the start of the body
+            }
         }
         int start = body.indexOf("<title>");
         int end = body.indexOf("</title>");

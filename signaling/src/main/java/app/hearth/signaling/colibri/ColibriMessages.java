@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jitsi.utils.MediaType;
 import org.jitsi.xmpp.extensions.colibri.SourcePacketExtension;
+import org.jitsi.xmpp.extensions.colibri.WebSocketPacketExtension;
 import org.jitsi.xmpp.extensions.colibri2.Capability;
 import org.jitsi.xmpp.extensions.colibri2.Colibri2Endpoint;
 import org.jitsi.xmpp.extensions.colibri2.ConferenceModifiedIQ;
@@ -120,6 +121,19 @@ public final class ColibriMessages {
     public static IceUdpTransportPacketExtension transportOf(ConferenceModifiedIQ answer, String endpointId) {
         return answer.getEndpoints().stream().filter(e -> endpointId.equals(e.getId())).findFirst()
                 .map(Colibri2Endpoint::getTransport).map(Transport::getIceUdpTransport).orElse(null);
+    }
+
+    /**
+     * The colibri WebSocket URL the bridge advertises in an endpoint's transport ({@code "web-sockets"} in
+     * the JSON, {@code <web-socket url=…/>} children of the ICE-UDP transport), or null when its WebSockets
+     * are off. The first one when it lists several domains.
+     */
+    public static String webSocketOf(IceUdpTransportPacketExtension transport) {
+        if (transport == null) {
+            return null;
+        }
+        return transport.getChildExtensionsOfType(WebSocketPacketExtension.class).stream().map(WebSocketPacketExtension::getUrl)
+                .filter(url -> url != null && (url.startsWith("ws://") || url.startsWith("wss://"))).findFirst().orElse(null);
     }
 
     /** The bridge's own (feedback) sources in an answer: the SSRCs it sends RTCP and probing from. */

@@ -431,18 +431,18 @@ class CircleConferencesTest {
         final BridgeHttp http = BridgeHttp.jdk(Duration.ofSeconds(2));
 
         @Test
-        @DisplayName("415 without a JSON content type; 400 HTML pages for bad JSON types, a missing capability, an existing conference, two endpoints; 404 unknown conference; 400 empty for an unknown endpoint; health 500")
+        @DisplayName("415 without a JSON content type; 400 errors (JSON, as Hearth accepts JSON) for bad JSON types, a missing capability, an existing conference, two endpoints; 404 unknown conference; 400 empty for an unknown endpoint; health 500")
         void errors() throws Exception {
             FakeBridge fake = bridge();
             URI conferences = fake.base().resolve("/colibri/v2/conferences");
             URI conference = fake.base().resolve("/colibri/v2/conferences/m-1");
             assertEquals(415, http.exchange("POST", conferences, null).status());
 
-            String create = ColibriMessages.allocate("m-1", "circle-1", "ep1", true);
+            String create = ColibriMessages.allocate("m-1", "circle-1@hearth", "ep1", true);
             BridgeHttp.Response types = http.post(conferences, create.replace("\"create\":true", "\"create\":\"true\""));
             assertEquals(400, types.status());
-            assertEquals("Error 400 Failed to parse ConferenceModify JSON:Expected boolean for create, got STRING",
-                    ColibriException.reason(types.body()));
+            assertEquals("Failed to parse ConferenceModify JSON:Expected boolean for create, got STRING",
+                    ColibriException.reason(types.body()), "Hearth sends Accept: application/json: Jetty's JSON error");
 
             BridgeHttp.Response noCapability = http.post(conferences, create.replace("\"source-names\"", "\"nothing\""));
             assertEquals(400, noCapability.status());
