@@ -312,6 +312,20 @@ class CircleBridgeTest {
                     assertTrue(recovered.getJsonObject("channel").getString("url").contains("/colibri-ws/"), recovered.encode());
                 }
                 assertEquals(2, fake.endpointsOf(fake.meetingIdOf("circle-" + circle.roomId() + "@circles.clinic.test").orElseThrow()).size());
+
+                // the only bridge turns unhealthy: the circle is lost, both are told and wait; once it is
+                // healthy again both get new connections by themselves
+                fake.unhealthy = true;
+                for (RoomClient p : circleSockets.subList(1, 3)) {
+                    JsonObject waitingAgain = p.awaitWithin(Duration.ofSeconds(10), m -> "rtc.bridge.error".equals(m.getString("type"))
+                            && "media-server-unavailable".equals(m.getString("code")), "the lost circle reaches the page");
+                    assertTrue(waitingAgain.getLong("retryInMs") > 0, waitingAgain.encode());
+                }
+                fake.unhealthy = false;
+                for (RoomClient p : circleSockets.subList(1, 3)) {
+                    p.awaitWithin(Duration.ofSeconds(20), m -> "rtc.bridge.offer".equals(m.getString("type"))
+                            && m.getBoolean("newConnection"), "a new connection once the bridge is healthy again");
+                }
             } finally {
                 sockets.forEach(RoomClient::close);
                 pair[1].close();
