@@ -34,12 +34,24 @@ public final class HttpVerticle extends VerticleBase {
     private final NodeServices services;
     private final String host;
     private final int port;
+    private final String csp;
     private HttpServer server;
 
     public HttpVerticle(NodeServices services, String host, int port) {
+        this(services, host, port, java.util.List.of());
+    }
+
+    /**
+     * @param connectSources origins the pages may also connect to besides their own, e.g. the public base of
+     *                       the bridges' colibri WebSockets ({@code wss://bridges.clinic.example}) when it is not
+     *                       the node's own origin (the bridge channel, issue 13)
+     */
+    public HttpVerticle(NodeServices services, String host, int port, java.util.List<String> connectSources) {
         this.services = services;
         this.host = host;
         this.port = port;
+        this.csp = connectSources.isEmpty() ? CSP
+                : CSP.replace("connect-src 'self';", "connect-src 'self' " + String.join(" ", connectSources) + ";");
     }
 
     @Override
@@ -165,7 +177,7 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private void securityHeaders(io.vertx.core.MultiMap headers) {
-        headers.set("Content-Security-Policy", CSP);
+        headers.set("Content-Security-Policy", csp);
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Referrer-Policy", "no-referrer");
         headers.set("X-Frame-Options", "DENY");

@@ -255,15 +255,22 @@ class CircleBridgeTest {
 
     @Test
     @DisplayName("a cold bridge's slow first allocation: the page hears rtc.bridge.error, the timed-out conference is expired (no orphan), and the server's own retry pushes the offer; a failing bridge: every waiting page gets its offer once it recovers, without any roster change")
-    void retriesAndNoOrphans() throws IOException {
+    void retriesAndNoOrphans() throws IOException, InterruptedException {
         try (FakeBridge fake = new FakeBridge()) {
             TestNode[] pair = TestNode.startPair("circle-bridge-retry", Map.of("HEARTH_LOGINS_PER_ADDRESS", "500",
                     "HEARTH_JVB_URLS", fake.base().toString(), "HEARTH_JVB_HEALTH_INTERVAL", "PT0.5S",
-                    "HEARTH_JVB_REQUEST_TIMEOUT", "PT1.5S", "HEARTH_JVB_CONFERENCE_DOMAIN", "circles.clinic.test"));
+                    "HEARTH_JVB_REQUEST_TIMEOUT", "PT1.5S", "HEARTH_JVB_CONFERENCE_DOMAIN", "circles.clinic.test",
+                    "HEARTH_JVB_WS_PUBLIC_BASE", fake.webSocketBase().toString()));
             List<RoomClient> sockets = new ArrayList<>();
             try {
                 ApiClient local = new ApiClient(pair[0].baseUrl());
                 String token = local.accessToken("admin@demo.hearth", "hearth-demo");
+                // pages may open the bridge channel on its public origin (CSP connect-src)
+                java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(pair[0].baseUrl() + "/")).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow()
+                        .contains("connect-src 'self' " + fake.webSocketBase() + ";"), page.headers().map().toString());
 
                 // cold: the first POST answers after 4 s, Hearth gives up after 1.5 s
                 OpenRoom.Circle cold = OpenRoom.bookCircle(local, token, 1);
