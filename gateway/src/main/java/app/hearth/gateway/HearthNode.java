@@ -238,8 +238,11 @@ public final class HearthNode implements AutoCloseable {
                 port = freePort(); // all verticle instances must share one concrete port
             }
             int listenPort = port;
-            await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort,
-                            config.media().bridges().wsPublicBase()),
+            // the bridge channel (colibri WebSockets) may live on another origin than the node's: allow it
+            java.util.List<String> channelOrigins = config.media().bridges().wsPublicBase() == null ? java.util.List.of()
+                    : java.util.List.of(config.media().bridges().wsPublicBase().getScheme() + "://"
+                            + config.media().bridges().wsPublicBase().getRawAuthority());
+            await(vertx.deployVerticle(() -> new HttpVerticle(services, config.http().host(), listenPort, channelOrigins),
                     new DeploymentOptions().setInstances(Math.max(1, CpuCoreSensor.availableProcessors()))));
             vertx.setPeriodic(60_000, id -> {
                 accounts.evictIdleLimits();

@@ -34,26 +34,25 @@ public final class HttpVerticle extends VerticleBase {
     private final NodeServices services;
     private final String host;
     private final int port;
+    private final String csp;
     private HttpServer server;
 
     public HttpVerticle(NodeServices services, String host, int port) {
-        this(services, host, port, null);
+        this(services, host, port, java.util.List.of());
     }
 
     /**
-     * As {@link #HttpVerticle(NodeServices, String, int)}, with the origin of the media server's bridge
-     * channel ({@code HEARTH_JVB_WS_PUBLIC_BASE}) allowed in {@code connect-src}: the circle page opens that
-     * colibri WebSocket, which the CSP would otherwise block when it is not Hearth's own origin.
+     * @param connectSources origins the pages may also connect to besides their own, e.g. the public base of
+     *                       the bridges' colibri WebSockets ({@code wss://bridges.clinic.example}) when it is not
+     *                       the node's own origin (the bridge channel, issue 13)
      */
-    public HttpVerticle(NodeServices services, String host, int port, java.net.URI bridgeChannelBase) {
+    public HttpVerticle(NodeServices services, String host, int port, java.util.List<String> connectSources) {
         this.services = services;
         this.host = host;
         this.port = port;
-        this.csp = bridgeChannelBase == null ? CSP : CSP.replace("connect-src 'self'", "connect-src 'self' "
-                + bridgeChannelBase.getScheme() + "://" + bridgeChannelBase.getRawAuthority());
+        this.csp = connectSources.isEmpty() ? CSP
+                : CSP.replace("connect-src 'self';", "connect-src 'self' " + String.join(" ", connectSources) + ";");
     }
-
-    private final String csp;
 
     @Override
     public Future<?> start() {

@@ -529,6 +529,13 @@ public final class BridgedCircles {
                 .put("code", WsErrorCode.MEDIA_SERVER_UNAVAILABLE.wire())
                 .put("message", "The circle's video service stopped; the video will come back when it is reachable again. "
                         + "Chat and the exercise go on."));
+        if (!people.isEmpty() && !stopped) {
+            // everyone waits for media again: the server brings them back by itself once a server is healthy
+            driven.putIfAbsent(roomId, clinicId);
+            BridgeError error = waitFor(roomId, people, new MediaServerException(MediaServerException.Kind.UNAVAILABLE,
+                    "the circle lost its media server"));
+            delivery.deliver(clinicId, roomId, error.people(), errorMessage(roomId, error));
+        }
     }
 
     private static JsonObject errorMessage(String roomId, BridgeError error) {

@@ -136,4 +136,18 @@ class ColibriMessagesTest {
             assertEquals(ColibriException.Kind.BAD_ANSWER, e.kind());
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("the colibri WebSocket URL is read from the transport's web-sockets (jvb's JSON for <web-socket url=…/>); none without it")
+    void webSockets() throws Exception {
+        String answer = "{\"endpoints\":[{\"id\":\"ep1\",\"transport\":{\"transport\":{\"xmlns\":\"urn:xmpp:jingle:transports:ice-udp:1\","
+                + "\"pwd\":\"p\",\"ufrag\":\"u\",\"rtcp-mux\":true,\"fingerprints\":[{\"fingerprint\":\"AA:BB\",\"setup\":\"actpass\",\"hash\":\"sha-256\"}],"
+                + "\"web-sockets\":[\"wss://clinic.example/colibri-ws/jvb1/7f3a/ep1?pwd=secret\"]}}}]}";
+        org.jitsi.xmpp.extensions.colibri2.ConferenceModifiedIQ iq = ColibriMessages.read(answer);
+        org.junit.jupiter.api.Assertions.assertEquals("wss://clinic.example/colibri-ws/jvb1/7f3a/ep1?pwd=secret",
+                ColibriMessages.webSocketOf(ColibriMessages.transportOf(iq, "ep1")));
+        org.junit.jupiter.api.Assertions.assertNull(ColibriMessages.webSocketOf(ColibriMessages.transportOf(
+                ColibriMessages.read(answer.replace(",\"web-sockets\":[\"wss://clinic.example/colibri-ws/jvb1/7f3a/ep1?pwd=secret\"]", "")), "ep1")));
+        org.junit.jupiter.api.Assertions.assertNull(ColibriMessages.webSocketOf(null));
+    }
 }
