@@ -137,9 +137,9 @@ public final class AftercareService {
             }
             CareAccess.Scope scope = therapist(actor, patientId);
             List<String> ids = List.copyOf(new LinkedHashSet<>(resourceIds));
-            for (int i = 0; i < ids.size(); i++) {
-                String id = ids.get(i);
-                if (records.resource(actor.clinicId(), id).filter(r -> !r.archived()).isEmpty()) {
+            Map<String, Resource> live = records.liveResources(actor.clinicId(), ids);
+            for (String id : ids) {
+                if (!live.containsKey(id)) {
                     throw AftercareProblems.UNKNOWN_RESOURCE.exception(null, "resourceIds." + resourceIds.indexOf(id));
                 }
             }
@@ -186,16 +186,14 @@ public final class AftercareService {
             String note = optionalText(request.note(), AftercareModel.NOTE_MAX, "note");
             CareAccess.Scope scope = access.patientOnly(actor, patientId);
             Practice practice = practice(actor, patientId, practiceId);
-            if (records.completionExists(actor.clinicId(), practiceId, day)) {
+            Set<LocalDate> recorded = new HashSet<>(completionsByPractice(actor.clinicId(), patientId)
+                    .getOrDefault(practiceId, Map.of()).keySet());
+            if (recorded.contains(day)) {
                 throw AftercareProblems.PRACTICE_ALREADY_RECORDED.exception(null, "date");
             }
             PracticeSchedule calendar = calendar(actor.clinicId());
-            // judged as if this date were unrecorded: a racing submit that stored it a moment ago meets
-            // the unique index below (already recorded), not "not due"
-            Set<LocalDate> recorded = new HashSet<>();
-            records.completions(actor.clinicId(), patientId).stream().filter(c -> c.practiceId().equals(practiceId))
-                    .forEach(c -> recorded.add(c.date()));
-            recorded.remove(day);
+            // a racing submit that stores this date after the read above meets the unique index below
+            // (already recorded), not "not due"
             List<LocalDate> dates = calendar.dates(practice.schedule(), practice.assignedAt(), practice.endedAt(),
                     dosingEnds(scope), recorded);
             if (!calendar.recordable(dates, day)) {
@@ -288,10 +286,9 @@ public final class AftercareService {
             v.occurrences().stream().filter(o -> o.date().equals(date)).findFirst()
                     .ifPresent(o -> today.add(new TodayItem(p.id(), o.date(), o.state(), p.exercise().title())));
         }
-        List<Resource> resources = new ArrayList<>();
-        for (String id : records.assignedResources(clinicId, patientId)) {
-            records.resource(clinicId, id).filter(r -> !r.archived()).ifPresent(resources::add);
-        }
+        List<String> assigned = records.assignedResources(clinicId, patientId);
+        Map<String, Resource> live = records.liveResources(clinicId, assigned);
+        List<Resource> resources = assigned.stream().filter(live::containsKey).map(live::get).toList();
         return new Plan(date, calendar.zone().getId(), views, today, resources);
     }
 

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -142,11 +144,6 @@ public final class AftercareStore {
         }
     }
 
-    public boolean completionExists(String clinicId, String practiceId, LocalDate date) {
-        return records.countDocuments(Filters.and(Filters.eq("clinicId", clinicId), Filters.eq("practiceId", practiceId),
-                Filters.eq("date", date.toString()))) > 0;
-    }
-
     /** Every completion of the patient's practices. */
     public List<Completion> completions(String clinicId, String patientId) {
         List<Completion> out = new ArrayList<>();
@@ -169,6 +166,17 @@ public final class AftercareStore {
         }
         List<Resource> out = new ArrayList<>();
         resources.find(Filters.and(filters)).sort(Sorts.ascending("title", "_id")).forEach(d -> out.add(resource(d)));
+        return out;
+    }
+
+    /** The clinic's resources with these ids that are not archived, by id (one query for a whole plan). */
+    public Map<String, Resource> liveResources(String clinicId, List<String> ids) {
+        Map<String, Resource> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        resources.find(Filters.and(Filters.in("_id", ids), Filters.eq("clinicId", clinicId), Filters.ne("archived", true)))
+                .forEach(d -> out.put(d.getString("_id"), resource(d)));
         return out;
     }
 
