@@ -34,7 +34,7 @@ public final class CareAccess {
 
         /** The people told when the record changes or raises an alert: the patient's therapists. */
         public List<String> therapistIds() {
-            return patient.therapistId() == null ? List.of() : List.of(patient.therapistId());
+            return patient.therapistIds();
         }
     }
 
@@ -59,7 +59,7 @@ public final class CareAccess {
                 yield new Scope(patient, Level.CONTENT, actor);
             }
             case THERAPIST -> {
-                if (!Objects.equals(patient.therapistId(), actor.personId())) {
+                if (!patient.isAssignedTo(actor.personId())) {
                     throw CareProblems.PATIENT_NOT_FOUND.exception(null);
                 }
                 yield new Scope(patient, Level.CONTENT, actor);

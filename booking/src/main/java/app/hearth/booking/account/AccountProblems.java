@@ -14,6 +14,9 @@ public final class AccountProblems {
     public static final ProblemType LINK_INVALID = new ProblemType("set-password-link-invalid", 410, "This set-password link is not valid");
     public static final ProblemType LINK_USED = new ProblemType("set-password-link-used", 410, "This set-password link was already used");
     public static final ProblemType LINK_EXPIRED = new ProblemType("set-password-link-expired", 410, "This set-password link has expired");
+    /** The right password of a deactivated account (a wrong one stays bad-credentials: nothing is revealed). */
+    public static final ProblemType ACCOUNT_DEACTIVATED = new ProblemType("account-deactivated", 403,
+            "This account is deactivated; ask your clinic if you need access again");
     public static final ProblemType WEAK_PASSWORD = new ProblemType("weak-password", 400, "Choose a stronger password");
 
     /** A 429 that says when to come back; the edge turns it into Retry-After. */

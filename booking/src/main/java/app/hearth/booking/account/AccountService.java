@@ -84,8 +84,17 @@ public final class AccountService {
             return new Candidate(person.orElse(null), hash.orElse(null));
         }).compose(candidate -> hashing.run(() -> {
             boolean matches = hasher.verify(password, candidate.hash() != null ? candidate.hash() : decoyHash);
+            if (matches && candidate.hash() != null && candidate.person().isDeactivated()) {
+                return null; // the right password of a deactivated account: said so, but no session
+            }
             return matches && candidate.hash() != null && candidate.person().status() == PersonStatus.ACTIVE;
         }).compose(ok -> {
+            if (ok == null) {
+                failures.succeeded(accountKey, addressKey);
+                return audit.record(entry(candidate.person(), sourceAddress, "auth.login", Outcome.DENIED))
+                        .compose(v -> Future.failedFuture(AccountProblems.ACCOUNT_DEACTIVATED.exception(
+                                "Your clinic has deactivated this account")));
+            }
             if (!ok) {
                 failures.failed(accountKey, addressKey);
                 Future<Void> recorded = candidate.person() == null ? Future.succeededFuture()
@@ -146,6 +155,9 @@ public final class AccountService {
         return hashing.run(() -> hasher.hash(password)).compose(hash -> store.run(() -> {
             Instant now = clock.instant();
             String personId = tickets.spend(ticket, now);
+            if (people.findById(personId).map(Person::isDeactivated).orElse(false)) {
+                throw AccountProblems.ACCOUNT_DEACTIVATED.exception("Your clinic has deactivated this account");
+            }
             credentials.setPasswordHash(personId, hash, now);
             people.markActive(personId);
             // Every session of the person ends: their families by id (covers tokens minted in this
@@ -154,6 +166,22 @@ public final class AccountService {
             revocations.revokePerson(personId, now);
             return people.findById(personId).orElseThrow();
         })).compose(person -> audit.record(entry(person, sourceAddress, "auth.set-password", Outcome.SUCCESS)));
+    }
+
+    /**
+     * Ends every session of a person at once (deactivation): their refresh tokens are revoked, and so
+     * are the access tokens of those sessions and any issued before now, on every node, which also
+     * closes their open sockets. Runs on a store worker.
+     */
+    public void endAllSessionsBlocking(String personId) {
+        Instant now = clock.instant();
+        revocations.revokeSessions(refreshTokens.revokeAllOf(personId, now));
+        revocations.revokePerson(personId, now);
+    }
+
+    /** Whether the person has set a password (a reactivated person is active then, else still invited). */
+    public boolean hasPasswordBlocking(String personId) {
+        return credentials.passwordHash(personId).isPresent();
     }
 
     /** Issues a set-password link for a person; earlier unused links of theirs stop working. */

@@ -142,7 +142,7 @@ public final class BookingService {
         if (type != AppointmentType.CIRCLE) {
             patientId = request.patientId();
             Person patient = people.findInClinic(actor.clinicId(), Objects.requireNonNullElse(patientId, ""))
-                    .filter(Person::isPatient)
+                    .filter(p -> p.isPatient() && !p.isDeactivated())
                     .orElseThrow(() -> ScheduleProblems.NOT_A_PATIENT_OF_CLINIC.exception(null, "patientId"));
             patientId = patient.id();
         }
@@ -281,7 +281,7 @@ public final class BookingService {
                 throw CommonProblems.FORBIDDEN.exception("Only clinic admins seat patients in circles");
             }
             Appointment circle = circle(actor.clinicId(), circleId);
-            people.findInClinic(actor.clinicId(), patientId).filter(Person::isPatient)
+            people.findInClinic(actor.clinicId(), patientId).filter(p -> p.isPatient() && !p.isDeactivated())
                     .orElseThrow(() -> ScheduleProblems.NOT_A_PATIENT_OF_CLINIC.exception(null, "patientId"));
             if (circle.involves(patientId)) {
                 throw ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
@@ -410,7 +410,7 @@ public final class BookingService {
             Appointment a = schedule.find(actor.clinicId(), appointmentId)
                     .filter(x -> actor.is(Role.ADMIN) || x.therapistIds().contains(actor.personId())
                             || (x.patientId() != null && people.findInClinic(actor.clinicId(), x.patientId())
-                            .map(p -> actor.personId().equals(p.therapistId())).orElse(false)))
+                            .map(p -> p.isAssignedTo(actor.personId())).orElse(false)))
                     .orElseThrow(() -> ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null));
             if (a.type() != AppointmentType.DOSING) {
                 throw ScheduleProblems.NOT_A_DOSING.exception(null);
@@ -430,8 +430,8 @@ public final class BookingService {
             dosingRecords.save(record);
             List<String> careTeam = new ArrayList<>(a.therapistIds());
             if (a.patientId() != null) {
-                people.findInClinic(a.clinicId(), a.patientId()).map(p -> p.therapistId()).filter(t -> !careTeam.contains(t))
-                        .ifPresent(careTeam::add);
+                people.findInClinic(a.clinicId(), a.patientId()).map(Person::therapistIds).orElse(List.of()).stream()
+                        .filter(t -> !careTeam.contains(t)).forEach(careTeam::add);
             }
             return new RecordedDosing(record, a.clinicId(), a.patientId(), List.copyOf(careTeam));
         }).compose(r -> audit(actor, "dosing-record.update", "appointment", appointmentId).map(r));
@@ -569,7 +569,7 @@ public final class BookingService {
 
     private Person therapist(String clinicId, String therapistId) {
         return people.findInClinic(clinicId, Objects.requireNonNullElse(therapistId, ""))
-                .filter(p -> p.role() == Role.THERAPIST)
+                .filter(p -> p.role() == Role.THERAPIST && !p.isDeactivated())
                 .orElseThrow(() -> ScheduleProblems.NOT_A_THERAPIST_OF_CLINIC.exception(null, "therapistId"));
     }
 

@@ -192,7 +192,7 @@ public final class NotesService {
                 throw CareProblems.PATIENT_NOT_FOUND.exception(null);
             }
             String me = actor.personId();
-            boolean assigned = me.equals(patient.therapistId());
+            boolean assigned = patient.isAssignedTo(me);
             Instant now = now();
             // a session its host ended early (joined before its booked start) is written up at once too
             List<Appointment> started = schedule.between(clinicId, Instant.EPOCH, now.plus(EARLY_END_LOOKAHEAD), null, patientId, false)
@@ -243,13 +243,13 @@ public final class NotesService {
                 }
             }
             // an attendee's part: the circle's therapists and that attendee's own therapist, never another's
-            seated.stream().filter(p -> treating || me.equals(p.therapistId())).forEach(visible::add);
+            seated.stream().filter(p -> treating || p.isAssignedTo(me)).forEach(visible::add);
             if (!treating && visible.isEmpty()) {
                 throw ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null);
             }
         } else {
             patient = a.patientId() == null ? null : people.findInClinic(clinicId, a.patientId()).orElse(null);
-            if (!treating && (patient == null || !me.equals(patient.therapistId()))) {
+            if (!treating && (patient == null || !patient.isAssignedTo(me))) {
                 throw ScheduleProblems.APPOINTMENT_NOT_FOUND.exception(null);
             }
         }
@@ -361,9 +361,7 @@ public final class NotesService {
         List<Person> patients = r.circle() ? r.seated() : r.patient() == null ? List.of() : List.of(r.patient());
         for (Person p : patients) {
             Set<String> therapists = new LinkedHashSet<>(r.appointment().therapistIds());
-            if (p.therapistId() != null) {
-                therapists.add(p.therapistId());
-            }
+            therapists.addAll(p.therapistIds());
             events.recordChanged(clinicId, p.id(), "notes", List.copyOf(therapists));
         }
     }

@@ -31,6 +31,7 @@ final class JsonViews {
         putIfPresent(json, "phone", p.phone());
         putIfPresent(json, "timeZone", p.timeZone());
         putIfPresent(json, "therapistId", p.therapistId());
+        json.put("therapistIds", new JsonArray(p.therapistIds())).put("version", p.version());
         if (p.emergencyContact() != null) {
             json.put("emergencyContact", emergencyContact(p.emergencyContact()));
         }
@@ -66,6 +67,9 @@ final class JsonViews {
         putIfPresent(json, "resourceType", e.resourceType());
         putIfPresent(json, "resourceId", e.resourceId());
         putIfPresent(json, "sourceAddress", e.sourceAddress());
+        if (!e.changed().isEmpty()) {
+            json.put("changed", new JsonArray(e.changed()));
+        }
         return json;
     }
 

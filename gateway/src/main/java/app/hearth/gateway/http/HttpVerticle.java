@@ -71,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
         }
         new AuthApi(services.accounts(), services.tokens()).mount(builder);
         new PeopleApi(services.people()).mount(builder);
-        new AuditApi(services.audit()).mount(builder);
+        new AuditApi(services.audit(), services.people()).mount(builder);
         new app.hearth.gateway.api.BookingApi(services.booking(), services.careEvents()).mount(builder);
         new app.hearth.gateway.api.CalendarApi(services.calendarFeeds(), services.publicBaseUrl()).mount(builder);
         new app.hearth.gateway.api.RealtimeApi(services.connectionTickets(), services.sessionSockets()).mount(builder);

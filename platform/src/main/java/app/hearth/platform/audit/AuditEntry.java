@@ -19,7 +19,8 @@ public record AuditEntry(
         String resourceType,
         String resourceId,
         Outcome outcome,
-        String sourceAddress) {
+        String sourceAddress,
+        java.util.List<String> changed) {
 
     public enum Outcome { SUCCESS, DENIED, FAILURE }
 
@@ -29,6 +30,22 @@ public record AuditEntry(
         Objects.requireNonNull(clinicId, "clinicId");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(outcome, "outcome");
+        changed = changed == null ? java.util.List.of() : java.util.List.copyOf(changed);
+    }
+
+    /** An entry that names no changed fields. */
+    public AuditEntry(String id, Instant at, String actorId, String actorRole, String clinicId, String action,
+                      String resourceType, String resourceId, Outcome outcome, String sourceAddress) {
+        this(id, at, actorId, actorRole, clinicId, action, resourceType, resourceId, outcome, sourceAddress, null);
+    }
+
+    /**
+     * The same entry naming the fields an edit changed: names only, never the values (contact and
+     * clinical data stay out of the log).
+     */
+    public AuditEntry withChanged(java.util.List<String> fields) {
+        return new AuditEntry(id, at, actorId, actorRole, clinicId, action, resourceType, resourceId, outcome,
+                sourceAddress, fields);
     }
 
     /** A new entry for an actor; the id is given by the log when stored. */

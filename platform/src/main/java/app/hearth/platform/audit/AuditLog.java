@@ -70,7 +70,12 @@ public final class AuditLog {
                 filters.add(Filters.eq("resourceId", query.resourceId()));
             }
             if (query.action() != null) {
-                filters.add(Filters.eq("action", query.action()));
+                // "person" matches every person.* action, "person.update" only itself
+                filters.add(query.action().contains(".") ? Filters.eq("action", query.action())
+                        : Filters.regex("action", "^" + query.action() + "\\."));
+            }
+            if (query.personId() != null) {
+                filters.add(Filters.or(Filters.eq("actorId", query.personId()), Filters.eq("resourceId", query.personId())));
             }
             if (query.from() != null) {
                 filters.add(Filters.gte("at", java.util.Date.from(query.from())));
@@ -116,6 +121,9 @@ public final class AuditLog {
         if (e.sourceAddress() != null) {
             doc.append("sourceAddress", e.sourceAddress());
         }
+        if (!e.changed().isEmpty()) {
+            doc.append("changed", e.changed());
+        }
         return doc;
     }
 
@@ -123,7 +131,7 @@ public final class AuditLog {
         return new AuditEntry(d.getObjectId("_id").toHexString(), d.getDate("at").toInstant(), d.getString("actorId"),
                 d.getString("actorRole"), d.getString("clinicId"), d.getString("action"), d.getString("resourceType"),
                 d.getString("resourceId"), AuditEntry.Outcome.valueOf(d.getString("outcome").toUpperCase(Locale.ROOT)),
-                d.getString("sourceAddress"));
+                d.getString("sourceAddress"), d.getList("changed", String.class));
     }
 
     /** Position in the newest-first order: the last entry's time and id, as {@code <millis>.<hex id>}. */

@@ -5,10 +5,17 @@ import java.time.Instant;
 /**
  * Filters for one page of a clinic's audit log, newest first. Null fields do not filter.
  *
+ * @param personId entries where this person acted or was the subject (resource)
  * @param before the cursor from the previous page ({@link AuditPage#nextBefore()})
  */
 public record AuditQuery(String clinicId, String actorId, String resourceId, String action,
-                         Instant from, Instant to, String before, int limit) {
+                         Instant from, Instant to, String before, int limit, String personId) {
+
+    /** A query without the "by person, as actor or subject" filter. */
+    public AuditQuery(String clinicId, String actorId, String resourceId, String action, Instant from, Instant to,
+                      String before, int limit) {
+        this(clinicId, actorId, resourceId, action, from, to, before, limit, null);
+    }
 
     public static final int MAX_LIMIT = 200;
 
