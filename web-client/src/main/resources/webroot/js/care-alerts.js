@@ -2,7 +2,7 @@
 // whole session (across pages), watches their patients' safety alerts (care.watch), and shows every
 // open one in a banner above every page until one of the patient's therapists acknowledges it. A
 // new alert also chimes and notifies, like a patient arriving in the waiting room.
-import { api } from './api.js';
+import { api, refresh } from './api.js';
 import { announce, busy, formatTime, h, problemAlert, render } from './dom.js';
 import { RoomSocket } from './socket.js';
 import { ALERT_WORDS, careEvents } from './care.js';
@@ -112,6 +112,10 @@ export function startCareWatch(person) {
   socket.on('care.alert.acknowledged', (m) => cleared(m.alertId));
   socket.on('care.changed', (m) => careEvents.dispatchEvent(new CustomEvent('care.changed', { detail: m })));
   socket.on('reconnected', () => watch());
+  // Closed by the server because the session ended (signed out elsewhere, a new password, or the
+  // clinic deactivated the account): the renewal fails and the app says so and goes to sign-in,
+  // rather than a watch that silently stopped.
+  socket.on('status', (status) => { if (status === 'signed-out') refresh().catch(() => {}); });
   socket.open().then(watch).catch(async () => {
     try { setAll((await api('GET', '/api/care/alerts')).items); } catch (e) { /* the socket retries by itself */ }
   });

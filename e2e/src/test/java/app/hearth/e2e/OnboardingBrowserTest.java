@@ -85,7 +85,7 @@ class OnboardingBrowserTest {
 
                 // then it lists the creation
                 assertThat(admin.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Audit log"))).isVisible();
-                assertThat(admin.getByRole(AriaRole.CELL, new Page.GetByRoleOptions().setName("person.create").setExact(true)).first()).isVisible();
+                assertThat(admin.getByRole(AriaRole.CELL, new Page.GetByRoleOptions().setName("Added a person").setExact(true)).first()).isVisible();
                 BrowserSupport.screenshot(admin, "admin-audit");
             } catch (RuntimeException | AssertionError e) {
                 BrowserSupport.screenshot(admin, "failure-admin");
