@@ -172,6 +172,33 @@ class PeopleAdminBrowserTest {
             BrowserSupport.waitUntil(therapist, "the socket closed by the server", socketClosed::get, 15_000);
             assertThat(therapist.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in to Hearth"))).isVisible();
             assertThat(therapist.getByText("Your session has ended")).isVisible();
+
+            // the audit log, on a phone, says it in words: who deactivated whom, filtered by that person
+            admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Audit log")).click();
+            assertThat(admin.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Audit log"))).isVisible();
+            admin.getByLabel("Person", new Page.GetByLabelOptions().setExact(true)).selectOption(
+                    new com.microsoft.playwright.options.SelectOption().setLabel("Dr. Lee Quinn (therapist, deactivated)"));
+            admin.getByLabel("Action", new Page.GetByLabelOptions().setExact(true)).selectOption("person");
+            button(admin, "Show entries").click();
+            Locator entry = admin.locator("tbody tr", new Page.LocatorOptions().setHasText("Deactivated a person"));
+            assertThat(entry).containsText("Alex Morgan");
+            assertThat(entry).containsText("Dr. Lee Quinn");
+            assertThat(entry).containsText("Done");
+            assertThat(admin.locator("tbody tr", new Page.LocatorOptions().setHasText("Added a person"))).containsText("Dr. Lee Quinn");
+            BrowserSupport.screenshot(admin, "audit-phone");
+
+            // and at 320 px neither page scrolls sideways
+            admin.setViewportSize(320, 700);
+            assertNoSidewaysScroll(admin, "audit log");
+            admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("People").setExact(true)).click();
+            button(admin, "Edit Dr. Lee Quinn").click();
+            assertNoSidewaysScroll(admin, "people");
+            BrowserSupport.screenshot(admin, "people-320");
         }
+    }
+
+    static void assertNoSidewaysScroll(Page page, String what) {
+        Object wide = page.evaluate("() => document.documentElement.scrollWidth");
+        org.junit.jupiter.api.Assertions.assertTrue(((Number) wide).intValue() <= 320, what + " is " + wide + " px wide at 320");
     }
 }
