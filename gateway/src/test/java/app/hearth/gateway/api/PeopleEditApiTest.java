@@ -243,6 +243,9 @@ class PeopleEditApiTest {
         assertFalse(api.get("/api/people?role=patient", admin).body().contains(id), "not offered in lists (booking choices)");
         assertFalse(api.get("/api/people", therapist1).body().contains(id));
         assertTrue(api.get("/api/people?role=patient&includeDeactivated=true", admin).body().contains(id));
+        String start = Instant.now().plus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS).toString();
+        assertProblem(api.postJson("/api/appointments", admin, new JsonObject().put("type", "preparation")
+                .put("therapistIds", new JsonArray().add(T1)).put("patientId", id).put("start", start)), 400, "unknown-patient");
         assertEquals(200, api.post("/api/people/" + id + "/deactivate", admin, null, "").status(), "again: no change");
         assertProblem(api.post("/api/people/" + id + "/set-password-link", admin, null, ""), 409, "person-deactivated");
 
