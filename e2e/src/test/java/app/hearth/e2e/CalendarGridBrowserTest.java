@@ -75,6 +75,12 @@ class CalendarGridBrowserTest {
         return items;
     }
 
+    /** Whether the current-time line is inside the grid's visible part (the grid scrolls on its own). */
+    static boolean nowLineInView(Page page) {
+        return (Boolean) page.evaluate("() => { const w = document.querySelector('.cal-grid-wrap').getBoundingClientRect();"
+                + " const n = document.querySelector('.cal-now').getBoundingClientRect(); return n.top >= w.top && n.bottom <= w.bottom; }");
+    }
+
     static void openCalendar(Page page) {
         BrowserSupport.signIn(page, node.baseUrl(), "admin@demo.hearth", "hearth-demo");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Calendar")).click();
@@ -98,6 +104,7 @@ class CalendarGridBrowserTest {
                 assertThat(today).hasCount(1);
                 assertThat(today.locator("h3[aria-current=date]")).containsText("Today");
                 assertThat(today.locator(".cal-now")).isVisible();
+                assertTrue(nowLineInView(page), "the grid opens scrolled to the current time");
                 assertThat(page.locator("section.cal-day")).hasCount(7);
                 assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Week").setExact(true)))
                         .hasAttribute("aria-pressed", "true");
@@ -143,6 +150,7 @@ class CalendarGridBrowserTest {
                 Locator appointment = page.locator("section.cal-day.today button.cal-appt", new Page.LocatorOptions().setHasText("Jordan Lee"));
                 assertThat(appointment).isVisible();
                 assertThat(appointment).hasAttribute("aria-label", Pattern.compile("Jordan Lee with Dr\\. Maya Okafor"));
+                appointment.scrollIntoViewIfNeeded();
                 assertThat(slot).hasCount(0);
                 BrowserSupport.screenshot(page, "calendar-week");
             } catch (RuntimeException | AssertionError e) {
