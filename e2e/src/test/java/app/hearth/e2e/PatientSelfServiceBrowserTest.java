@@ -92,32 +92,32 @@ class PatientSelfServiceBrowserTest {
 
                 // within 24 hours of the start: no buttons, the cutoff and what to do instead
                 Locator soonCard = page.locator("li.card[data-appointment='" + soon + "']");
-                assertThat(soonCard.getByText("Preparation with Dr. Maya Okafor")).isVisible();
+                assertThat(soonCard.getByText("Preparation session with Dr. Maya Okafor")).isVisible();
                 assertThat(soonCard.getByText(Pattern.compile("Too late to change online: changes close 24 hours before the start, at .+\\. Please call your clinic"))).isVisible();
                 assertThat(soonCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Cancel")))).hasCount(0);
 
                 // reschedule: a free time of Dr. Okafor, focus on the choice, then the outcome
                 Locator card = page.locator("li.card[data-appointment='" + later + "']");
-                assertThat(card.getByText("Preparation with Dr. Maya Okafor")).isVisible();
-                card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Reschedule the preparation on "))).click();
-                assertThat(card.getByText(Pattern.compile("^Move your preparation on .+ to another free time of Dr. Maya Okafor:"))).isFocused();
+                assertThat(card.getByText("Preparation session with Dr. Maya Okafor")).isVisible();
+                card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Reschedule the preparation session on "))).click();
+                assertThat(card.getByText(Pattern.compile("^Move your preparation session on .+ to another free time of Dr. Maya Okafor:"))).isFocused();
                 Locator slot = card.locator("button.slot").nth(3);
                 String newTime = slot.textContent();
                 slot.click();
                 assertThat(slot).hasAttribute("aria-pressed", "true");
                 card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Move to this time")).click();
-                assertThat(page.locator("section[aria-labelledby=upcoming-title] .alert.ok")).hasText("Moved: your preparation is now on " + newTime + ".");
+                assertThat(page.locator("section[aria-labelledby=upcoming-title] .alert.ok")).hasText("Moved: your preparation session is now on " + newTime + ".");
                 assertThat(page.locator("#upcoming-title")).isFocused();
                 assertThat(card).hasCount(0);
                 assertEquals("cancelled", status(later));
                 String movedId = page.locator("li.card").filter(new Locator.FilterOptions().setHas(
-                        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation on "))))).getAttribute("data-appointment");
+                        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation session on "))))).getAttribute("data-appointment");
                 assertFalse(movedId == null || movedId.equals(later));
 
                 // the clinic moves its cutoff meanwhile: the server refuses, and the card says why
                 cutoffHours(720);
                 Locator movedCard = page.locator("li.card[data-appointment='" + movedId + "']");
-                Locator cancel = movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation on ")));
+                Locator cancel = movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation session on ")));
                 cancel.click();
                 Locator yes = movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Yes, cancel it"));
                 assertThat(yes).isFocused();
@@ -131,8 +131,8 @@ class PatientSelfServiceBrowserTest {
                 // back within the rules: cancelled, with a confirmation first
                 cutoffHours(24);
                 page.reload();
-                movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation on "))).click();
-                assertThat(movedCard.getByText(Pattern.compile("^Cancel your preparation on "))).isVisible();
+                movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Cancel the preparation session on "))).click();
+                assertThat(movedCard.getByText(Pattern.compile("^Cancel your preparation session on "))).isVisible();
                 movedCard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Yes, cancel it")).click();
                 assertThat(page.locator("section[aria-labelledby=upcoming-title] .alert.ok")).containsText("is cancelled");
                 assertThat(page.locator("#upcoming-title")).isFocused();

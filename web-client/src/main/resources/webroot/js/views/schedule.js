@@ -77,7 +77,8 @@ export function groupByWeek(appointments, now) {
   };
 }
 
-const SESSION_TYPES = { preparation: 'Preparation', integration: 'Integration', circle: 'Group circle', dosing: 'Dosing visit' };
+// As the patient's course names them (course.js, after.js).
+const SESSION_TYPES = { preparation: 'Preparation session', dosing: 'Dosing at the clinic', integration: 'Integration session', circle: 'Integration circle' };
 const spokenTime = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** The therapist's name for a patient's own cards: from the course (patients may not list people). */
@@ -107,7 +108,7 @@ function selfService(a, policy, names, done) {
   const closes = new Date(Date.parse(a.start) - cutoffMs);
   const box = h('div', { class: 'self-service' });
   const when = spokenTime.format(new Date(a.start));
-  const what = SESSION_TYPES[a.type].toLowerCase();
+  const what = SESSION_TYPES[a.type].replace(/^./, (c) => c.toLowerCase());
   if (Date.now() >= closes.getTime()) {
     render(box, h('p', { class: 'hint cutoff' }, `Too late to change online: changes close ${policy ? policy.patientCancellationCutoffHours : 24} hours `
       + `before the start, at ${spokenTime.format(closes)}. Please call your clinic to cancel or move it.`));
@@ -210,8 +211,8 @@ export async function upcomingList(person) {
 
   const who = (a) => {
     if (person.role === 'patient') {
-      const therapist = a.therapistIds.map((t) => names[t]).filter(Boolean).join(' and ') || 'your care team';
-      return `${SESSION_TYPES[a.type]} with ${therapist}`;
+      const therapist = a.therapistIds.map((t) => names[t]).filter(Boolean).join(' and ');
+      return therapist ? `${SESSION_TYPES[a.type]} with ${therapist}` : SESSION_TYPES[a.type];
     }
     if (a.type === 'circle') return `${a.seatsTaken ?? (a.attendees || []).filter((x) => x.state === 'seated').length} of ${a.capacity} seats taken`;
     return a.patientId ? `With ${names[a.patientId] || 'a patient'}` : null;
