@@ -105,6 +105,8 @@ class CalendarGridBrowserTest {
                 assertThat(today.locator("h3[aria-current=date]")).containsText("Today");
                 assertThat(today.locator(".cal-now")).isVisible();
                 assertTrue(nowLineInView(page), "the grid opens scrolled to the current time");
+                assertEquals(1L, ((Number) page.evaluate("new Set([...document.querySelectorAll('.cal-day-body, .cal-gutter-body')]"
+                        + ".map((b) => Math.round(b.getBoundingClientRect().top))).size")).longValue(), "the hours line up across the days and the gutter");
                 assertThat(page.locator("section.cal-day")).hasCount(7);
                 assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Week").setExact(true)))
                         .hasAttribute("aria-pressed", "true");
