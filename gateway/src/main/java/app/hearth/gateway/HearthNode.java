@@ -137,7 +137,8 @@ public final class HearthNode implements AutoCloseable {
             Clock clock = Clock.systemUTC();
 
             boolean seeded = config.demoSeed()
-                    && DemoClinic.seedIfAbsent(new ClinicRepository(store), people, credentials, schedule, hasher, clock);
+                    && DemoClinic.seedIfAbsent(new ClinicRepository(store), people, credentials, schedule, hasher, clock,
+                    config.demoBookNow());
 
             Optional<HazelcastClusterManager> clusterManager = Optional.empty();
             vertx = await(ClusterFactory.create(config.cluster()));

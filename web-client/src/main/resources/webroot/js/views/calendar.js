@@ -1,8 +1,23 @@
 // The clinic calendar for admins: a week per therapist (or the whole clinic), booking with offered
 // slots, dosing recorded in-clinic, circles with seats and a waitlist, cancel and reschedule.
 import { api } from '../api.js';
-import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
+import { announce, busy, field, formatTime, h as element, okAlert, problemAlert, render } from '../dom.js';
 import { dosingRecordForm, dosingRecordText } from '../care.js';
+
+/**
+ * dom.js's h, with `style` applied through the CSSOM: the CSP forbids style attributes, and the
+ * grid places everything by top and height.
+ */
+function h(tag, attrs = {}, ...children) {
+  if (!attrs || !attrs.style) return element(tag, attrs, ...children);
+  const { style, ...rest } = attrs;
+  const el = element(tag, rest, ...children);
+  style.split(';').filter(Boolean).forEach((rule) => {
+    const at = rule.indexOf(':');
+    el.style.setProperty(rule.substring(0, at).trim(), rule.substring(at + 1).trim());
+  });
+  return el;
+}
 
 const TYPE_NAMES = { preparation: 'Preparation', integration: 'Integration', circle: 'Group circle', dosing: 'Dosing (in clinic)' };
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -22,10 +37,72 @@ function addDays(date, days) {
   return d;
 }
 
+/** Over: ended for everyone by its host, or past its booked end (as on the session cards). */
+function sessionEnded(a, now = Date.now()) {
+  return Boolean(a.sessionEndedAt) || Date.parse(a.end) <= now;
+}
+
 export function timeRange(a) {
   return `${timeFormat.format(new Date(a.start))}–${timeFormat.format(new Date(a.end))}`;
 }
 
+// Grid geometry: a quarter hour is 24 px tall, so every free-time button is a 24 px target (WCAG 2.5.8).
+const PX_PER_MINUTE = 1.6;
+const NARROW = '(max-width: 40rem)';
+const gridTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const columnDay = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** "Tuesday 3 Dec": the day as people say it, the same shape in every locale's words. */
+export function spokenDay(date) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'short' })
+    .formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month}`;
+}
+
+function startOfDay(date) {
+  const d = new Date(date);
+  d.setHours(0, 0, 0, 0);
+  return d;
+}
+
+function sameDay(a, b) {
+  return startOfDay(a).getTime() === startOfDay(b).getTime();
+}
+
+/** Minutes since the day's midnight, clamped to the day (a session past midnight ends at 24:00 here). */
+function minutesInto(day, instant) {
+  const ms = new Date(instant).getTime() - day.getTime();
+  return Math.max(0, Math.min(24 * 60, Math.round(ms / 60000)));
+}
+
+/** Side-by-side lanes for overlapping appointments of one day: [{a, lane, lanes}]. */
+function lanesOf(items) {
+  const sorted = [...items].sort((x, y) => Date.parse(x.start) - Date.parse(y.start));
+  const placed = [];
+  let cluster = [];
+  let clusterEnd = 0;
+  const close = () => { const lanes = Math.max(1, ...cluster.map((p) => p.lane + 1)); cluster.forEach((p) => { p.lanes = lanes; }); cluster = []; };
+  for (const a of sorted) {
+    const s = Date.parse(a.start);
+    if (cluster.length && s >= clusterEnd) close();
+    const busyLanes = new Set(cluster.filter((p) => Date.parse(p.a.end) > s).map((p) => p.lane));
+    let lane = 0;
+    while (busyLanes.has(lane)) lane += 1;
+    const p = { a, lane, lanes: 1 };
+    cluster.push(p);
+    placed.push(p);
+    clusterEnd = Math.max(clusterEnd, Date.parse(a.end));
+  }
+  close();
+  return placed;
+}
+
+/**
+ * The clinic's week or day as a time grid: days as columns, hours as rows, in the viewer's zone
+ * (named; the admin's browser zone, as everywhere in Hearth). Appointments sit at their start and
+ * length; with one therapist chosen, her free times are buttons that open the booking form filled in.
+ * Arrow keys move between the grid's buttons (one tab stop), Home/End to a day's first and last.
+ */
 export async function calendarView(main) {
   let people = [];
   try {
@@ -37,41 +114,185 @@ export async function calendarView(main) {
   const names = Object.fromEntries(people.map((p) => [p.id, p.displayName]));
   const therapists = people.filter((p) => p.role === 'therapist');
   const patients = people.filter((p) => p.role === 'patient');
-  let weekStart = startOfWeek(new Date());
+  const narrow = window.matchMedia(NARROW);
+  let mode = narrow.matches ? 'day' : 'week';
+  let anchor = startOfDay(new Date()); // the day shown (day view) or a day of the week shown
+  let weekStart = startOfWeek(anchor);
+  let loadRequest = 0;
 
   const therapistFilter = h('select', { id: 'calendar-therapist' }, h('option', { value: '' }, 'Whole clinic'),
     therapists.map((t) => h('option', { value: t.id }, t.displayName)));
-  const weekLabel = h('span', { class: 'week-label', 'aria-live': 'polite' });
-  const grid = h('div', { class: 'week' });
+  const slotType = h('select', { id: 'calendar-slot-type' }, Object.entries(TYPE_NAMES).map(([v, t]) => h('option', { value: v }, t)));
+  const slotTypeRow = h('div', { class: 'cal-control' }, h('label', { for: 'calendar-slot-type' }, 'Free times for'), slotType);
+  const weekLabel = h('p', { class: 'week-label', id: 'calendar-range', 'aria-live': 'polite' });
+  const grid = h('div', { class: 'cal-grid-wrap', role: 'region', 'aria-labelledby': 'calendar-range' });
   const details = h('div', { id: 'appointment-details' });
+  const weekButton = h('button', { type: 'button', class: 'secondary small cal-week-toggle', 'aria-pressed': 'true' }, 'Week');
+  const dayButton = h('button', { type: 'button', class: 'secondary small', 'aria-pressed': 'false' }, 'Day');
+  let nowTimer = null;
+
+  const days = () => (effectiveMode() === 'week' ? [...Array(7).keys()].map((i) => addDays(weekStart, i)) : [anchor]);
+  function effectiveMode() { return narrow.matches ? 'day' : mode; }
 
   async function loadWeek() {
-    const from = weekStart.toISOString();
-    const to = addDays(weekStart, 7).toISOString();
-    const query = new URLSearchParams({ from, to });
-    if (therapistFilter.value) query.set('therapistId', therapistFilter.value);
-    weekLabel.textContent = `Week of ${dayFormat.format(weekStart)} (times in ${zone()})`;
+    const mine = ++loadRequest;
+    weekStart = startOfWeek(anchor);
+    const shown = days();
+    const from = shown[0];
+    const to = addDays(shown[shown.length - 1], 1);
+    weekButton.setAttribute('aria-pressed', String(effectiveMode() === 'week'));
+    dayButton.setAttribute('aria-pressed', String(effectiveMode() === 'day'));
+    weekLabel.textContent = effectiveMode() === 'week'
+      ? `Week of ${spokenDay(from)} to ${spokenDay(addDays(from, 6))}, times in ${zone()}`
+      : `${spokenDay(from)}${sameDay(from, new Date()) ? ' (today)' : ''}, times in ${zone()}`;
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    const therapistId = therapistFilter.value;
+    if (therapistId) query.set('therapistId', therapistId);
+    slotTypeRow.hidden = !therapistId;
     try {
-      const { items } = await api('GET', `/api/appointments?${query}`);
-      render(grid, [...Array(7).keys()].map((i) => {
-        const day = addDays(weekStart, i);
-        const next = addDays(day, 1);
-        const todays = items.filter((a) => new Date(a.start) >= day && new Date(a.start) < next);
-        return h('section', { class: 'day', 'aria-label': dayFormat.format(day) },
-          h('h3', {}, dayFormat.format(day)),
-          todays.length === 0 ? h('p', { class: 'muted' }, 'Nothing booked') : h('ul', { class: 'appointments' },
-            todays.map((a) => h('li', { class: `appt ${a.type} ${a.status}` },
-              h('button', { type: 'button', class: 'appt-button', onclick: () => showDetails(a.id) },
-                h('span', { class: 'appt-time' }, timeRange(a)), ' ',
-                h('span', {}, `${TYPE_NAMES[a.type]}${a.patientId ? ` · ${names[a.patientId] || a.patientId}` : ''}`),
-                a.status === 'cancelled' ? h('span', { class: 'badge' }, 'Cancelled') : null,
-                a.status !== 'cancelled' && (a.sessionEndedAt || new Date(a.end) <= new Date()) ? h('span', { class: 'badge ended' }, 'Ended') : null,
-                a.type === 'circle' ? h('span', { class: 'badge' }, `${a.seatsTaken}/${a.capacity} seats, ${a.waitlistLength} waiting`) : null)))));
-      }));
+      const slotQuery = new URLSearchParams({ type: slotType.value, from: new Date(Math.max(from.getTime(), Date.now())).toISOString(), to: to.toISOString() });
+      const [{ items }, slots] = await Promise.all([
+        api('GET', `/api/appointments?${query}`),
+        therapistId && to.getTime() > Date.now()
+          ? api('GET', `/api/therapists/${encodeURIComponent(therapistId)}/slots?${slotQuery}`).then((r) => r.items) : Promise.resolve([])]);
+      if (mine !== loadRequest) return;
+      renderGrid(shown, items, slots, therapistId);
     } catch (e) {
-      render(grid, problemAlert(e));
+      if (mine === loadRequest) render(grid, problemAlert(e));
     }
   }
+
+  function appointmentName(a) {
+    const who = a.patientId ? `${names[a.patientId] || a.patientId} with ` : '';
+    const state = a.status === 'cancelled' ? ', cancelled' : (sessionEnded(a) ? ', ended' : '');
+    const seats = a.type === 'circle' ? `, ${a.seatsTaken} of ${a.capacity} seats, ${a.waitlistLength} waiting` : '';
+    return `${TYPE_NAMES[a.type]} ${spokenDay(new Date(a.start))} ${gridTime.format(new Date(a.start))}–${gridTime.format(new Date(a.end))}, `
+      + `${who}${a.therapistIds.map((t) => names[t] || t).join(' and ')}${seats}${state}`;
+  }
+
+  function renderGrid(shown, items, slots, therapistId) {
+    const perDay = shown.map((day) => {
+      const next = addDays(day, 1);
+      return {
+        day,
+        appts: items.filter((a) => new Date(a.start) < next && new Date(a.end) > day),
+        slots: slots.filter((s) => new Date(s) >= day && new Date(s) < next),
+      };
+    });
+    // Office hours by default; wider when something falls outside them.
+    let first = 7 * 60;
+    let last = 21 * 60;
+    perDay.forEach(({ day, appts, slots: free }) => {
+      appts.forEach((a) => { first = Math.min(first, minutesInto(day, a.start)); last = Math.max(last, minutesInto(day, a.end)); });
+      free.forEach((s) => { first = Math.min(first, minutesInto(day, s)); last = Math.max(last, minutesInto(day, s) + 60); });
+    });
+    first = Math.floor(first / 60) * 60;
+    last = Math.min(24 * 60, Math.ceil(last / 60) * 60);
+    const top = (m) => `${(m - first) * PX_PER_MINUTE}px`;
+    const height = `${(last - first) * PX_PER_MINUTE}px`;
+    const typeName = TYPE_NAMES[slotType.value];
+    const therapistName = names[therapistId];
+    const now = new Date();
+
+    const hours = [];
+    for (let m = first; m < last; m += 60) {
+      hours.push(h('div', { class: 'cal-hour', style: `top:${top(m)}` }, gridTime.format(new Date(2000, 0, 1, m / 60))));
+    }
+    const columns = perDay.map(({ day, appts, slots: free }, col) => {
+      const today = sameDay(day, now);
+      const body = h('div', { class: 'cal-day-body', style: `height:${height}` },
+        ...[...Array((last - first) / 60).keys()].map((i) => h('div', { class: 'cal-line', style: `top:${top(first + i * 60)}`, 'aria-hidden': 'true' })),
+        free.map((s) => {
+          const start = new Date(s);
+          const m = minutesInto(day, s);
+          return h('button', {
+            type: 'button', class: 'cal-slot', style: `top:${top(m)}`, 'data-col': col, 'data-minute': m, tabindex: -1,
+            'aria-label': `Book ${spokenDay(start)} ${gridTime.format(start)} with ${therapistName}`,
+            title: `Book a ${typeName.toLowerCase()} at ${gridTime.format(start)}`,
+            onclick: () => booking.prefill(therapistId, slotType.value, s),
+          }, h('span', { 'aria-hidden': 'true' }, gridTime.format(start)));
+        }),
+        lanesOf(appts).map(({ a, lane, lanes }) => {
+          const m = minutesInto(day, a.start);
+          const len = Math.max(15, minutesInto(day, a.end) - m);
+          const state = a.status === 'cancelled' ? 'cancelled' : (sessionEnded(a) ? 'ended' : 'booked');
+          return h('button', {
+            type: 'button', class: `cal-appt ${a.type} ${state}`, 'data-col': col, 'data-minute': m, tabindex: -1,
+            'data-appointment': a.id, 'aria-label': appointmentName(a),
+            style: `top:${top(m)};height:${len * PX_PER_MINUTE - 2}px;left:calc(${(lane / lanes) * 100}% + 2px);width:calc(${100 / lanes}% - 4px)`,
+            onclick: () => showDetails(a.id),
+          },
+          h('span', { class: 'appt-time' }, `${gridTime.format(new Date(a.start))}–${gridTime.format(new Date(a.end))}`), ' ',
+          h('span', { class: 'cal-appt-type' }, TYPE_NAMES[a.type]),
+          a.patientId ? h('span', { class: 'cal-appt-who' }, names[a.patientId] || a.patientId) : null,
+          h('span', { class: 'cal-appt-who muted' }, a.therapistIds.map((t) => names[t] || t).join(', ')),
+          state !== 'booked' ? h('span', { class: `badge ${state === 'ended' ? 'ended' : ''}` }, state === 'ended' ? 'Ended' : 'Cancelled') : null);
+        }),
+        today && minutesInto(day, now) >= first && minutesInto(day, now) < last
+          ? h('div', { class: 'cal-now', style: `top:${top(minutesInto(day, now))}`, 'data-now': 'true' },
+            h('span', { class: 'visually-hidden' }, `Now, ${gridTime.format(now)}`)) : null);
+      return h('section', { class: `cal-day${today ? ' today' : ''}`, 'aria-label': `${spokenDay(day)}${today ? ', today' : ''}` },
+        h('h3', { class: 'cal-day-head', 'aria-current': today ? 'date' : null },
+          columnDay.format(day), today ? h('span', { class: 'badge today-badge' }, 'Today') : null),
+        body);
+    });
+    const hint = therapistId
+      ? (slots.length ? `Free times of ${therapistName} for a ${typeName.toLowerCase()} are shown as buttons; choose one to book it.` : `${therapistName} has no free time for a ${typeName.toLowerCase()} here.`)
+      : 'Choose a therapist under “Show” to see free times and book one.';
+    render(grid,
+      h('p', { class: 'hint', id: 'calendar-help' }, hint, ' Arrow keys move between times and appointments.'),
+      h('div', { class: `cal-grid ${effectiveMode()}`, style: `--cal-days:${shown.length}`, role: 'group', 'aria-labelledby': 'calendar-range', 'aria-describedby': 'calendar-help' },
+        h('div', { class: 'cal-gutter', 'aria-hidden': 'true' }, h('div', { class: 'cal-day-head' }), h('div', { class: 'cal-gutter-body', style: `height:${height}` }, hours)),
+        columns));
+    const focusables = [...grid.querySelectorAll('[data-col]')];
+    const start = focusables.find((b) => Number(b.dataset.minute) >= minutesInto(startOfDay(now), now) && sameDay(shown[Number(b.dataset.col)], now))
+      || focusables[0];
+    if (start) start.tabIndex = 0;
+    clearInterval(nowTimer);
+    nowTimer = setInterval(() => {
+      if (!grid.isConnected) { clearInterval(nowTimer); return; }
+      const line = grid.querySelector('.cal-now');
+      const t = new Date();
+      if (line) {
+        line.style.top = top(minutesInto(startOfDay(t), t));
+        line.querySelector('span').textContent = `Now, ${gridTime.format(t)}`;
+      }
+    }, 60000);
+    // A scrolled box needs a way in by keyboard when it holds no button (axe: scrollable-region-focusable).
+    if (start) grid.removeAttribute('tabindex'); else grid.setAttribute('tabindex', '0');
+    // Open on the current time (or the first thing of the day), inside the grid's own scroll box.
+    const line = grid.querySelector('.cal-now') || start;
+    if (line) grid.scrollTop = Math.max(0, line.getBoundingClientRect().top - grid.getBoundingClientRect().top + grid.scrollTop - grid.clientHeight / 3);
+  }
+
+  // One tab stop in the grid; the arrow keys walk it (roving tabindex).
+  grid.addEventListener('keydown', (event) => {
+    const current = event.target.closest('[data-col]');
+    if (!current) return;
+    const all = [...grid.querySelectorAll('[data-col]')];
+    const col = Number(current.dataset.col);
+    const minute = Number(current.dataset.minute);
+    const inCol = (c) => all.filter((b) => Number(b.dataset.col) === c).sort((x, y) => x.dataset.minute - y.dataset.minute);
+    const nearest = (c) => inCol(c).sort((x, y) => Math.abs(x.dataset.minute - minute) - Math.abs(y.dataset.minute - minute))[0];
+    const column = inCol(col);
+    const index = column.indexOf(current);
+    let target = null;
+    if (event.key === 'ArrowDown') target = column[index + 1];
+    else if (event.key === 'ArrowUp') target = column[index - 1];
+    else if (event.key === 'Home') target = column[0];
+    else if (event.key === 'End') target = column[column.length - 1];
+    else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+      const step = event.key === 'ArrowRight' ? 1 : -1;
+      const cols = [...new Set(all.map((b) => Number(b.dataset.col)))].sort((x, y) => x - y);
+      const nextCol = step > 0 ? cols.find((c) => c > col) : [...cols].reverse().find((c) => c < col);
+      if (nextCol !== undefined) target = nearest(nextCol);
+    } else return;
+    event.preventDefault();
+    if (!target) return;
+    all.forEach((b) => { b.tabIndex = -1; });
+    target.tabIndex = 0;
+    target.focus();
+  });
 
   async function showDetails(id) {
     try {
@@ -152,21 +373,32 @@ export async function calendarView(main) {
         h('li', {}, h('time', { datetime: e.at }, formatTime(e.at)), ` — ${e.action}${e.detail ? ` (${e.detail})` : ''}`))))));
   }
 
+  const move = (days) => { anchor = addDays(anchor, effectiveMode() === 'week' ? 7 * days : days); loadWeek(); };
   therapistFilter.addEventListener('change', loadWeek);
-  const previous = h('button', { type: 'button', class: 'secondary small', onclick: () => { weekStart = addDays(weekStart, -7); loadWeek(); } }, 'Previous week');
-  const next = h('button', { type: 'button', class: 'secondary small', onclick: () => { weekStart = addDays(weekStart, 7); loadWeek(); } }, 'Next week');
+  slotType.addEventListener('change', loadWeek);
+  weekButton.addEventListener('click', () => { mode = 'week'; loadWeek(); });
+  dayButton.addEventListener('click', () => { mode = 'day'; loadWeek(); });
+  narrow.addEventListener('change', () => { if (grid.isConnected) loadWeek(); });
+  const previous = h('button', { type: 'button', class: 'secondary small', 'aria-label': 'Previous', title: 'Previous week or day', onclick: () => move(-1) }, '‹ Previous');
+  const today = h('button', { type: 'button', class: 'secondary small', onclick: () => { anchor = startOfDay(new Date()); loadWeek(); } }, 'Today');
+  const next = h('button', { type: 'button', class: 'secondary small', 'aria-label': 'Next', title: 'Next week or day', onclick: () => move(1) }, 'Next ›');
+  const booking = bookingForm(therapists, patients, names, async (a) => {
+    anchor = startOfDay(new Date(a.start));
+    await loadWeek();
+    showDetails(a.id);
+  });
   render(main,
     h('h1', {}, 'Calendar'),
-    bookingForm(therapists, patients, names, async (a) => {
-      weekStart = startOfWeek(new Date(a.start));
-      await loadWeek();
-      showDetails(a.id);
-    }),
-    h('section', { 'aria-labelledby': 'week-title' },
-      h('h2', { id: 'week-title' }, 'Week'),
-      h('div', { class: 'actions' }, h('label', { for: 'calendar-therapist' }, 'Show'), therapistFilter, previous, next),
+    h('section', { 'aria-labelledby': 'week-title', class: 'cal' },
+      h('h2', { id: 'week-title' }, 'Schedule'),
+      h('div', { class: 'cal-toolbar' },
+        h('div', { class: 'cal-control' }, h('label', { for: 'calendar-therapist' }, 'Show'), therapistFilter),
+        slotTypeRow,
+        h('div', { class: 'cal-nav', role: 'group', 'aria-label': 'Move in time' }, previous, today, next),
+        h('div', { class: 'cal-nav', role: 'group', 'aria-label': 'View' }, weekButton, dayButton)),
       weekLabel, grid),
-    details);
+    details,
+    booking.element);
   await loadWeek();
 }
 
@@ -229,7 +461,7 @@ function bookingForm(therapists, patients, names, onBooked) {
       if (mine !== slotRequest) return;
       if (items.length === 0) { render(slots, h('p', { class: 'muted' }, 'No open times that day.')); return; }
       render(slots, items.map((s) => {
-        const b = h('button', { type: 'button', class: 'slot secondary small', 'aria-pressed': 'false' }, timeFormat.format(new Date(s)));
+        const b = h('button', { type: 'button', class: 'slot secondary small', 'aria-pressed': 'false', 'data-start': s }, timeFormat.format(new Date(s)));
         b.addEventListener('click', () => {
           slots.querySelectorAll('.slot').forEach((x) => x.setAttribute('aria-pressed', 'false'));
           b.setAttribute('aria-pressed', 'true');
@@ -278,5 +510,21 @@ function bookingForm(therapists, patients, names, onBooked) {
     });
   });
   refreshFields();
-  return h('section', { class: 'card', 'aria-labelledby': 'book-title' }, h('h2', { id: 'book-title' }, 'Book an appointment'), form, message);
+  const element = h('section', { class: 'card', id: 'book', 'aria-labelledby': 'book-title' }, h('h2', { id: 'book-title' }, 'Book an appointment'), form, message);
+  /** From a free time in the grid: the form filled in with that therapist, type and time, focus on what is left to choose. */
+  async function prefill(therapistId, appointmentType, start) {
+    render(message);
+    type.value = appointmentType;
+    therapist.value = therapistId;
+    refreshFields();
+    const d = new Date(start);
+    date.value = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await loadSlots();
+    const wanted = [...slots.querySelectorAll('.slot')].find((b) => b.dataset.start === start);
+    if (wanted) wanted.click();
+    element.scrollIntoView({ block: 'start' });
+    (type.value === 'circle' ? capacity : patient).focus();
+    announce(`Booking form filled in: ${TYPE_NAMES[type.value]}, ${spokenDay(d)} ${gridTime.format(d)} with ${names[therapistId]}. Choose the rest and press Book.`);
+  }
+  return { element, prefill };
 }

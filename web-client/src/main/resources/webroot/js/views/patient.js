@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { h, problemAlert, render, viewerZone } from '../dom.js';
-import { scheduleSection } from './schedule.js';
+import { calendarFeedSection, scheduleSection } from './schedule.js';
 import { requestSection } from './request.js';
 
 export async function patientView(main, person) {
@@ -22,6 +22,7 @@ export async function patientView(main, person) {
         h('a', { href: '#/aftercare', class: 'button' }, 'Open aftercare')),
       upcoming,
       request,
+      calendarFeedSection(),
       h('section', { class: 'card', 'aria-labelledby': 'profile-details-title' },
         h('h2', { id: 'profile-details-title', class: 'card-title' }, 'Your details'),
         h('dl', { class: 'profile' },

@@ -36,9 +36,24 @@ public final class DemoClinic {
     private DemoClinic() {
     }
 
+    /** The demo therapist a newcomer books first (README, "Try a live room"). */
+    public static final String FIRST_RUN_THERAPIST_ID = "demo-therapist-1";
+
     /** @return true when this call seeded the clinic, false when the store already had it */
     public static boolean seedIfAbsent(ClinicRepository clinics, PersonRepository people, CredentialRepository credentials,
                                        ScheduleStore schedule, PasswordHasher hasher, Clock clock) {
+        return seedIfAbsent(clinics, people, credentials, schedule, hasher, clock, false);
+    }
+
+    /**
+     * @param bookNow the first run: Dr. Okafor bookable every day around the clock in her zone, without
+     *                notice, so a newcomer can book a session for now at any time of day and join it
+     *                within minutes (rooms open before the start). Otherwise weekday office hours with
+     *                a day's notice, like every other therapist (the tests' setting).
+     * @return true when this call seeded the clinic, false when the store already had it
+     */
+    public static boolean seedIfAbsent(ClinicRepository clinics, PersonRepository people, CredentialRepository credentials,
+                                       ScheduleStore schedule, PasswordHasher hasher, Clock clock, boolean bookNow) {
         if (!clinics.insertIfAbsent(new Clinic(CLINIC_ID, "Demo Clinic", "America/New_York"))) {
             return false;
         }
@@ -63,7 +78,12 @@ public final class DemoClinic {
         }
         // Weekday office hours in each therapist's own zone, so slots can be booked at once.
         for (Person p : staffAndPatients) {
-            if (p.role() == Role.THERAPIST) {
+            if (bookNow && p.id().equals(FIRST_RUN_THERAPIST_ID)) {
+                List<WeeklyHours> everyDay = java.util.Arrays.stream(DayOfWeek.values())
+                        .map(d -> new WeeklyHours(d, LocalTime.MIDNIGHT, LocalTime.of(23, 55))).toList();
+                schedule.saveAvailability(CLINIC_ID, new Availability(p.id(), p.timeZone(), everyDay, List.of(), Duration.ZERO,
+                        Duration.ZERO, Duration.ZERO, Duration.ofDays(90)));
+            } else if (p.role() == Role.THERAPIST) {
                 List<WeeklyHours> weekdays = java.util.stream.Stream.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY,
                         DayOfWeek.THURSDAY, DayOfWeek.FRIDAY).map(d -> new WeeklyHours(d, LocalTime.of(9, 0), LocalTime.of(17, 0))).toList();
                 schedule.saveAvailability(CLINIC_ID, new Availability(p.id(), p.timeZone(), weekdays, List.of(), Duration.ZERO,

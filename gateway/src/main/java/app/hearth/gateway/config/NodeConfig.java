@@ -26,7 +26,8 @@ public record NodeConfig(
         Rooms rooms,
         Media media,
         Optional<Path> careKeysetFile,
-        boolean demoSeed) {
+        boolean demoSeed,
+        boolean demoBookNow) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -161,11 +162,14 @@ public record NodeConfig(
 
         // The demo clinic belongs to the embedded default only.
         boolean demoSeed = s.getBoolean("HEARTH_DEMO_SEED", store.embedded() && mode == Mode.DEVELOPMENT);
+        // The first run (issue 14): the demo's Dr. Okafor bookable around the clock without notice, so
+        // a newcomer books and joins a room within minutes. Tests turn it off to keep office hours.
+        boolean demoBookNow = demoSeed && s.getBoolean("HEARTH_DEMO_BOOK_NOW", true);
         // The AEAD keyset that seals clinical text at rest (docs/adr/0016); generated into the data
         // directory when unset, which production refuses.
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, media, careKeyset, demoSeed);
+                accounts, rooms, media, careKeyset, demoSeed, demoBookNow);
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {

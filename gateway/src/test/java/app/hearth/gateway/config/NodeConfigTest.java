@@ -29,6 +29,7 @@ class NodeConfigTest {
         assertTrue(config.cluster().enabled());
         assertEquals(java.util.List.of("127.0.0.1:5701"), config.cluster().members());
         assertTrue(config.demoSeed());
+        assertTrue(config.demoBookNow(), "the first run: the demo's Dr. Okafor bookable now (issue 14)");
         assertEquals(Duration.ofMinutes(15), config.jwt().accessTokenTtl());
         assertEquals(Duration.ofHours(24), config.accounts().setPasswordTtl());
     }
@@ -49,6 +50,8 @@ class NodeConfigTest {
         NodeConfig config = NodeConfig.from(Settings.of(Map.of("MONGO_URI", "mongodb://db.internal:27017/?replicaSet=rs0")));
         assertFalse(config.store().embedded());
         assertFalse(config.demoSeed());
+        assertFalse(config.demoBookNow(), "no demo, nothing to open");
+        assertFalse(NodeConfig.from(Settings.of(Map.of("HEARTH_DEMO_BOOK_NOW", "false"))).demoBookNow());
     }
 
     @Test

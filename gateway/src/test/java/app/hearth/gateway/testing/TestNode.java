@@ -60,6 +60,8 @@ public final class TestNode implements AutoCloseable {
         settings.put("HEARTH_PUBLIC_BASE_URL", "http://127.0.0.1:" + port);
         settings.put("HEARTH_HTTP_HOST", "127.0.0.1");
         settings.put("HEARTH_CLUSTER_ENABLED", "false");
+        // Tests book against the demo's office hours and its 24-hour notice, not the first run's open day.
+        settings.put("HEARTH_DEMO_BOOK_NOW", "false");
         settings.putAll(overrides);
         String realMongo = System.getenv(REAL_MONGO_ENV);
         boolean ownsDatabase = false;
