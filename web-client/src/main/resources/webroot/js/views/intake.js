@@ -1,6 +1,6 @@
 // The patient's intake before their first preparation, and the clinic's consent texts to accept.
 import { api } from '../api.js';
-import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
+import { announce, busy, field, formatTime, h, okAlert, problemAlert, render, showProblem } from '../dom.js';
 import { CONSENT_NAMES, coursePath, paragraphs } from '../care.js';
 import { INTAKE_FIELDS } from './course.js';
 
@@ -50,9 +50,7 @@ export async function intakeView(main, person) {
           h('p', {}, h('a', { href: '#/course' }, 'Back to your course'))));
         announce('Your intake is saved');
       } catch (e) {
-        render(message, problemAlert(e, form));
-        const invalid = form.querySelector('[aria-invalid="true"]');
-        if (invalid) invalid.focus();
+        showProblem(message, e, form);
       }
     });
   });
