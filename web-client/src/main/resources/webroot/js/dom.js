@@ -75,11 +75,16 @@ export function showProblem(box, error, form) {
 }
 
 /**
- * The box around a table that may be wider than the screen: focusable and named, so keyboard users
- * can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+ * The attributes of a box that scrolls (overflow: auto): focusable and named, so keyboard users can
+ * scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable). `h('div', { class, ...scrollable(label) })`.
  */
+export function scrollable(label) {
+  return { tabindex: '0', role: 'region', 'aria-label': label };
+}
+
+/** The box around a table that may be wider than the screen (see scrollable). */
 export function scrollBox(label, ...children) {
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, ...children);
+  return h('div', { class: 'table-wrap', ...scrollable(label) }, ...children);
 }
 
 /** Removes the marks a previous problem left on a form's fields. */
