@@ -77,9 +77,10 @@ export function showProblem(box, error, form) {
 /**
  * The attributes of a box that scrolls (overflow: auto): focusable and named, so keyboard users can
  * scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable). `h('div', { class, ...scrollable(label) })`.
+ * A named group, not a region: a landmark per table or consent text would crowd the page's landmarks.
  */
 export function scrollable(label) {
-  return { tabindex: '0', role: 'region', 'aria-label': label };
+  return { tabindex: '0', role: 'group', 'aria-label': label };
 }
 
 /** The box around a table that may be wider than the screen (see scrollable). */

@@ -183,7 +183,8 @@ class AccessibilityBrowserTest {
             if (passGate(p)) {
                 check(p, "patient (waiting room)", room);
             }
-            visit(t, "therapist (patient waiting)", room + "/" + OpenRoom.joinTicket(api, ids.appointment, therapistToken));
+            visit(t, "therapist (patient waiting)", room + "/" + OpenRoom.joinTicket(api, ids.appointment, therapistToken),
+                    "/Admit/.test(document.getElementById('main').textContent)", "the waiting patient with an Admit button");
             // leave the room before the node stops
             t.navigate(node.baseUrl() + "/#/therapist");
             p.navigate(node.baseUrl() + "/#/patient");
@@ -244,6 +245,11 @@ class AccessibilityBrowserTest {
 
     /** Opens a route in the signed-in page (a hash change, no reload) and checks it. */
     static void visit(Page page, String role, String hash) {
+        visit(page, role, hash, "true", null);
+    }
+
+    /** As {@link #visit(Page, String, String)}, once {@code ready} (a JS expression) holds too. */
+    static void visit(Page page, String role, String hash, String ready, String awaited) {
         // empty the page first, so the wait below cannot see the previous view
         page.evaluate("() => document.getElementById('main').replaceChildren()");
         if (page.url().endsWith(hash)) {
@@ -251,20 +257,29 @@ class AccessibilityBrowserTest {
         } else {
             page.navigate(node.baseUrl() + "/" + hash);
         }
-        check(page, role, hash);
+        check(page, role, hash, ready, awaited);
     }
 
-    /** Waits for the view to settle, then runs axe at 1280×800 and the reflow check at 320×640. */
     static void check(Page page, String role, String hash) {
+        check(page, role, hash, "true", null);
+    }
+
+    /**
+     * Waits for the view to settle (an h1, no loading line, every video playing, and {@code ready}),
+     * then runs axe at 1280×800, the reflow check at 320×640 and axe again there.
+     */
+    static void check(Page page, String role, String hash, String ready, String awaited) {
         String where = hash.replaceAll("/[A-Za-z0-9_-]{20,}", "/…") + " (" + role + ")";
         VISITED.add(hash);
         try {
             page.waitForFunction("() => { const m = document.getElementById('main');"
-                    + " return m.querySelector('h1') && !m.querySelector('.loading'); }", null,
+                    + " return m.querySelector('h1') && !m.querySelector('.loading')"
+                    + " && [...m.querySelectorAll('video')].every((v) => !v.srcObject || v.readyState >= 2) && (" + ready + "); }", null,
                     new Page.WaitForFunctionOptions().setTimeout(20_000));
         } catch (PlaywrightException e) {
             BrowserSupport.screenshot(page, "a11y-unsettled-" + where.replaceAll("[^a-z0-9]+", "-"));
-            UNCHECKED.add(where + ": the view did not finish loading (an h1 and no loading line) in 20 s");
+            UNCHECKED.add(where + ": the view did not settle in 20 s (an h1, no loading line, videos playing"
+                    + (awaited == null ? "" : ", " + awaited) + ")");
             return;
         }
         List<String> wide = BrowserSupport.axeViolations(page);
