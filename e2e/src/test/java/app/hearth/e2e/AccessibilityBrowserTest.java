@@ -212,8 +212,9 @@ class AccessibilityBrowserTest {
         ApiClient.Reply measures = api.get("/api/care/patients/" + PATIENT + "/measures", patientToken);
         assertEquals(200, measures.status(), measures.body());
         JsonArray due = measures.json().getJsonArray("due");
-        assertTrue(!due.isEmpty(), "no questionnaire due for the demo patient: " + measures.body());
-        String measure = due.getJsonObject(0).getString("instrument") + "/" + due.getJsonObject(0).getString("occasion");
+        // the questions when one is due (baseline, on a fresh demo), else the page saying nothing is due
+        String measure = due.isEmpty() ? "phq9/baseline"
+                : due.getJsonObject(0).getString("instrument") + "/" + due.getJsonObject(0).getString("occasion");
 
         ApiClient.Reply resources = api.get("/api/care/resources", patientToken);
         assertEquals(200, resources.status(), resources.body());

@@ -137,7 +137,6 @@ async function uploadWithProgress(file, slot, title) {
   }
 }
 
-
 // ---------------------------------------------------------------- the list
 
 export async function libraryView(main, person) {
