@@ -2,7 +2,7 @@
 // clinician panel: words for the record's values, the intentions editor, the score trend (an SVG
 // chart for the eye and a real table for screen readers), the crisis panel and the dosing record.
 import { api } from './api.js';
-import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from './dom.js';
+import { announce, busy, field, formatTime, h, okAlert, problemAlert, render, scrollBox } from './dom.js';
 
 export const TYPE_NAMES = { preparation: 'Preparation', dosing: 'Dosing in the clinic', integration: 'Integration', circle: 'Integration circle' };
 export const INSTRUMENT_NAMES = { phq9: 'PHQ-9 (mood)', gad7: 'GAD-7 (anxiety)', pcl5: 'PCL-5 (trauma)' };
@@ -257,7 +257,7 @@ export function trendSection({ responses = [], dosings = [] }, { severity = true
       return h('div', { class: 'trend-block', 'data-instrument': instrument },
         h(sub, {}, instrumentName(instrument)),
         trendChart(instrument, rs, dosings, `${idPrefix}-${instrument}-chart`),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'scores' },
+        scrollBox(`${instrumentName(instrument)} scores`, h('table', { class: 'scores' },
           h('caption', {}, `${instrumentName(instrument)} scores over time, with dosing dates`),
           h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, rows.map(({ at, r, dosing }) => (dosing
@@ -276,7 +276,7 @@ export function latestVsBaseline(responses) {
     byInstrument.get(r.instrument).push(r);
   }
   if (byInstrument.size === 0) return h('p', { class: 'muted' }, 'No questionnaires answered yet.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'scores' },
+  return scrollBox('Latest scores', h('table', { class: 'scores' },
     h('caption', {}, 'Latest scores against the first (baseline)'),
     h('thead', {}, h('tr', {}, ['Measure', 'Baseline', 'Latest'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, [...byInstrument.entries()].map(([instrument, rs]) => {

@@ -40,6 +40,54 @@ function describedBy(input, add, remove) {
   else input.removeAttribute('aria-describedby');
 }
 
+/**
+ * Marks one input as wrong, with its own message right after it: aria-invalid, and the message
+ * joined to the input's description so it is read with the field. The input needs an id. A second
+ * mark replaces the first; clearField or clearFieldErrors(form) removes it.
+ */
+export function markField(input, text) {
+  clearField(input);
+  const id = `${input.id}-error`;
+  input.setAttribute('aria-invalid', 'true');
+  describedBy(input, id);
+  input.after(h('p', { class: 'field-error', id }, text));
+}
+
+/** Removes markField's mark from one input. */
+export function clearField(input) {
+  const id = `${input.id}-error`;
+  const old = document.getElementById(id);
+  if (old) old.remove();
+  input.removeAttribute('aria-invalid');
+  describedBy(input, null, id);
+}
+
+/**
+ * Shows a failed request's problem in a message box and moves focus to the first field it marked
+ * (what every form did by hand), so a keyboard or screen-reader user lands where the fix goes.
+ */
+export function showProblem(box, error, form) {
+  const alert = problemAlert(error, form);
+  render(box, alert);
+  const invalid = form ? form.querySelector('[aria-invalid="true"]') : null;
+  if (invalid) invalid.focus();
+  return alert;
+}
+
+/**
+ * The attributes of a box that scrolls (overflow: auto): focusable and named, so keyboard users can
+ * scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable). `h('div', { class, ...scrollable(label) })`.
+ * A named group, not a region: a landmark per table or consent text would crowd the page's landmarks.
+ */
+export function scrollable(label) {
+  return { tabindex: '0', role: 'group', 'aria-label': label };
+}
+
+/** The box around a table that may be wider than the screen (see scrollable). */
+export function scrollBox(label, ...children) {
+  return h('div', { class: 'table-wrap', ...scrollable(label) }, ...children);
+}
+
 /** Removes the marks a previous problem left on a form's fields. */
 export function clearFieldErrors(form) {
   if (!form) return;
@@ -76,15 +124,12 @@ export function problemAlert(error, form, ...extra) {
     clearFieldErrors(form);
     const input = problem.field ? inputFor(form, problem.field) : null;
     if (input && input.id) {
-      const id = `${input.id}-error`;
       // Validation details start with the property path ("types.dosing.bufferAfterMinutes: -5 is less
       // than 0"): beside the field the path is noise, and in the box the field's own name reads better.
       const prefix = `${problem.field}: `;
       const own = detail && detail.startsWith(prefix) ? detail.substring(prefix.length) : null;
       if (own) detail = `${nameOf(input)}: ${own}`;
-      input.setAttribute('aria-invalid', 'true');
-      describedBy(input, id);
-      input.after(h('p', { class: 'field-error', id }, own || problem.detail || problem.title));
+      markField(input, own || problem.detail || problem.title);
     }
   }
   return h('div', { class: 'alert error', role: 'alert' },

@@ -135,6 +135,89 @@ final class BrowserSupport implements AutoCloseable {
         }
     }
 
+    /** The WCAG 2.2 AA rule sets axe checks (issue 14). */
+    static final List<String> WCAG_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
+
+    /**
+     * axe-core's WCAG 2.2 AA violations on the page as it is now, one line per rule and element:
+     * {@code [impact] rule-id  target  — help}. Empty when axe finds none.
+     */
+    static List<String> axeViolations(Page page) {
+        com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page)
+                .withTags(WCAG_AA).analyze();
+        List<String> lines = new java.util.ArrayList<>();
+        if (results.getErrorMessage() != null) {
+            lines.add("[error] axe did not run: " + results.getErrorMessage());
+        }
+        for (com.deque.html.axecore.results.Rule rule : results.getViolations()) {
+            for (com.deque.html.axecore.results.CheckedNode node : rule.getNodes()) {
+                lines.add("[" + (node.getImpact() != null ? node.getImpact() : rule.getImpact()) + "] " + rule.getId() + "  "
+                        + node.getTarget() + "  — " + rule.getHelp()
+                        + (node.getFailureSummary() != null ? " (" + node.getFailureSummary().replaceAll("\\s+", " ").trim() + ")" : ""));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * What breaks reflow (WCAG 1.4.10) at the page's current width: the page scrolling sideways
+     * (with the elements that stick out), and focusable controls cut off horizontally by the
+     * viewport or by a box that clips or scrolls them. Empty when the page reflows.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> reflowProblems(Page page) {
+        return (List<String>) page.evaluate(REFLOW_SCRIPT);
+    }
+
+    private static final String REFLOW_SCRIPT = """
+            () => {
+              const problems = [];
+              const root = document.documentElement;
+              const width = root.clientWidth;
+              const describe = (el) => {
+                let d = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                  + (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+                const name = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '').trim().replace(/\\s+/g, ' ');
+                if (name) d += ' "' + name.substring(0, 40) + '"';
+                const parent = el.parentElement && el.parentElement.closest('[id], section, form, li, td');
+                if (parent && parent !== el) d += ' in ' + parent.tagName.toLowerCase() + (parent.id ? '#' + parent.id : '')
+                  + (typeof parent.className === 'string' && parent.className.trim() ? '.' + parent.className.trim().split(/\\s+/)[0] : '');
+                return d;
+              };
+              const shown = (el) => {
+                const r = el.getBoundingClientRect();
+                const style = getComputedStyle(el);
+                return r.width > 1 && r.height > 1 && style.visibility !== 'hidden' && el.getClientRects().length > 0;
+              };
+              if (root.scrollWidth > width) {
+                const wide = [...document.body.querySelectorAll('*')].filter((el) => shown(el) && el.getBoundingClientRect().right > width + 1
+                    && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1));
+                problems.push('the page scrolls sideways: ' + root.scrollWidth + ' px wide in ' + width + ' px; sticking out: '
+                  + wide.slice(0, 6).map((el) => describe(el) + ' (right ' + Math.round(el.getBoundingClientRect().right) + ')').join('; '));
+              }
+              const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"]), audio[controls], video[controls]';
+              for (const el of document.querySelectorAll(focusable)) {
+                if (el.closest('.skip-link, .visually-hidden, [hidden], [inert]') || el.disabled && el.tagName === 'INPUT' && el.type === 'radio') continue;
+                if (!shown(el)) continue;
+                const r = el.getBoundingClientRect();
+                let left = 0, right = width, clipper = null;
+                for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+                  const ox = getComputedStyle(a).overflowX;
+                  if (ox !== 'visible') {
+                    const ar = a.getBoundingClientRect();
+                    if (ar.left > left) { left = ar.left; clipper = a; }
+                    if (ar.right < right) { right = ar.right; clipper = a; }
+                  }
+                }
+                if (r.left < left - 1 || r.right > right + 1) {
+                  problems.push('cut off: ' + describe(el) + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right)
+                    + ' px, visible ' + Math.round(left) + '..' + Math.round(right) + (clipper ? ' (clipped by ' + describe(clipper).split(' "')[0] + ')' : ''));
+                }
+              }
+              return problems;
+            }
+            """;
+
     @Override
     public void close() {
         browser.close();

@@ -3,7 +3,7 @@
 // the consent texts (GET/POST /api/care/consents). Admins only; the server judges every value and a
 // refusal is shown at the field it names, as on the booking rules page.
 import { api } from '../api.js';
-import { busy, clearFieldErrors, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
+import { busy, clearFieldErrors, field, formatTime, h, okAlert, problemAlert, render, scrollable, showProblem } from '../dom.js';
 
 const INSTRUMENTS = [['phq9', 'PHQ-9'], ['gad7', 'GAD-7'], ['pcl5', 'PCL-5']];
 const OCCASIONS = [['baseline', 'At baseline'], ['beforeDosing', 'Before each dosing'], ['afterIntegration', 'After each integration'], ['followUp', 'At follow-ups']];
@@ -124,9 +124,7 @@ function settingsForm(settings) {
         weeks.value = saved.cadence.followUpWeeks.join(', ');
         render(message, okAlert(h('p', {}, 'Course of care settings saved.')));
       } catch (e) {
-        render(message, problemAlert(e, form));
-        const invalid = form.querySelector('[aria-invalid="true"]');
-        if (invalid) invalid.focus();
+        showProblem(message, e, form);
       }
     });
   });
@@ -157,9 +155,7 @@ function consentCard(kind, label, current) {
           show(published);
           render(status, okAlert(h('p', {}, `Version ${published.version} published. Patients will be asked to accept it.`)));
         } catch (e) {
-          render(message, problemAlert(e, form));
-          const invalid = form.querySelector('[aria-invalid="true"]');
-          if (invalid) invalid.focus();
+          showProblem(message, e, form);
         }
       });
     });
@@ -168,7 +164,7 @@ function consentCard(kind, label, current) {
       text
         ? h('div', { class: 'consent-current' },
           h('p', {}, h('strong', {}, `Version ${text.version}`), `, published ${formatTime(text.publishedAt)}: `, text.title),
-          h('div', { class: 'consent-text' }, text.text.split(/\n{2,}/).map((p) => h('p', {}, p))))
+          h('div', { class: 'consent-text', ...scrollable(`Text of ${text.title}`) }, text.text.split(/\n{2,}/).map((p) => h('p', {}, p))))
         : h('p', {}, 'No version published yet.'),
       status, form);
   };

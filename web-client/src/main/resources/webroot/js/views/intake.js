@@ -1,6 +1,6 @@
 // The patient's intake before their first preparation, and the clinic's consent texts to accept.
 import { api } from '../api.js';
-import { announce, busy, field, formatTime, h, okAlert, problemAlert, render } from '../dom.js';
+import { announce, busy, field, formatTime, h, okAlert, problemAlert, render, scrollable, showProblem } from '../dom.js';
 import { CONSENT_NAMES, coursePath, paragraphs } from '../care.js';
 import { INTAKE_FIELDS } from './course.js';
 
@@ -50,9 +50,7 @@ export async function intakeView(main, person) {
           h('p', {}, h('a', { href: '#/course' }, 'Back to your course'))));
         announce('Your intake is saved');
       } catch (e) {
-        render(message, problemAlert(e, form));
-        const invalid = form.querySelector('[aria-invalid="true"]');
-        if (invalid) invalid.focus();
+        showProblem(message, e, form);
       }
     });
   });
@@ -89,7 +87,7 @@ export async function consentsView(main, person) {
       const section = h('section', { class: 'card consent', 'aria-labelledby': `${id}-title`, 'data-kind': d.kind },
         h('h2', { id: `${id}-title`, class: 'card-title' }, title),
         h('p', { class: 'hint' }, `Version ${d.version}${t.publishedAt ? `, published ${formatTime(t.publishedAt)}` : ''}`),
-        h('div', { class: 'consent-text' }, paragraphs(t.text || '')),
+        h('div', { class: 'consent-text', ...scrollable(`Text of ${title}`) }, paragraphs(t.text || '')),
         h('div', { class: 'actions' }, agree), message);
       agree.addEventListener('click', () => busy(agree, async () => {
         try {

@@ -4,7 +4,7 @@
 // previewed on this page with the room's own player before it is saved or shared with the clinic.
 // Starter items and colleagues' shared items are read-only here: "Make a copy" to adapt one.
 import { api, uploadAudio } from '../api.js';
-import { announce, busy, clearFieldErrors, h, loading, okAlert, problemAlert, render } from '../dom.js';
+import { announce, busy, clearField, clearFieldErrors, h, loading, markField, okAlert, problemAlert, render, showProblem } from '../dom.js';
 import { PreviewPanel } from './library-preview.js';
 
 const KIND_NAMES = { mindfulness: 'Mindfulness', imagery: 'Guided imagery', playlist: 'Music playlist' };
@@ -135,23 +135,6 @@ async function uploadWithProgress(file, slot, title) {
     render(slot);
     throw new Error(uploadError(file, e));
   }
-}
-
-/** Shows a message under an input, marked as its error (cleared with the form's other field errors). */
-function fieldMessage(input, text) {
-  const id = `${input.id}-error`;
-  const old = document.getElementById(id);
-  if (old) old.remove();
-  input.setAttribute('aria-invalid', 'true');
-  const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== id);
-  input.setAttribute('aria-describedby', [...ids, id].join(' '));
-  input.after(h('p', { class: 'field-error', id }, text));
-}
-
-function clearFieldMessage(input) {
-  const old = document.getElementById(`${input.id}-error`);
-  if (old) old.remove();
-  input.removeAttribute('aria-invalid');
 }
 
 // ---------------------------------------------------------------- the list
@@ -474,7 +457,7 @@ class ItemEditor {
     file.addEventListener('change', async () => {
       const chosen = file.files[0];
       if (!chosen) return;
-      clearFieldMessage(file);
+      clearField(file);
       try {
         const { audio } = await uploadWithProgress(chosen, slot, titleOfFile(chosen));
         this.audioNames.set(audio.id, audio.title || chosen.name);
@@ -482,7 +465,7 @@ class ItemEditor {
         this.renderSteps();
         announce(`${chosen.name} uploaded and chosen as the ${key === 'cueAudioId' ? 'cue' : 'background'} sound of step ${i + 1}`);
       } catch (e) {
-        fieldMessage(file, e.message);
+        markField(file, e.message);
       } finally {
         file.value = '';
       }
@@ -497,7 +480,7 @@ class ItemEditor {
     const slot = h('div', { class: 'upload-slot' });
     file.addEventListener('change', async () => {
       const files = [...file.files];
-      clearFieldMessage(file);
+      clearField(file);
       const errors = [];
       for (const chosen of files) {
         try {
@@ -513,7 +496,7 @@ class ItemEditor {
       this.renderTracks();
       if (errors.length) {
         const input = document.getElementById('track-files');
-        fieldMessage(input, errors.join(' '));
+        markField(input, errors.join(' '));
         input.focus();
       }
     });
@@ -623,9 +606,7 @@ class ItemEditor {
 
   /** The problem above the form, marked at its field when it names one, which then has the focus. */
   showProblem(error) {
-    render(this.message, problemAlert(error, this.form));
-    const marked = this.form.querySelector('[aria-invalid="true"]');
-    if (marked) marked.focus();
+    showProblem(this.message, error, this.form);
   }
 }
 

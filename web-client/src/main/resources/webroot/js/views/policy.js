@@ -3,7 +3,7 @@
 // The server is the judge of every value (the contract's limits, min ≤ max window): the inputs only
 // suggest steps, and a refusal is shown at the field it names.
 import { api } from '../api.js';
-import { busy, clearFieldErrors, field, h, okAlert, problemAlert, render } from '../dom.js';
+import { busy, clearFieldErrors, field, h, okAlert, problemAlert, render, showProblem } from '../dom.js';
 
 const TYPES = [['preparation', 'Preparation'], ['integration', 'Integration'], ['circle', 'Group circle'], ['dosing', 'Dosing (in clinic)']];
 
@@ -72,9 +72,7 @@ function policyForm(policy, canEdit) {
         clearFieldErrors(form);
         render(message, okAlert(h('p', {}, 'Booking rules saved. New bookings follow them from now on; appointments already booked keep their times.')));
       } catch (e) {
-        render(message, problemAlert(e, form));
-        const invalid = form.querySelector('[aria-invalid="true"]');
-        if (invalid) invalid.focus();
+        showProblem(message, e, form);
       }
     });
   });

@@ -403,7 +403,7 @@ class RoomPage {
 
   renderRoom() {
     this.stopPreview();
-    this.videos = h('div', { class: 'videos', 'aria-label': 'Video' });
+    this.videos = h('div', { class: 'videos', role: 'group', 'aria-label': 'Video' });
     this.mediaNote = h('p', { class: 'hint', role: 'status' });
     this.rosterBox = h('ul', { class: 'roster', 'aria-label': 'People in this session' });
     this.waitingBox = h('div', { class: 'waiting-list' });
