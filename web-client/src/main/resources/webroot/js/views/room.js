@@ -629,7 +629,7 @@ class RoomPage {
   updateStage() {
     if (!this.videos) return;
     const remote = this.videos.querySelectorAll(':scope > .tile:not(.self)').length;
-    this.stageEmpty.hidden = remote > 0;
+    this.stageEmpty.hidden = remote > 0 || !!this.support.breakout; // a breakout has its own stage
     this.videos.dataset.count = String(remote);
   }
 
