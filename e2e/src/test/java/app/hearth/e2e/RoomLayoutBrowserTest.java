@@ -174,6 +174,9 @@ class RoomLayoutBrowserTest {
 
             // when everything is given
             patient.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Casey Lee");
+            // (a field loses its mark as soon as it is filled in)
+            assertThat(patient.locator("#gate-contact-name")).not().hasAttribute("aria-invalid", "true");
+            assertThat(patient.locator("#gate-contact-phone")).hasAttribute("aria-invalid", "true");
             patient.getByLabel("Phone", new Page.GetByLabelOptions().setExact(true)).fill("+1 555 0199");
             patient.getByLabel("I am in a private place and I am not driving").check();
             patient.getByRole(AriaRole.BUTTON, named("I’m ready: join the waiting room")).click();
@@ -229,6 +232,9 @@ class RoomLayoutBrowserTest {
             chatToggle.click();
             assertThat(patient.locator("#chat-panel")).isHidden();
 
+            // who speaks lights their tile (the fake microphone beeps: the analyser hears it)
+            assertThat(therapist.locator(".tile[data-peer].speaking")).hasCount(1,
+                    new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(15_000));
             // the connection's quality shows on the tile, in words for screen readers too
             assertThat(therapist.locator(".tile[data-peer] .tile-quality")).isVisible(BrowserSupport.within(20));
             assertThat(therapist.locator(".tile[data-peer] .tile-quality .quality-words")).hasText(Pattern.compile("connection (good|fair|poor)"));

@@ -344,6 +344,15 @@ class RoomPage {
         ' I am in a private place and I am not driving')),
       gateError,
       h('button', { type: 'submit' }, 'I’m ready: join the waiting room'));
+    // A marked field loses its mark as soon as it is filled in (the others keep theirs until the next submit).
+    const filled = { 'gate-address': (el) => el.value.trim().length >= 3, 'gate-contact-name': (el) => !!el.value.trim(),
+      'gate-contact-phone': (el) => el.value.trim().length >= 3, 'gate-private': (el) => el.checked };
+    const recheck = (e) => {
+      const ok = filled[e.target.id];
+      if (ok && e.target.getAttribute('aria-invalid') === 'true' && ok(e.target)) markField(form, e.target.id, null);
+    };
+    form.addEventListener('input', recheck);
+    form.addEventListener('change', recheck);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const address = form.querySelector('#gate-address').value.trim();
@@ -353,11 +362,11 @@ class RoomPage {
       render(gateError);
       // Each missing field says what it needs, next to it; focus goes to the first one.
       const problems = [
-        ['gate-address', address.length < 3, 'Tell us where you are right now: an address, or enough to find you.'],
-        ['gate-contact-name', !name, 'Give the name of someone we can call if you need help.'],
-        ['gate-contact-phone', phone.length < 3, 'Give your emergency contact’s phone number.'],
-        ['gate-private', !form.querySelector('#gate-private').checked, 'Please confirm you are in a private place and not driving.'],
-      ];
+        ['gate-address', 'Tell us where you are right now: an address, or enough to find you.'],
+        ['gate-contact-name', 'Give the name of someone we can call if you need help.'],
+        ['gate-contact-phone', 'Give your emergency contact’s phone number.'],
+        ['gate-private', 'Please confirm you are in a private place and not driving.'],
+      ].map(([id, text]) => [id, !filled[id](form.querySelector(`#${id}`)), text]);
       for (const [id, wrong, text] of problems) markField(form, id, wrong ? text : null);
       const first = problems.find(([, wrong]) => wrong);
       if (first) {
