@@ -296,6 +296,7 @@ class RoomPage {
   showPhase(phase) {
     console.debug(`room: ${this.phase} -> ${phase}`);
     this.phase = phase;
+    if (phase !== 'room') document.body.classList.remove('in-call'); // the site's navigation is back outside a call
     if (phase === 'prejoin') this.renderPrejoin();
     else if (phase === 'waiting') this.renderWaiting();
     else this.renderRoom();
@@ -833,7 +834,7 @@ class RoomPage {
       onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
       onPeerGone: (peerId) => {
         const tile = this.videos.querySelector(`[data-peer="${peerId}"]`);
-        if (tile) { this.meter.unwatch(tile); tile.remove(); }
+        if (tile) { if (this.meter) this.meter.unwatch(tile); tile.remove(); }
         this.updateStage();
       },
       onState: (peerId, state) => {
@@ -901,8 +902,8 @@ class RoomPage {
     }
     const video = tile.querySelector('video');
     if (video.srcObject !== stream) video.srcObject = stream;
-    if (this.measuresSpeaking()) this.meter.watch(tile, stream);
-    else this.meter.unwatch(tile);
+    if (this.meter && this.measuresSpeaking()) this.meter.watch(tile, stream);
+    else if (this.meter) this.meter.unwatch(tile);
     this.refreshTiles();
     this.updateStage();
   }
@@ -910,8 +911,14 @@ class RoomPage {
   /** Asks whom to connect with (after every roster change, debounced). */
   refreshMedia() {
     clearTimeout(this.mediaTimer);
-    return new Promise((resolve) => {
+    return new Promise((resolveThis) => {
+      // A call superseded by a newer one (debounced away) resolves with it: whoever awaited it
+      // (startMedia, before it starts sampling the connection's quality) must not wait forever.
+      this.mediaWaiters = [...(this.mediaWaiters || []), resolveThis];
       this.mediaTimer = setTimeout(async () => {
+        const waiters = this.mediaWaiters;
+        this.mediaWaiters = [];
+        const resolve = () => waiters.forEach((done) => done());
         if (!this.mesh || this.phase !== 'room' || this.support.breakout) return resolve();
         try {
           const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
