@@ -270,16 +270,27 @@ class Peer {
     const result = { audioBytes: 0, videoBytes: 0, framesDecoded: 0, rtt: null, lossRate: 0 };
     let lost = 0;
     let received = 0;
+    let selected = null;
+    let remoteRtt = null;
     report.forEach((s) => {
       if (s.type === 'inbound-rtp') {
         countInbound(result, s);
         lost += s.packetsLost || 0;
         received += s.packetsReceived || 0;
       }
-      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) {
-        result.rtt = s.currentRoundTripTime;
-      }
+      if (s.type === 'transport' && s.selectedCandidatePairId) selected = s.selectedCandidatePairId;
+      if (s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined) remoteRtt = s.roundTripTime;
     });
+    // The round trip of the pair in use (the transport's selected one, else the nominated one): the
+    // latest measure, else the average so far; failing both, what the other side's RTCP reports.
+    report.forEach((s) => {
+      if (s.type !== 'candidate-pair' || s.state !== 'succeeded') return;
+      if (s.id !== selected && !(s.nominated && result.rtt === null)) return;
+      const rtt = s.currentRoundTripTime !== undefined ? s.currentRoundTripTime
+        : (s.responsesReceived ? s.totalRoundTripTime / s.responsesReceived : undefined);
+      if (rtt !== undefined) result.rtt = rtt;
+    });
+    if (result.rtt === null && remoteRtt !== null) result.rtt = remoteRtt;
     // Loss since the previous sample, not since the call began.
     const previous = this.lastStats || { lost: 0, received: 0 };
     const dLost = Math.max(0, lost - previous.lost);

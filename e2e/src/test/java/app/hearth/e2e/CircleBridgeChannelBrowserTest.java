@@ -217,6 +217,7 @@ class CircleBridgeChannelBrowserTest {
             Page quiet = pages.get(2);
             String quietId = everyone.get(2);
             List<String> quietOthers = everyone.stream().filter(id -> !id.equals(quietId)).toList();
+            quiet.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click(); // audio only is a setting
             quiet.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Audio only")).click();
             waitForConstraints(quiet, "audio-only constraints", conference, quietId, CircleBridgeChannelBrowserTest::isAudioOnly);
             BrowserSupport.waitUntil(quiet, "the bridge to stop forwarding video", () -> forwarded(conference, quietId).isEmpty(), 10_000);

@@ -241,7 +241,8 @@ class RoomBrowserTest {
                     ".lobby-entry.presence-waiting .badge.ready", 5);
             System.out.println("RoomBrowserTest: gate submitted on node B -> waiting and ready on node A's page in " + alertedAfter + " ms");
             assertThat(patient.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("You’re in the waiting room"))).isVisible();
-            assertThat(patient.getByText("Your therapist will let you in shortly", new Page.GetByTextOptions().setExact(false))).isVisible();
+            // (the therapist's page was shown them waiting: the waiting room may say so now)
+            assertThat(patient.getByText("Dr. Maya Okafor knows you are here", new Page.GetByTextOptions().setExact(false))).isVisible(within(10));
             BrowserSupport.screenshot(patient, "room-2-waiting-phone");
 
             // then the therapist is alerted at once: waiting and ready, with the location, and a badge in the tab's title
@@ -277,7 +278,8 @@ class RoomBrowserTest {
                 assertThat(rosterEntry(page, "Dr. Maya Okafor").getByText("In the room")).isVisible(within(10));
             }
 
-            // and they chat across the two nodes (the page says it is kept nowhere)
+            // and they chat across the two nodes (the page says it is kept nowhere); on the phone the chat is a panel to open
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Chat").setExact(true)).click();
             assertThat(patient.getByText("Chat is not saved", new Page.GetByTextOptions().setExact(false))).isVisible();
             patient.getByLabel("Message").fill("Hello from my kitchen table");
             patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send")).click();
@@ -393,6 +395,7 @@ class RoomBrowserTest {
 
             // switching the microphone swaps the sent track in place: same connection, audio keeps flowing
             String before = sending(patient, therapistId);
+            patient.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Settings").setExact(true)).click(); // devices, audio only
             patient.locator("#mic-select").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
             waitUntil(patient, "the new microphone on the call", () -> !sending(patient, therapistId).equals(before), 10_000);
             assertTrue(Boolean.TRUE.equals(patient.evaluate("([id, pc]) => window.hearthRoom.mesh.peers.get(id).pc === pc",

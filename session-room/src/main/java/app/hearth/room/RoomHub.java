@@ -70,6 +70,8 @@ public final class RoomHub {
     private final Set<String> pendingClinics = ConcurrentHashMap.newKeySet();
     /** Safety checks already audited as read by a host on this node: viewer/room/patient. */
     private final Set<String> auditedReads = ConcurrentHashMap.newKeySet();
+    /** Waiting patients already told that a host connection saw them: hostConnection/room/patient/patientConnection. */
+    private final Set<String> seenTold = ConcurrentHashMap.newKeySet();
     private final List<Long> timers = new ArrayList<>();
     private MessageConsumer<JsonObject> consumer;
     /** Set when the node shuts down: cluster callbacks that arrive later find its pools closed. */
@@ -349,7 +351,8 @@ public final class RoomHub {
                 JsonObject joined = new JsonObject().put("type", "room.joined")
                         .put("room", new JsonObject().put("roomId", access.roomId()).put("appointmentId", access.appointmentId())
                                 .put("appointmentType", access.appointmentType()).put("start", access.start().toString())
-                                .put("end", access.end().toString()).put("closesAt", closesAt.toString()))
+                                .put("end", access.end().toString()).put("closesAt", closesAt.toString())
+                                .put("hosts", hostsOf(access)))
                         .put("you", participant(result.seat(), result.seat().host() || result.seat().personId().equals(actor.personId())))
                         .put("resumed", result.resumed());
                 if (access.emergencyContactOnFile() != null) {
@@ -361,6 +364,40 @@ public final class RoomHub {
     }
 
     private record Seated(Seat seat, boolean resumed) {
+    }
+
+    /** The appointment's therapists by name, in the appointment's order (issue 14: whom the patient waits for). */
+    private static JsonArray hostsOf(RoomAccess access) {
+        JsonArray hosts = new JsonArray();
+        for (String id : access.therapistIds()) {
+            String name = access.hostNames().get(id);
+            if (name != null) {
+                hosts.add(new JsonObject().put("personId", id).put("displayName", name));
+            }
+        }
+        return hosts;
+    }
+
+    /**
+     * Tells each waiting, ready patient whom this host's live connection has just been shown them to
+     * (their board or the room's waiting list): the waiting room then says the therapist knows, and
+     * only then. Once per host connection and patient connection; delivered on the patient's node.
+     */
+    private void tellWaitingSeen(Local viewer, List<Seat> seats) {
+        String host = viewer.actor().personId();
+        for (Seat seat : seats) {
+            if (seat.host() || seat.stage() != Seat.Stage.WAITING || !seat.gateDone() || !seat.hostIds().contains(host)
+                    || seat.link() != Seat.Link.CONNECTED) {
+                continue;
+            }
+            if (seenTold.size() > 10_000) {
+                seenTold.clear(); // only a de-duplication: telling a patient twice is harmless
+            }
+            if (seenTold.add(viewer.connection.id() + "/" + seat.roomId() + "/" + seat.personId() + "/" + seat.connectionId())) {
+                publish(RoomEvent.deliver(seat.clinicId(), seat.roomId(), List.of(seat.personId()), new JsonObject()
+                        .put("type", "room.waiting.seen").put("roomId", seat.roomId()).put("by", host)));
+            }
+        }
     }
 
     /** Takes over the person's kept seat (no re-admission) or makes a new one. */
@@ -632,7 +669,11 @@ public final class RoomHub {
             return Future.failedFuture(new RoomException(WsErrorCode.FORBIDDEN, "The waiting room board is for the care team"));
         }
         local.lobbyScope = scope;
-        return presence.inClinic(actor.clinicId()).map(seats -> lobbySnapshot(local, seats));
+        return presence.inClinic(actor.clinicId()).map(seats -> {
+            JsonObject snapshot = lobbySnapshot(local, seats);
+            tellWaitingSeen(local, seats);
+            return snapshot;
+        });
     }
 
     // ------------------------------------------------------------------ media negotiation
@@ -1111,6 +1152,7 @@ public final class RoomHub {
                 for (Local local : locals.values()) {
                     if (local.lobbyScope != null && local.actor().clinicId().equals(clinicId)) {
                         send(local, lobbySnapshot(local, seats));
+                        tellWaitingSeen(local, seats);
                     }
                 }
             }).onFailure(e -> LOG.warn("Could not read a clinic's lobby: {}", e.toString()));
@@ -1139,6 +1181,9 @@ public final class RoomHub {
                 }
             }
             send(local, new JsonObject().put("type", "room.roster").put("roomId", roomId).put("participants", participants));
+            if (viewerHosts) {
+                tellWaitingSeen(local, seats);
+            }
         }
     }
 

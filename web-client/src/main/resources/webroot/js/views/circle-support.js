@@ -8,6 +8,7 @@
 //   while the circle goes on; everyone else sees only "with a facilitator" on the patient's tile.
 import { announce, h, render } from '../dom.js';
 import { PeerMesh } from '../rtc.js';
+import { videoTile } from '../room-ui.js';
 
 /** A short, soft two-note chime (no audio file to load): heard by the facilitator, not alarming. */
 function chime() {
@@ -240,14 +241,17 @@ export class CircleSupport {
     const page = this.page;
     const other = (page.known.get(this.breakout.peerId) || {}).displayName || (page.host ? 'the participant' : 'a facilitator');
     this.peerVideo = h('video', { autoplay: true, playsinline: true, 'aria-label': other });
-    this.stateBox = h('span', { class: 'tile-state' });
+    // The same tile as the room's (room-ui.js): initials and badges where the room shows them.
+    const tile = videoTile({ name: other, video: this.peerVideo });
+    tile.classList.add('breakout-peer');
+    this.stateBox = tile.querySelector('.tile-state');
     const end = page.host ? h('button', { type: 'button', onclick: () => page.socket.request({ type: 'circle.breakout.end',
       roomId: page.roomId, breakoutId: this.breakout.breakoutId }).catch((e) => page.show(e.message)) }, 'Back to the circle') : null;
     render(this.stage,
       h('h2', { id: 'breakout-title' }, page.host ? `Private conversation with ${other}` : 'A private conversation with a facilitator'),
       h('p', { class: 'hint' }, page.host ? 'The circle goes on without you both; nobody else hears this.'
         : 'Only the two of you are in this call. The circle goes on, and you will return to it.'),
-      h('figure', { class: 'tile breakout-peer' }, this.peerVideo, h('figcaption', {}, other, this.stateBox)),
+      tile,
       end);
     this.stage.hidden = false; // the circle's tiles are gone (its call closed); one's own picture stays below
     if (this.call) {

@@ -5,16 +5,16 @@
 // Kept apart from room.js: the room page only creates it and passes the bridge's events on.
 import { h } from '../dom.js';
 import { LAST_N_LARGE, receiverConstraints, videoSourceOf } from '../bridge-channel.js';
+import { iconButton, initialsOf, relabel } from '../room-ui.js';
 
-/** Initials for a tile without video: "Circle Patient 3" → "CP". */
-export function initialsOf(name) {
-  const words = String(name || '').trim().split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  return words.slice(0, 2).map((w) => w.match(/\p{L}/u)[0].toUpperCase()).join('') || '?';
-}
+export { initialsOf };
 
 export class BridgeView {
-  /** room: the RoomPage; controls: the media controls' container (the layout toggle joins them). */
-  constructor(room, controls) {
+  /**
+   * room: the RoomPage; controls: the control bar (the layout toggle joins it); notes: where the
+   * bridge's notes show (over the stage; the control bar when not given).
+   */
+  constructor(room, controls, notes = controls) {
     this.room = room;
     this.active = false;
     this.mode = null; // null: the default for the circle's size, until the person chooses
@@ -25,9 +25,10 @@ export class BridgeView {
     this.forwarded = null; // null: the bridge has not said yet
     this.channelState = 'closed';
     this.lastConstraints = null;
-    this.toggle = h('button', { type: 'button', class: 'secondary layout-toggle', 'aria-pressed': 'false', hidden: true,
-      onclick: () => { this.mode = this.layout() === 'speaker' ? 'grid' : 'speaker'; this.update(); } }, 'Speaker view');
-    controls.prepend(this.toggle);
+    this.toggle = iconButton('speaker', 'Speaker view', () => { this.mode = this.layout() === 'speaker' ? 'grid' : 'speaker'; this.update(); },
+      { class: 'layout-toggle', hidden: true });
+    const chat = controls.querySelector('.chat-toggle');
+    if (chat) chat.before(this.toggle); else controls.prepend(this.toggle);
     // A connection that stays poor: others' video pauses (audio goes on) until the person asks again.
     this.weak = false;
     this.poorSamples = 0;
@@ -35,7 +36,7 @@ export class BridgeView {
       h('p', {}, 'Your connection is weak, so other people’s video is paused. You still hear everyone.'),
       h('button', { type: 'button', class: 'secondary small', onclick: () => { this.weak = false; this.poorSamples = 0; this.update(); } },
         'Try video again'));
-    controls.append(this.weakNote);
+    notes.append(this.weakNote);
     this.qualityTimer = setInterval(() => this.sampleQuality(), 2000);
     this.observer = new MutationObserver(() => this.schedule());
     this.observer.observe(room.videos, { childList: true });
@@ -45,7 +46,7 @@ export class BridgeView {
     // The media server could not set this page up: said here; the server retries by itself and its
     // offer clears the note (retryInMs null: it gave up, the person may ask again).
     this.errorNote = h('div', { class: 'alert warning bridge-error', role: 'status', hidden: true });
-    controls.append(this.errorNote);
+    notes.append(this.errorNote);
     this.offError = room.socket.on('rtc.bridge.error', (m) => m.roomId === room.roomId && this.bridgeError(m));
     this.offOffer = room.socket.on('rtc.bridge.offer', (m) => { if (m.roomId === room.roomId) this.errorNote.hidden = true; });
   }
@@ -128,8 +129,7 @@ export class BridgeView {
     this.weakNote.hidden = !(this.active && this.weak);
     this.stage = mode === 'speaker' ? this.stageOf(others) : null;
     videos.dataset.layout = this.active ? mode : '';
-    this.toggle.textContent = mode === 'speaker' ? 'Grid view' : 'Speaker view';
-    this.toggle.setAttribute('aria-pressed', String(mode === 'speaker'));
+    if (mode === 'speaker') relabel(this.toggle, 'grid', 'Grid view'); else relabel(this.toggle, 'speaker', 'Speaker view');
     const self = this.room.person.id;
     for (const tile of videos.querySelectorAll(':scope > .tile')) {
       const id = tile.classList.contains('self') ? self : tile.dataset.peer;

@@ -10,6 +10,7 @@ import { PeerMesh, qualityOf } from '../rtc.js';
 import { RoomSocket } from '../socket.js';
 import { clinicalPanel } from './clinical-panel.js';
 import { BridgeView } from './room-bridge.js';
+import { SpeakingMeter, canShareScreen, iconButton, movableSelfView, relabel, setTileMedia, videoTile } from '../room-ui.js';
 
 const PRESENCE_WORDS = { online: 'Checking in', waiting: 'Waiting', 'in-room': 'In the room', reconnecting: 'Reconnecting…', left: 'Left' };
 const PATIENT_TITLES = { preparation: 'Session with your care team', integration: 'Session with your care team', circle: 'Group session' };
@@ -60,6 +61,27 @@ function safetyBlock(safety) {
     h('dt', {}, 'Emergency contact'), h('dd', {}, contactLine(safety.emergencyContact), ' ',
       h('a', { href: `tel:${safety.emergencyContact.phone.replace(/[^0-9+]/g, '')}` }, 'Call')),
     h('dt', {}, 'Private place, not driving'), h('dd', {}, 'Confirmed'));
+}
+
+/**
+ * Marks one field of the safety gate as missing, with its own message beside it (aria-invalid,
+ * aria-describedby), or clears the mark when text is null.
+ */
+function markField(form, id, text) {
+  const input = form.querySelector(`#${id}`);
+  const errorId = `${id}-error`;
+  const old = form.querySelector(`#${errorId}`);
+  if (old) old.remove();
+  const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== errorId);
+  if (text) {
+    input.setAttribute('aria-invalid', 'true');
+    ids.push(errorId);
+    (input.type === 'checkbox' ? input.closest('label') : input).after(h('p', { class: 'field-error', id: errorId }, text));
+  } else {
+    input.removeAttribute('aria-invalid');
+  }
+  if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+  else input.removeAttribute('aria-describedby');
 }
 
 export async function roomView(main, person) {
@@ -114,6 +136,15 @@ class RoomPage {
     this.socket.on('rtc.signal', (m) => m.roomId === roomId && !m.breakoutId && this.mesh && this.mesh.receive(m.from, m));
     this.socket.on('rtc.bridge.offer', (m) => m.roomId === roomId && this.mesh && this.mesh.bridgeOffer(m));
     this.socket.on('exercise.state', (m) => m.roomId === roomId && this.exerciseState(m.state));
+    // A live connection of the therapist was shown this patient waiting (issue 14): only now does
+    // the waiting room say they know.
+    this.seenBy = null;
+    this.socket.on('room.waiting.seen', (m) => {
+      if (m.roomId !== roomId) return;
+      const first = !this.seenBy;
+      this.seenBy = m.by;
+      if (this.phase === 'waiting') this.renderWaitingStatus(first);
+    });
     // Circles: the quiet support request and private breakouts (circle-support.js; it takes breakout signals).
     this.support = new CircleSupport(this);
     window.hearthRoom = this; // tests read media and exercise positions from here
@@ -265,6 +296,7 @@ class RoomPage {
   showPhase(phase) {
     console.debug(`room: ${this.phase} -> ${phase}`);
     this.phase = phase;
+    if (phase !== 'room') document.body.classList.remove('in-call'); // the site's navigation is back outside a call
     if (phase === 'prejoin') this.renderPrejoin();
     else if (phase === 'waiting') this.renderWaiting();
     else this.renderRoom();
@@ -309,18 +341,37 @@ class RoomPage {
         h('input', { id: 'gate-contact-phone', name: 'emergencyContact.phone', type: 'tel', required: true, maxlength: 40, value: contact.phone || '' }),
         h('label', { for: 'gate-contact-relationship' }, 'Relationship (optional)'),
         h('input', { id: 'gate-contact-relationship', name: 'emergencyContact.relationship', maxlength: 80, value: contact.relationship || '' })),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'gate-private', name: 'privateAndNotDriving', required: true }),
-        ' I am in a private place and I am not driving'),
+      h('div', { class: 'gate-private-field' }, h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'gate-private', name: 'privateAndNotDriving', required: true }),
+        ' I am in a private place and I am not driving')),
       gateError,
       h('button', { type: 'submit' }, 'I’m ready: join the waiting room'));
+    // A marked field loses its mark as soon as it is filled in (the others keep theirs until the next submit).
+    const filled = { 'gate-address': (el) => el.value.trim().length >= 3, 'gate-contact-name': (el) => !!el.value.trim(),
+      'gate-contact-phone': (el) => el.value.trim().length >= 3, 'gate-private': (el) => el.checked };
+    const recheck = (e) => {
+      const ok = filled[e.target.id];
+      if (ok && e.target.getAttribute('aria-invalid') === 'true' && ok(e.target)) markField(form, e.target.id, null);
+    };
+    form.addEventListener('input', recheck);
+    form.addEventListener('change', recheck);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const address = form.querySelector('#gate-address').value.trim();
       const name = form.querySelector('#gate-contact-name').value.trim();
       const phone = form.querySelector('#gate-contact-phone').value.trim();
       const relationship = form.querySelector('#gate-contact-relationship').value.trim();
-      if (address.length < 3 || !name || phone.length < 3 || !form.querySelector('#gate-private').checked) {
-        render(gateError, h('p', { class: 'field-error', role: 'alert' }, 'Please fill in where you are, an emergency contact, and confirm you are somewhere private and not driving.'));
+      render(gateError);
+      // Each missing field says what it needs, next to it; focus goes to the first one.
+      const problems = [
+        ['gate-address', 'Tell us where you are right now: an address, or enough to find you.'],
+        ['gate-contact-name', 'Give the name of someone we can call if you need help.'],
+        ['gate-contact-phone', 'Give your emergency contact’s phone number.'],
+        ['gate-private', 'Please confirm you are in a private place and not driving.'],
+      ].map(([id, text]) => [id, !filled[id](form.querySelector(`#${id}`)), text]);
+      for (const [id, wrong, text] of problems) markField(form, id, wrong ? text : null);
+      const first = problems.find(([, wrong]) => wrong);
+      if (first) {
+        form.querySelector(`#${first[0]}`).focus();
         return;
       }
       const emergencyContact = { name, phone };
@@ -330,6 +381,9 @@ class RoomPage {
       try {
         await this.socket.request(message);
         this.showPhase('waiting');
+        // After the gate, focus goes to where the person now is: the waiting room's heading.
+        const heading = this.body.querySelector('#waiting-title');
+        if (heading) heading.focus();
       } catch (e) {
         render(gateError, h('p', { class: 'field-error', role: 'alert' }, e.message));
       }
@@ -371,23 +425,80 @@ class RoomPage {
     }
   }
 
+  /** The appointment's therapist the waiting room names: the one who saw the patient, or the first. */
+  hostName() {
+    const hosts = (this.joined && this.joined.room.hosts) || [];
+    const named = hosts.find((x) => x.personId === this.seenBy) || hosts[0];
+    return named ? named.displayName : 'your therapist';
+  }
+
+  /** "Thursday, December 3, 2:00 – 2:50 PM", in the viewer's own time zone. */
+  sessionTime() {
+    const { start, end } = this.joined.room;
+    const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(start));
+    const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+    return `${day}, ${time.format(new Date(start))} – ${time.format(new Date(end))}`;
+  }
+
   renderWaiting() {
-    this.stopPreview();
+    // The camera stays on (the person sees themselves, as they will in the call); the meter stops.
+    this.stopTimers();
+    const self = ownMedia({ class: 'waiting-self', autoplay: true, playsinline: true, 'aria-label': 'Your camera' });
+    this.waitingStatus = h('p', { class: 'waiting-status', role: 'status' });
+    const cameraNote = h('p', { class: 'hint' });
     render(this.body,
-      h('section', { class: 'card waiting' },
-        h('h1', {}, 'You’re in the waiting room'),
-        h('p', { class: 'lead' }, 'Your therapist will let you in shortly. You can keep this page open; there is nothing else to do.'),
-        h('p', { class: 'hint' }, 'If you feel unsafe at any point, call your local emergency number.'),
-        h('div', { id: 'waiting-hosts' })));
+      h('section', { class: 'card waiting', 'aria-labelledby': 'waiting-title' },
+        h('h1', { id: 'waiting-title', tabindex: '-1' }, 'You’re in the waiting room'),
+        h('p', { class: 'waiting-with' }, h('span', {}, `Your session with ${this.hostName()}`), h('br'),
+          h('time', { datetime: this.joined.room.start }, this.sessionTime())),
+        h('div', { class: 'waiting-grid' },
+          h('figure', { class: 'tile self waiting-tile' }, self, h('figcaption', {}, 'You')),
+          h('div', { class: 'waiting-text' },
+            this.waitingStatus,
+            h('p', {}, 'You can keep this page open; there is nothing else to do.'),
+            h('div', { id: 'waiting-hosts' }),
+            cameraNote,
+            h('p', { class: 'hint' }, 'If you feel unsafe at any point, call your local emergency number.'),
+            h('button', { type: 'button', class: 'secondary', onclick: () => this.leaveRoom() }, 'Leave')))));
+    this.renderWaitingStatus(false);
     this.renderWaitingHosts();
+    const show = (stream) => { self.srcObject = stream; };
+    if (this.preview) show(this.preview);
+    else {
+      navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then((stream) => {
+        if (this.phase !== 'waiting') { stream.getTracks().forEach((t) => t.stop()); return; }
+        this.preview = stream;
+        show(stream);
+      }).catch(() => { cameraNote.textContent = 'Your camera is not on; your therapist will see your name instead.'; });
+    }
+  }
+
+  /** Says whether the therapist knows, and only once they do (room.waiting.seen). */
+  renderWaitingStatus() {
+    if (!this.waitingStatus) return;
+    const name = this.hostName();
+    this.waitingStatus.textContent = this.seenBy
+      ? `${name} knows you are here and will let you in shortly.`
+      : `We’ll let ${name} know you’re here.`;
+    this.waitingStatus.classList.toggle('seen', !!this.seenBy);
+  }
+
+  async leaveRoom() {
+    try { await this.socket.request({ type: 'room.leave', roomId: this.roomId }); } catch (e) { /* leaving anyway */ }
+    this.left({ reason: 'left' });
   }
 
   renderWaitingHosts() {
     const box = this.body.querySelector('#waiting-hosts');
     if (!box) return;
     const hosts = this.roster.filter((p) => p.host);
-    render(box, hosts.length ? h('p', {}, hosts.map((p) => `${p.displayName}: ${PRESENCE_WORDS[p.presence] || p.presence}`).join(' · '))
-      : h('p', { class: 'muted' }, 'Your therapist has not joined yet.'));
+    render(box, hosts.length ? h('p', { class: 'muted' }, hosts.map((p) => `${p.displayName}: ${PRESENCE_WORDS[p.presence] || p.presence}`).join(' · '))
+      : h('p', { class: 'muted' }, `${this.hostName()} has not opened the session yet.`));
+  }
+
+  stopTimers() {
+    this.timers.forEach((stop) => stop());
+    this.timers = [];
   }
 
   stopPreview() {
@@ -395,22 +506,35 @@ class RoomPage {
       this.preview.getTracks().forEach((t) => t.stop());
       this.preview = null;
     }
-    this.timers.forEach((stop) => stop());
-    this.timers = [];
+    this.stopTimers();
   }
 
   // ---------------------------------------------------------------- the session
 
+  /** Wide screens show the panels beside the stage; narrow ones (phones) open one at a time over it. */
+  wide() {
+    return !window.matchMedia('(max-width: 52rem)').matches;
+  }
+
   renderRoom() {
     this.stopPreview();
+    const circle = this.support.circle;
+    // The remote person is the room: the site's navigation steps aside while in a call.
+    document.body.classList.add('in-call');
+    if (this.meter) this.meter.dispose();
+    this.meter = new SpeakingMeter();
+    this.selfTile = null;
+    this.peerQuality = {};
     this.videos = h('div', { class: 'videos', role: 'group', 'aria-label': 'Video' });
-    this.mediaNote = h('p', { class: 'hint', role: 'status' });
+    this.stageEmpty = h('p', { class: 'stage-empty' }, circle ? 'Waiting for the others to connect…' : 'Waiting for the other person to connect…');
+    this.mediaNote = h('p', { class: 'media-note', role: 'status' });
+    this.errorBox = h('div');
+    this.stageNotes = h('div', { class: 'stage-notes' }, this.errorBox, this.mediaNote);
+    this.stageBox = h('div', { class: 'room-stage' }, this.videos, this.stageEmpty, this.stageNotes);
     this.rosterBox = h('ul', { class: 'roster', 'aria-label': 'People in this session' });
     this.waitingBox = h('div', { class: 'waiting-list' });
     this.alertBox = h('div', { class: 'safety-alerts' });
-    this.errorBox = h('div');
     this.chatLog = h('ol', { class: 'chat-log', 'aria-live': 'polite' });
-    this.exerciseBox = h('section', { class: 'card exercise', 'aria-labelledby': 'exercise-title' });
     const chatInput = h('input', { id: 'chat-text', maxlength: 2000, autocomplete: 'off' });
     const chatForm = h('form', { class: 'chat-form' }, h('label', { for: 'chat-text', class: 'visually-hidden' }, 'Message'), chatInput,
       h('button', { type: 'submit' }, 'Send'));
@@ -425,40 +549,118 @@ class RoomPage {
         this.chatLog.append(h('li', { class: 'muted' }, e.message));
       }
     });
-    const controls = this.mediaControls();
-    // Circles through the media server: layout, dominant speaker, receiver constraints (room-bridge.js).
-    if (this.bridgeView) this.bridgeView.dispose();
-    this.bridgeView = new BridgeView(this, controls);
-    const endButton = this.host ? h('button', { type: 'button', class: 'danger', onclick: async () => {
+    this.chatPanel = h('section', { class: 'card room-panel chat-panel', id: 'chat-panel', 'aria-labelledby': 'chat-title' },
+      h('h2', { id: 'chat-title' }, 'Chat'),
+      h('p', { class: 'hint' }, 'Chat is not saved: it disappears when the session ends.'), this.chatLog, chatForm);
+    this.exerciseBox = h('section', { class: 'card exercise room-panel', id: 'exercise-panel', 'aria-labelledby': 'exercise-title' });
+    const media = this.mediaControls();
+    this.settingsPanel = h('section', { class: 'card room-panel settings-panel', id: 'settings-panel', 'aria-labelledby': 'settings-title' },
+      h('h2', { id: 'settings-title' }, 'Settings'), media.settings);
+    this.panels = [];
+    const chatToggle = this.panelToggle('chat', 'Chat', this.chatPanel, 'chat-toggle');
+    const exerciseToggle = this.panelToggle('exercise', 'Exercise', this.exerciseBox, 'exercise-toggle');
+    const settingsToggle = this.panelToggle('settings', 'Settings', this.settingsPanel, 'settings-toggle');
+    const full = document.fullscreenEnabled ? iconButton('fullscreen', 'Full screen', () => {
+      if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+      else this.layout.requestFullscreen().catch(() => this.show('Full screen is not available in this browser.'));
+    }, { class: 'fullscreen-toggle' }) : null;
+    const endButton = this.host ? iconButton('end', 'End for everyone', async () => {
       if (!window.confirm('End the session for everyone? Nobody will be able to come back in.')) return;
       try {
         await this.socket.request({ type: 'host.end', roomId: this.roomId });
         // Everyone, the host too, is told (room.left); should that word be lost, the host moves on anyway.
         this.left({ reason: 'ended', appointmentId: this.appointmentId });
       } catch (e) { if (!this.gone) this.show(e.message); }
-    } }, 'End for everyone') : null;
-    const leaveButton = h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await this.socket.request({ type: 'room.leave', roomId: this.roomId }); } catch (e) { /* leaving anyway */ }
-      this.left({ reason: 'left' });
-    } }, 'Leave');
-    render(this.body,
-      h('h1', { class: 'visually-hidden' }, 'Session'),
-      this.alertBox, this.errorBox,
-      h('div', { class: 'room-layout' },
-        h('div', { class: 'room-main' }, this.videos, this.mediaNote, controls, this.exerciseBox),
-        h('aside', { class: 'room-side' },
-          this.host ? h('section', { 'aria-labelledby': 'waiting-title' }, h('h2', { id: 'waiting-title' }, 'Waiting room'), this.waitingBox) : null,
-          h('section', { 'aria-labelledby': 'roster-title' }, h('h2', { id: 'roster-title' }, 'In this session'), this.rosterBox),
-          h('section', { 'aria-labelledby': 'chat-title' }, h('h2', { id: 'chat-title' }, 'Chat'),
-            h('p', { class: 'hint' }, 'Chat is not saved: it disappears when the session ends.'), this.chatLog, chatForm),
-          h('div', { class: 'actions' }, leaveButton, endButton))));
+    }, { class: 'danger end-button' }) : null;
+    const leaveButton = iconButton('leave', 'Leave', () => this.leaveRoom(), { class: 'leave-button' });
+    this.bar = h('div', { class: 'room-bar', role: 'group', 'aria-label': 'Call controls' },
+      h('div', { class: 'bar-group' }, media.mic, media.camera, media.share),
+      h('div', { class: 'bar-group' }, chatToggle, exerciseToggle, settingsToggle, full),
+      h('div', { class: 'bar-group' }, leaveButton, endButton));
+    // Circles through the media server: layout, dominant speaker, receiver constraints (room-bridge.js).
+    if (this.bridgeView) this.bridgeView.dispose();
+    this.bridgeView = new BridgeView(this, this.bar, this.stageNotes);
+    this.layout = h('div', { class: `room-layout ${circle ? 'circle' : 'one-to-one'}` },
+      h('div', { class: 'room-main' }, this.stageBox, this.bar),
+      h('aside', { class: 'room-side' },
+        this.alertBox,
+        this.host ? h('section', { 'aria-labelledby': 'waiting-title' }, h('h2', { id: 'waiting-title' }, 'Waiting room'), this.waitingBox) : null,
+        h('div', { class: 'room-panels' }, this.settingsPanel, this.exerciseBox, this.chatPanel),
+        h('section', { 'aria-labelledby': 'roster-title' }, h('h2', { id: 'roster-title' }, 'In this session'), this.rosterBox)));
+    render(this.body, h('h1', { class: 'visually-hidden' }, 'Session'), this.layout);
+    window.scrollTo(0, 0); // the stage and its controls, not wherever the gate's form was scrolled to
+    // Wide: the exercise and the chat beside the stage; a phone: every panel closed until asked for.
+    const wide = this.wide();
+    this.setPanel(this.settingsPanel, false);
+    this.setPanel(this.exerciseBox, wide);
+    this.setPanel(this.chatPanel, wide);
+    // The phone's fixed control bar: panels open just above it, whatever its height.
+    const barSize = new ResizeObserver(() => document.body.style.setProperty('--room-bar-height', `${this.bar.offsetHeight}px`));
+    barSize.observe(this.bar);
+    const onFull = () => {
+      if (!full) return;
+      const on = !!document.fullscreenElement;
+      relabel(full, on ? 'fullscreen-exit' : 'fullscreen', on ? 'Exit full screen' : 'Full screen');
+    };
+    document.addEventListener('fullscreenchange', onFull);
     this.renderRoster();
     this.support.mount();
     this.startExercise();
     this.startMedia();
+    this.timers.push(() => { barSize.disconnect(); document.removeEventListener('fullscreenchange', onFull); });
+    this.updateStage();
     // The course of care beside the video (preparation and integration only; clinical-panel.js).
     if (this.clinical) this.clinical.dispose();
     this.clinical = clinicalPanel(this);
+  }
+
+  /** A control-bar button that opens and closes a panel (aria-expanded says which). */
+  panelToggle(iconName, label, panel, cls) {
+    const button = iconButton(iconName, label, () => this.setPanel(panel, button.getAttribute('aria-expanded') !== 'true'),
+      { class: cls, 'aria-controls': panel.id, 'aria-expanded': 'false' });
+    this.panels.push({ panel, button });
+    return button;
+  }
+
+  setPanel(panel, open) {
+    const narrow = !this.wide();
+    for (const p of this.panels || []) {
+      const mine = p.panel === panel;
+      if (!mine && !(open && narrow)) continue; // on a phone one panel at a time
+      const now = mine ? open : false;
+      p.panel.hidden = !now;
+      p.button.setAttribute('aria-expanded', String(now));
+      p.button.classList.toggle('active', now);
+      if (now) p.button.classList.remove('unread');
+    }
+  }
+
+  /** The stage says who it waits for while nobody else's picture is there. */
+  updateStage() {
+    if (!this.videos) return;
+    const remote = this.videos.querySelectorAll(':scope > .tile:not(.self)').length;
+    this.stageEmpty.hidden = remote > 0 || !!this.support.breakout; // a breakout has its own stage
+    this.videos.dataset.count = String(remote);
+  }
+
+  /** Every tile's badges from what is known: the roster's media state, this page's measures. */
+  refreshTiles() {
+    if (!this.videos) return;
+    const state = this.mediaState || {};
+    const audioOnlyHere = !!(this.mesh && this.mesh.audioOnly);
+    if (this.selfTile) {
+      setTileMedia(this.selfTile, { muted: state.audio === false, cameraOff: state.video === false || !!state.audioOnly || !this.hasCamera,
+        quality: this.quality || 'unknown' });
+    }
+    for (const tile of this.videos.querySelectorAll(':scope > .tile[data-peer]')) {
+      const id = tile.dataset.peer;
+      const entry = this.roster.find((p) => p.personId === id) || {};
+      const m = entry.media;
+      const video = tile.querySelector('video');
+      const noTrack = !(video && video.srcObject && video.srcObject.getVideoTracks().some((t) => t.readyState === 'live'));
+      setTileMedia(tile, { muted: !!m && m.audio === false, cameraOff: (!!m && (m.video === false || !!m.audioOnly)) || audioOnlyHere || noTrack,
+        quality: this.peerQuality[id] || 'unknown' });
+    }
   }
 
   /** A message from the server, wherever the person is in the flow. */
@@ -478,6 +680,7 @@ class RoomPage {
     if (this.phase === 'waiting') this.renderWaitingHosts();
     if (this.phase !== 'room') return;
     this.renderRoster(before);
+    this.refreshTiles();
     if (this.mesh) {
       // Whoever is no longer admitted (left, removed, gone after the grace) loses their call.
       this.mesh.keepOnly(this.support.circlePeople(participants));
@@ -533,6 +736,12 @@ class RoomPage {
     if (!this.chatLog) return;
     this.chatLog.append(h('li', {}, h('strong', {}, m.from.displayName), ': ', m.text));
     this.chatLog.scrollTop = this.chatLog.scrollHeight;
+    // A closed chat panel: a dot on its button and a word for screen readers (the log is not on screen).
+    if (this.chatPanel && this.chatPanel.hidden && m.from.personId !== this.person.id) {
+      const button = this.bar && this.bar.querySelector('.chat-toggle');
+      if (button) button.classList.add('unread');
+      announce(`New chat message from ${m.from.displayName}`);
+    }
   }
 
   // ---------------------------------------------------------------- media
@@ -540,55 +749,66 @@ class RoomPage {
   mediaControls() {
     const state = { audio: true, video: true, screen: false, audioOnly: false };
     this.mediaState = state;
-    // A toggle button: its action changes `state`, then its label and aria-pressed follow.
-    const toggle = (offLabel, onLabel, pressed, action) => {
-      const button = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false' }, offLabel);
-      button.addEventListener('click', async () => {
-        try {
-          await action();
-        } catch (e) {
-          this.show(e.message);
-        }
-        button.setAttribute('aria-pressed', String(pressed()));
-        button.textContent = pressed() ? onLabel : offLabel;
-        this.sendMediaState();
-      });
-      return button;
-    };
-    const mute = toggle('Mute', 'Unmute', () => !state.audio, async () => {
+    const changed = () => { this.sendMediaState(); this.refreshTiles(); };
+    const mic = iconButton('mic', 'Mute', () => {
       state.audio = !state.audio;
       if (this.mesh) this.mesh.setMicrophone(state.audio);
-    });
-    const camera = toggle('Camera off', 'Camera on', () => !state.video, async () => {
+      relabel(mic, state.audio ? 'mic' : 'mic-off', state.audio ? 'Mute' : 'Unmute');
+      mic.classList.toggle('off', !state.audio);
+      changed();
+    }, { class: 'mic-toggle' });
+    const camera = iconButton('camera', 'Camera off', () => {
       state.video = !state.video;
       if (this.mesh) this.mesh.setCamera(state.video);
-    });
-    const audioOnly = toggle('Audio only', 'Back to video', () => state.audioOnly, async () => {
+      relabel(camera, state.video ? 'camera' : 'camera-off', state.video ? 'Camera off' : 'Camera on');
+      camera.classList.toggle('off', !state.video);
+      changed();
+    }, { class: 'camera-toggle' });
+    // No share button where the browser cannot share (phones: no getDisplayMedia).
+    let share = null;
+    const shareLabel = () => {
+      relabel(share, 'screen', state.screen ? 'Stop sharing' : 'Share screen');
+      share.classList.toggle('active', state.screen);
+    };
+    if (canShareScreen()) {
+      share = iconButton('screen', 'Share screen', async () => {
+        if (!this.mesh) return;
+        try {
+          if (state.screen) {
+            await this.mesh.stopScreen();
+            state.screen = false;
+          } else {
+            const track = await this.mesh.shareScreen();
+            state.screen = true;
+            track.addEventListener('ended', () => { state.screen = false; shareLabel(); changed(); });
+          }
+        } catch (e) {
+          if (e.name !== 'NotAllowedError') this.show(e.message); // a closed picker is no error
+        }
+        shareLabel();
+        changed();
+      }, { class: 'share-toggle' });
+    }
+    const audioOnly = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Audio only');
+    audioOnly.addEventListener('click', async () => {
       state.audioOnly = !state.audioOnly;
-      if (this.mesh) await this.mesh.setAudioOnly(state.audioOnly);
-    });
-    const share = toggle('Share screen', 'Stop sharing', () => state.screen, async () => {
-      if (!this.mesh) return;
-      if (state.screen) {
-        await this.mesh.stopScreen();
-        state.screen = false;
-        return;
+      try {
+        if (this.mesh) await this.mesh.setAudioOnly(state.audioOnly);
+      } catch (e) {
+        this.show(e.message);
       }
-      const track = await this.mesh.shareScreen();
-      state.screen = true;
-      track.addEventListener('ended', () => {
-        state.screen = false;
-        share.textContent = 'Share screen';
-        share.setAttribute('aria-pressed', 'false');
-        this.sendMediaState();
-      });
+      audioOnly.setAttribute('aria-pressed', String(state.audioOnly));
+      audioOnly.textContent = state.audioOnly ? 'Back to video' : 'Audio only';
+      changed();
     });
     this.cameraSelect = h('select', { id: 'camera-select' });
     this.micSelect = h('select', { id: 'mic-select' });
     this.cameraSelect.addEventListener('change', () => this.mesh && this.mesh.switchDevice('video', this.cameraSelect.value).catch((e) => this.show(e.message)));
     this.micSelect.addEventListener('change', () => this.mesh && this.mesh.switchDevice('audio', this.micSelect.value).catch((e) => this.show(e.message)));
-    return h('div', { class: 'media-controls' }, mute, camera, audioOnly, share,
+    const settings = h('div', { class: 'media-controls' },
+      h('div', {}, audioOnly, h('p', { class: 'hint' }, 'For a weak connection: video stops both ways, you still hear each other.')),
       h('label', { for: 'mic-select' }, 'Microphone'), this.micSelect, h('label', { for: 'camera-select' }, 'Camera'), this.cameraSelect);
+    return { mic, camera, share, settings };
   }
 
   sendMediaState() {
@@ -596,6 +816,11 @@ class RoomPage {
     const s = this.mediaState;
     this.socket.request({ type: 'media.state', roomId: this.roomId, media: { audio: s.audio, video: s.video && !s.audioOnly,
       screen: s.screen, audioOnly: s.audioOnly, quality: this.quality || 'unknown' } }).catch(() => {});
+  }
+
+  /** Whether a remote tile's speaking indicator comes from this page's own audio analysis (not the bridge's). */
+  measuresSpeaking() {
+    return !(this.bridgeView && this.bridgeView.active);
   }
 
   async startMedia() {
@@ -607,7 +832,11 @@ class RoomPage {
         .catch((e) => { if (e.code !== 'peer-not-in-room') console.warn('signal not delivered', e.code); }),
       signalBridge: (kind, payload) => this.socket.request({ type: `rtc.bridge.${kind}`, roomId: this.roomId, ...payload }),
       onRemoteStream: (peerId, stream) => this.attachVideo(peerId, stream),
-      onPeerGone: (peerId) => { const tile = this.videos.querySelector(`[data-peer="${peerId}"]`); if (tile) tile.remove(); },
+      onPeerGone: (peerId) => {
+        const tile = this.videos.querySelector(`[data-peer="${peerId}"]`);
+        if (tile) { if (this.meter) this.meter.unwatch(tile); tile.remove(); }
+        this.updateStage();
+      },
       onState: (peerId, state) => {
         const tile = this.videos.querySelector(`[data-peer="${peerId}"] .tile-state`);
         if (tile) tile.textContent = state === 'connected' ? '' : state;
@@ -622,9 +851,19 @@ class RoomPage {
     });
     try {
       const local = await this.mesh.start();
+      this.hasCamera = local.getVideoTracks().length > 0;
       const mine = ownMedia({ autoplay: true, playsinline: true, 'aria-label': 'You' });
       mine.srcObject = local;
-      this.videos.prepend(h('figure', { class: 'tile self' }, mine, h('figcaption', {}, 'You')));
+      const you = (this.joined && this.joined.you.displayName) || 'You';
+      this.selfTile = videoTile({ name: you, label: 'You', self: true, video: mine });
+      // After the others (the remote person comes first); in a one-to-one call a small movable picture.
+      this.videos.append(this.selfTile);
+      if (!this.support.circle) {
+        const undo = movableSelfView(this.selfTile, this.stageBox, announce);
+        this.timers.push(undo);
+      }
+      this.meter.watch(this.selfTile, local);
+      this.refreshTiles();
       const devices = await navigator.mediaDevices.enumerateDevices();
       render(this.micSelect, devices.filter((d) => d.kind === 'audioinput').map((d, i) => h('option', { value: d.deviceId }, d.label || `Microphone ${i + 1}`)));
       render(this.cameraSelect, devices.filter((d) => d.kind === 'videoinput').map((d, i) => h('option', { value: d.deviceId }, d.label || `Camera ${i + 1}`)));
@@ -635,12 +874,15 @@ class RoomPage {
     const sample = setInterval(async () => {
       if (!this.mesh) return;
       const stats = await this.mesh.stats();
-      const qualities = Object.values(stats).map(qualityOf).filter((q) => q !== 'unknown');
+      // Each tile shows the connection to that person (round trip, recent loss); one's own tile the worst.
+      this.peerQuality = Object.fromEntries(Object.entries(stats).map(([id, s]) => [id, qualityOf(s)]));
+      const qualities = Object.values(this.peerQuality).filter((q) => q !== 'unknown');
       const worst = qualities.includes('poor') ? 'poor' : qualities.includes('fair') ? 'fair' : qualities.length ? 'good' : 'unknown';
       if (worst !== this.quality) {
         this.quality = worst;
         this.sendMediaState();
       }
+      this.refreshTiles();
     }, 2000);
     this.timers.push(() => clearInterval(sample));
     this.sendMediaState();
@@ -653,18 +895,30 @@ class RoomPage {
       const video = h('video', { autoplay: true, playsinline: true, 'aria-label': name });
       // Marks when the first picture of someone else is shown (docs/benchmarks.md: join → first frame).
       if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(() => performance.mark('hearth-first-remote-frame'));
-      tile = h('figure', { class: 'tile', 'data-peer': peerId }, video, h('figcaption', {}, name, h('span', { class: 'tile-state' })));
-      this.videos.append(tile);
+      tile = videoTile({ peerId, name, video });
+      // Others before one's own picture: in a one-to-one call the remote person fills the stage.
+      if (this.selfTile && this.selfTile.parentNode === this.videos) this.selfTile.before(tile);
+      else this.videos.append(tile);
     }
     const video = tile.querySelector('video');
     if (video.srcObject !== stream) video.srcObject = stream;
+    if (this.meter && this.measuresSpeaking()) this.meter.watch(tile, stream);
+    else if (this.meter) this.meter.unwatch(tile);
+    this.refreshTiles();
+    this.updateStage();
   }
 
   /** Asks whom to connect with (after every roster change, debounced). */
   refreshMedia() {
     clearTimeout(this.mediaTimer);
-    return new Promise((resolve) => {
+    return new Promise((resolveThis) => {
+      // A call superseded by a newer one (debounced away) resolves with it: whoever awaited it
+      // (startMedia, before it starts sampling the connection's quality) must not wait forever.
+      this.mediaWaiters = [...(this.mediaWaiters || []), resolveThis];
       this.mediaTimer = setTimeout(async () => {
+        const waiters = this.mediaWaiters;
+        this.mediaWaiters = [];
+        const resolve = () => waiters.forEach((done) => done());
         if (!this.mesh || this.phase !== 'room' || this.support.breakout) return resolve();
         try {
           const config = await this.socket.request({ type: 'rtc.config', roomId: this.roomId });
@@ -715,8 +969,16 @@ class RoomPage {
 
   exerciseState(state) {
     if (!this.player) return;
+    const before = this.player.state;
     this.player.setState(state);
     this.renderExercise(state);
+    // A patient is told when the therapist starts an exercise: its panel opens (in view, over the
+    // stage on a phone) and a screen reader hears it.
+    const started = state && state.itemId && !(before && before.itemId === state.itemId);
+    if (started && !this.host && this.exerciseBox) {
+      this.setPanel(this.exerciseBox, true);
+      announce(`Your therapist started an exercise: ${state.title}`);
+    }
   }
 
   command(action, extra = {}) {
@@ -800,6 +1062,9 @@ class RoomPage {
   }
 
   dispose() {
+    document.body.classList.remove('in-call');
+    if (document.fullscreenElement && this.layout && this.layout.contains(document.fullscreenElement)) document.exitFullscreen().catch(() => {});
+    if (this.meter) { this.meter.dispose(); this.meter = null; }
     if (this.bridgeView) { this.bridgeView.dispose(); this.bridgeView = null; }
     if (this.clinical) this.clinical.dispose();
     this.stopPreview();

@@ -60,8 +60,17 @@ public final class BookingRoomDirectory implements RoomDirectory {
             }
             return new RoomAccess(appointment.clinicId(), appointment.roomId(), appointment.id(), appointment.type().wire(),
                     appointment.start(), appointment.end(), appointment.therapistIds(), person.id(), person.displayName(),
-                    person.role().wire(), contact);
+                    person.role().wire(), contact, hostNames(appointment));
         });
+    }
+
+    /** The appointment's therapists by name, for the waiting room (one lookup per therapist; a missing one is left out). */
+    private java.util.Map<String, String> hostNames(Appointment appointment) {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        for (String therapistId : appointment.therapistIds()) {
+            people.findInClinic(appointment.clinicId(), therapistId).ifPresent(p -> names.put(p.id(), p.displayName()));
+        }
+        return names;
     }
 
     @Override

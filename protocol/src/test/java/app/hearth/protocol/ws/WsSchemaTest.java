@@ -25,7 +25,8 @@ class WsSchemaTest {
         assertEquals(Set.of("welcome", "pong", "ok", "error", "room.joined", "room.roster", "room.admitted", "room.left",
                 "chat.message", "lobby.snapshot", "rtc.config", "rtc.signal", "rtc.bridge.offer", "rtc.bridge.error", "exercise.state",
                 "care.watching", "care.alert", "care.alert.acknowledged", "care.changed",
-                "circle.support.requested", "circle.support.acknowledged", "circle.breakout.started", "circle.breakout.ended"),
+                "circle.support.requested", "circle.support.acknowledged", "circle.breakout.started", "circle.breakout.ended",
+                "room.waiting.seen"),
                 SCHEMA.serverTypes());
         JsonObject defs = SCHEMA.document().getJsonObject("$defs");
         for (String type : SCHEMA.clientTypes()) {
