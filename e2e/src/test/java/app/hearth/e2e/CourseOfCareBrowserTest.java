@@ -451,6 +451,8 @@ class CourseOfCareBrowserTest {
 
     /** The patient stops sharing the reflection: their therapist no longer gets it. */
     static void unshareTheReflection(ApiClient apiB, Page patient) {
+        // the site's navigation steps aside during a call (issue 14): the patient leaves the room first
+        patient.getByRole(AriaRole.BUTTON, exactly("Leave")).click();
         patient.getByRole(AriaRole.LINK, exactly("Your course")).click();
         Locator entry = patient.locator(".journal-entry").filter(new Locator.FilterOptions().setHasText(REFLECTION));
         entry.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(Pattern.compile("^Stop sharing"))).click();
