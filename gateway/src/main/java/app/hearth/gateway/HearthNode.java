@@ -81,6 +81,8 @@ public final class HearthNode implements AutoCloseable {
     private final boolean seededDemo;
     private final int httpPort;
     private final RoomHub rooms;
+    /** Email (issue 15): set once the node has started; closed before Vert.x. */
+    private app.hearth.gateway.mail.Mailer mailer;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
                        int httpPort, RoomHub rooms) {
@@ -98,6 +100,7 @@ public final class HearthNode implements AutoCloseable {
         EmbeddedMongoServer embedded = null;
         Store store = null;
         Vertx vertx = null;
+        app.hearth.gateway.mail.Mailer mailer = null;
         try {
             Files.createDirectories(config.dataDirectory());
             String mongoUri;
@@ -164,11 +167,17 @@ public final class HearthNode implements AutoCloseable {
             PeopleEvents events = person -> node.eventBus().publish(EventBusAddresses.PEOPLE_EVENTS, new JsonObject()
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
-            PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
+            // Email (issue 15, docs/adr/0024): the outbox is written on the store worker of each change.
+            app.hearth.notify.Outbox mailOutbox = new app.hearth.notify.Outbox(store);
+            mailOutbox.ensureIndexes();
+            app.hearth.notify.MailNotifications mailNotifications = new app.hearth.notify.MailNotifications(people,
+                    new ClinicRepository(store), mailOutbox, new app.hearth.notify.CalendarThreads(store),
+                    new app.hearth.notify.ClinicMailSettings(store), config.http().publicBaseUrl(), config.mail().from(), clock);
+            PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock, mailNotifications);
             app.hearth.booking.schedule.DosingRecords dosingRecords = new app.hearth.booking.schedule.DosingRecords(store);
             dosingRecords.ensureIndexes();
             BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock,
-                    config.rooms().closeGrace(), dosingRecords);
+                    config.rooms().closeGrace(), dosingRecords, mailNotifications);
             CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
             calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
@@ -211,6 +220,8 @@ public final class HearthNode implements AutoCloseable {
             if (config.demoSeed()) {
                 app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
             }
+            mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, storeWork, audit,
+                    clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -222,7 +233,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures, careEvents, notes, aftercare);
+                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before
@@ -253,8 +264,13 @@ public final class HearthNode implements AutoCloseable {
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
+            HearthNode startedNode = new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
+            startedNode.mailer = mailer;
+            return startedNode;
         } catch (RuntimeException | IOException e) {
+            if (mailer != null) {
+                mailer.close();
+            }
             closeQuietly(vertx, store, embedded);
             if (e instanceof ConfigException ce) {
                 throw ce;
@@ -369,6 +385,9 @@ public final class HearthNode implements AutoCloseable {
             rooms.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Live rooms did not stop cleanly: {}", e.toString());
+        }
+        if (mailer != null) {
+            mailer.close();
         }
         closeQuietly(vertx, store, embedded);
     }
