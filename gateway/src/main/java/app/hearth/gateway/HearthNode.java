@@ -370,6 +370,11 @@ public final class HearthNode implements AutoCloseable {
         }
     }
 
+    /** This node's email part (issue 15): the sender, and the embedded SMTP server in development. */
+    public app.hearth.gateway.mail.Mailer mailer() {
+        return mailer;
+    }
+
     public boolean seededDemo() {
         return seededDemo;
     }

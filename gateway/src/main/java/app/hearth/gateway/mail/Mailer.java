@@ -71,6 +71,11 @@ public final class Mailer implements AutoCloseable {
         return new Mailer(outbox, store, audit, clock, development, embedded, sender);
     }
 
+    /** The embedded SMTP server's port, when this node started one (development mode without HEARTH_SMTP_HOST). */
+    public Optional<Integer> embeddedSmtpPort() {
+        return Optional.ofNullable(embedded).map(EmbeddedSmtp::port);
+    }
+
     /** Whether the development mail page answers (development mode only). */
     public boolean devPageEnabled() {
         return devPage;
