@@ -205,7 +205,8 @@ public final class HearthNode implements AutoCloseable {
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
             app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, careAccess,
-                    schedule, dosingRecords, audit, storeWork, careEvents, clock);
+                    schedule, dosingRecords, audit, storeWork,
+                    new app.hearth.gateway.mail.MailingCareEvents(careEvents, mailNotifications, storeWork), clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.

@@ -101,6 +101,22 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
         }
     }
 
+    // ------------------------------------------------------------------ safety alerts
+
+    /**
+     * A safety alert was raised for a patient: each recipient (their therapists) gets an email at
+     * once. Not subject to any preference. Blocking: call on a store worker.
+     */
+    public void safetyAlert(String clinicId, String patientId, String alertId, List<String> recipients) {
+        for (String id : recipients) {
+            people.findInClinic(clinicId, id).filter(MailNotifications::reachable).ifPresent(t -> {
+                Messages.Content c = Messages.safetyAlert(t, publicBaseUrl + "/#/patients/" + patientId);
+                outbox.enqueue(new OutboxMessage(Messages.SAFETY_ALERT + ":" + alertId + ":" + t.id(), clinicId, t.id(), t.email(),
+                        Messages.SAFETY_ALERT, c.subject(), c.text(), c.html(), List.of(), null, null, null), clock.instant());
+            });
+        }
+    }
+
     private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread) {
         ZoneId zone = zoneOf(p, clinics.find(a.clinicId()));
         Messages.Content c = Messages.change(kind, p, a, previousStart, zone, link());

@@ -25,6 +25,7 @@ public final class Messages {
     public static final String RESCHEDULED = "rescheduled";
     public static final String CANCELLED = "cancelled";
     public static final String REMINDER = "reminder";
+    public static final String SAFETY_ALERT = "safety-alert";
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm", Locale.ENGLISH);
 
@@ -103,6 +104,20 @@ public final class Messages {
         String html = page("<p>Hello " + esc(to.displayName()) + ",</p><p>" + esc(line) + "<br>" + esc(where) + "</p>"
                 + (prepare == null ? "" : "<p><strong>To prepare:</strong> " + esc(prepare) + "</p>")
                 + "<p><a href=\"" + esc(link) + "\">Open Hearth</a> for the details.</p>");
+        return new Content(subject, text, html);
+    }
+
+    /**
+     * A safety alert to a patient's therapist: that there is one, and the link to the patient's
+     * course. Not which patient by name, not the answer or score (the mail passes other servers).
+     */
+    public static Content safetyAlert(Person therapist, String link) {
+        String subject = "Hearth: a safety alert needs your attention";
+        String line = "One of your patients' answers raised a safety alert in Hearth. Please review it today.";
+        String text = "Hello " + therapist.displayName() + ",\n\n" + line + "\n\nOpen it in Hearth: " + link
+                + "\n\nSafety alerts are always emailed; this cannot be turned off.\n";
+        String html = page("<p>Hello " + esc(therapist.displayName()) + ",</p><p>" + esc(line) + "</p><p><a href=\"" + esc(link)
+                + "\">Open it in Hearth</a></p><p>Safety alerts are always emailed; this cannot be turned off.</p>");
         return new Content(subject, text, html);
     }
 
