@@ -170,9 +170,10 @@ public final class HearthNode implements AutoCloseable {
             // Email (issue 15, docs/adr/0024): the outbox is written on the store worker of each change.
             app.hearth.notify.Outbox mailOutbox = new app.hearth.notify.Outbox(store);
             mailOutbox.ensureIndexes();
+            app.hearth.notify.ClinicMailSettings mailSettings = new app.hearth.notify.ClinicMailSettings(store);
             app.hearth.notify.MailNotifications mailNotifications = new app.hearth.notify.MailNotifications(people,
                     new ClinicRepository(store), mailOutbox, new app.hearth.notify.CalendarThreads(store),
-                    new app.hearth.notify.ClinicMailSettings(store), config.http().publicBaseUrl(), config.mail().from(), clock);
+                    mailSettings, config.http().publicBaseUrl(), config.mail().from(), clock);
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock, mailNotifications);
             app.hearth.booking.schedule.DosingRecords dosingRecords = new app.hearth.booking.schedule.DosingRecords(store);
             dosingRecords.ensureIndexes();
@@ -221,7 +222,7 @@ public final class HearthNode implements AutoCloseable {
             if (config.demoSeed()) {
                 app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
             }
-            mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, storeWork, audit,
+            mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
                     clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));

@@ -3,6 +3,7 @@ package app.hearth.notify;
 import app.hearth.platform.store.Store;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
 import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
@@ -10,7 +11,8 @@ import org.bson.Document;
 /**
  * A clinic's mail settings: when reminders go out before an appointment (default 24 h and 1 h) and
  * what a dosing reminder asks the patient to prepare. One document per clinic in
- * {@code mail_settings}; a clinic without one gets the defaults. (No admin page yet: issue 15.)
+ * {@code mail_settings}; a clinic without one gets the defaults. Admins change it through
+ * {@link MailSettingsService}.
  */
 public final class ClinicMailSettings {
 
@@ -38,5 +40,12 @@ public final class ClinicMailSettings {
         String instructions = d.getString("dosingInstructions");
         return new Settings(offsets == null ? DEFAULT_REMINDERS : offsets.stream().map(Duration::parse).toList(),
                 instructions == null || instructions.isBlank() ? DEFAULT_DOSING_INSTRUCTIONS : instructions);
+    }
+
+    public void save(String clinicId, Settings chosen) {
+        settings.replaceOne(Filters.eq("_id", clinicId), new Document("_id", clinicId)
+                        .append("reminderOffsets", chosen.reminderOffsets().stream().map(Duration::toString).toList())
+                        .append("dosingInstructions", chosen.dosingInstructions()),
+                new ReplaceOptions().upsert(true));
     }
 }

@@ -81,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.NotesApi(services.notes()).mount(builder);
         new app.hearth.gateway.api.AftercareApi(services.aftercare()).mount(builder);
         new app.hearth.gateway.api.DevMailApi(services.mailer()).mount(builder);
+        new app.hearth.gateway.api.MailSettingsApi(services.mailer().settings()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {

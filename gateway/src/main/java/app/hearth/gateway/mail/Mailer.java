@@ -37,9 +37,11 @@ public final class Mailer implements AutoCloseable {
     private final boolean devPage;
     private final EmbeddedSmtp embedded;
     private final MailSender sender;
+    private final app.hearth.notify.MailSettingsService settings;
 
     private Mailer(Outbox outbox, Blocking store, AuditLog audit, Clock clock, boolean devPage, EmbeddedSmtp embedded,
-                   MailSender sender) {
+                   MailSender sender, app.hearth.notify.MailSettingsService settings) {
+        this.settings = settings;
         this.outbox = outbox;
         this.store = store;
         this.audit = audit;
@@ -49,8 +51,8 @@ public final class Mailer implements AutoCloseable {
         this.sender = sender;
     }
 
-    public static Mailer start(NodeConfig config, Vertx vertx, Outbox outbox, Blocking store, AuditLog audit, String nodeId,
-                               Clock clock) {
+    public static Mailer start(NodeConfig config, Vertx vertx, Outbox outbox, app.hearth.notify.ClinicMailSettings clinicSettings,
+                               Blocking store, AuditLog audit, String nodeId, Clock clock) {
         boolean development = config.mode() == NodeConfig.Mode.DEVELOPMENT;
         NodeConfig.Mail mail = config.mail();
         EmbeddedSmtp embedded = null;
@@ -68,12 +70,18 @@ public final class Mailer implements AutoCloseable {
         if (sender != null) {
             sender.start();
         }
-        return new Mailer(outbox, store, audit, clock, development, embedded, sender);
+        return new Mailer(outbox, store, audit, clock, development, embedded, sender,
+                new app.hearth.notify.MailSettingsService(clinicSettings, audit, store, clock));
     }
 
     /** The embedded SMTP server's port, when this node started one (development mode without HEARTH_SMTP_HOST). */
     public Optional<Integer> embeddedSmtpPort() {
         return Optional.ofNullable(embedded).map(EmbeddedSmtp::port);
+    }
+
+    /** The clinic's mail settings (reminder times, dosing instructions). */
+    public app.hearth.notify.MailSettingsService settings() {
+        return settings;
     }
 
     /** Whether the development mail page answers (development mode only). */
