@@ -110,7 +110,7 @@ public final class MailSender {
             Instant now = clock.instant();
             if (sent.succeeded()) {
                 return store.run(() -> {
-                    if (!outbox.markSent(m.id(), owner, now)) {
+                    if (!outbox.markSent(m.id(), owner, now, settings.removeSentLinks())) {
                         // the lease ran out while sending: another node may send it again (at least once)
                         LOG.warn("Mail {} was sent after its lease ran out", m.id());
                     }

@@ -95,10 +95,23 @@ public final class Outbox {
         return Optional.of(new Claimed(fromDocument(doc), doc.getInteger("attempts", 1), until));
     }
 
-    /** Marks a claimed message sent; false when this node's lease was lost meanwhile. */
-    public boolean markSent(String id, String owner, Instant now) {
-        return messages.updateOne(owned(id, owner), Updates.combine(Updates.set("state", SENT), Updates.set("sentAt", Documents.date(now)), Updates.set("sentBy", owner),
-                Updates.set("leaseOwner", null), Updates.set("leaseUntil", null))).getModifiedCount() == 1;
+    /** What replaces a sent message's parts when they held a one-time link. */
+    public static final String REMOVED = "(Removed after sending: this message held a one-time link.)";
+
+    /**
+     * Marks a claimed message sent; false when this node's lease was lost meanwhile. With
+     * {@code removeLinks}, a message that carried a set-password link loses its text and HTML: the
+     * store keeps set-password tickets only hashed, and the outbox must not keep them readable.
+     */
+    public boolean markSent(String id, String owner, Instant now, boolean removeLinks) {
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("state", SENT), Updates.set("sentAt", Documents.date(now)),
+                Updates.set("sentBy", owner), Updates.set("leaseOwner", null), Updates.set("leaseUntil", null)));
+        Bson filter = owned(id, owner);
+        if (removeLinks && (id.startsWith(Messages.INVITATION + ":") || id.startsWith(Messages.NEW_LINK + ":"))) {
+            updates.add(Updates.set("text", REMOVED));
+            updates.add(Updates.set("html", REMOVED));
+        }
+        return messages.updateOne(filter, Updates.combine(updates)).getModifiedCount() == 1;
     }
 
     /** Gives a claimed message back to be tried again at {@code next}; {@code error} is a class name, never content. */

@@ -65,7 +65,9 @@ public final class Mailer implements AutoCloseable {
         } else if (smtp.isEmpty()) {
             LOG.warn("No HEARTH_SMTP_HOST: mail is queued in the outbox and not sent until one is set");
         }
-        MailSender sender = smtp.map(s -> new MailSender(vertx, outbox, store, s, mail.sender(),
+        // Sent set-password links are kept readable only where the development mail page shows them.
+        app.hearth.notify.SenderSettings senderSettings = mail.sender().removingSentLinks(!development);
+        MailSender sender = smtp.map(s -> new MailSender(vertx, outbox, store, s, senderSettings,
                 nodeId + "/" + OpaqueTokens.newId(), clock)).orElse(null);
         if (sender != null) {
             sender.start();
