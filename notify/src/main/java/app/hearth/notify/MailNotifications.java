@@ -117,7 +117,33 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
         }
     }
 
+    @Override
+    public void seated(Appointment circle, String patientId) {
+        CalendarThreads.Thread thread = threads.booked(circle.id());
+        Instant seatedAt = circle.attendees().stream().filter(x -> x.patientId().equals(patientId)).map(Appointment.Attendee::joinedAt)
+                .findFirst().orElse(clock.instant());
+        people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p -> {
+            // a patient may leave and take a seat again: each seat is its own message
+            changeMessage(Messages.BOOKED, p, circle, null, thread, "seated:" + circle.id() + ":" + p.id() + ":" + seatedAt.toEpochMilli());
+            reminders(p, circle);
+        });
+    }
+
+    @Override
+    public void unseated(Appointment circle, String patientId) {
+        outbox.withdrawReminders(circle.id(), patientId);
+        CalendarThreads.Thread thread = threads.cancelled(circle.id());
+        people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p ->
+                changeMessage(Messages.CANCELLED, p, circle, null, thread,
+                        "unseated:" + circle.id() + ":" + p.id() + ":" + clock.instant().toEpochMilli()));
+    }
+
     private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread) {
+        changeMessage(kind, p, a, previousStart, thread, kind + ":" + a.id() + ":" + p.id());
+    }
+
+    private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread,
+                               String id) {
         ZoneId zone = zoneOf(p, clinics.find(a.clinicId()));
         Messages.Content c = Messages.change(kind, p, a, previousStart, zone, link());
         String title = Messages.title(p, a);
@@ -130,7 +156,7 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
             ics = Invites.request(thread, a.start(), a.end(), title, a.location(), Messages.where(a) + " " + link(), from, p.email());
             method = "REQUEST";
         }
-        outbox.enqueue(new OutboxMessage(kind + ":" + a.id() + ":" + p.id(), a.clinicId(), p.id(), p.email(), kind,
+        outbox.enqueue(new OutboxMessage(id, a.clinicId(), p.id(), p.email(), kind,
                 c.subject(), c.text(), c.html(),
                 List.of(new OutboxMessage.Attachment(ICS, "text/calendar; charset=UTF-8; method=" + method, ics)),
                 null, null, null), clock.instant());

@@ -133,6 +133,13 @@ public final class Outbox {
                 Updates.combine(Updates.set("state", WITHDRAWN), Updates.set("nextAttemptAt", null))).getModifiedCount();
     }
 
+    /** Withdraws one person's unsent reminders of an appointment (they left a circle that goes on). */
+    public long withdrawReminders(String appointmentId, String recipientId) {
+        return messages.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("recipientId", recipientId),
+                        Filters.eq("state", PENDING), Filters.eq("kind", Messages.REMINDER)),
+                Updates.combine(Updates.set("state", WITHDRAWN), Updates.set("nextAttemptAt", null))).getModifiedCount();
+    }
+
     /** A sent message for the development mail page. */
     public record Sent(String id, String to, String kind, String subject, String text, Instant sentAt) {
     }

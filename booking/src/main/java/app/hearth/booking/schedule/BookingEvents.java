@@ -17,6 +17,14 @@ public interface BookingEvents {
     /** The appointment as stored after its cancellation. */
     void cancelled(Appointment appointment);
 
+    /** A patient took a seat in a circle (joined, or moved in from the waitlist); the circle as stored. */
+    default void seated(Appointment circle, String patientId) {
+    }
+
+    /** A patient gave up a seat (or waitlist place) in a circle that goes on; the circle as stored. */
+    default void unseated(Appointment circle, String patientId) {
+    }
+
     BookingEvents NONE = new BookingEvents() {
         @Override
         public void booked(Appointment appointment) {

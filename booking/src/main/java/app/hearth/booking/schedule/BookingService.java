@@ -312,7 +312,7 @@ public final class BookingService {
                 }
                 throw ScheduleProblems.PATIENT_BUSY.exception("The patient has another appointment at that time", "patientId");
             }
-            return schedule.join(actor.clinicId(), circleId, circle.capacity(),
+            Appointment joined = schedule.join(actor.clinicId(), circleId, circle.capacity(),
                             new Appointment.Attendee(patientId, Appointment.AttendeeState.SEATED, now),
                             new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId), attempt)
                     .orElseThrow(() -> {
@@ -323,6 +323,10 @@ public final class BookingService {
                         }
                         return ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
                     });
+            if (joined.attendees().stream().anyMatch(x -> x.patientId().equals(patientId) && x.state() == Appointment.AttendeeState.SEATED)) {
+                tell(circleId, () -> events.seated(joined, patientId));
+            }
+            return joined;
         }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));
     }
 
@@ -342,11 +346,15 @@ public final class BookingService {
                             patientId + (reason == null ? "" : ": " + reason)))
                     .orElseThrow(() -> ScheduleProblems.NOT_SEATED.exception(null, "patientId"));
             claims.release(circleId, patientId);
-            schedule.promoteFirstWaitlisted(actor.clinicId(), circleId, circle.capacity(), now, actor.personId())
-                    .ifPresent(promoted -> audit.record(new AuditEntry(null, now, actor.personId(), actor.role().wire(),
+            java.util.Optional<String> promotedId = schedule.promoteFirstWaitlisted(actor.clinicId(), circleId, circle.capacity(), now,
+                    actor.personId());
+            promotedId.ifPresent(promoted -> audit.record(new AuditEntry(null, now, actor.personId(), actor.role().wire(),
                             actor.clinicId(), "circle.promoted-from-waitlist", "person", promoted, Outcome.SUCCESS,
                             actor.sourceAddress())));
-            return schedule.find(actor.clinicId(), circleId).orElseThrow();
+            Appointment after = schedule.find(actor.clinicId(), circleId).orElseThrow();
+            tell(circleId, () -> events.unseated(after, patientId));
+            promotedId.ifPresent(promoted -> tell(circleId, () -> events.seated(after, promoted)));
+            return after;
         }).compose(circle -> audit(actor, "circle.leave", "appointment", circleId).map(circle));
     }
 

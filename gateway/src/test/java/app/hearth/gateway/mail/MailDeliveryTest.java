@@ -255,4 +255,38 @@ class MailDeliveryTest {
         String address = email;
         Eventually.within(Duration.ofSeconds(20), "delivery after the outage", () -> assertEquals(1, smtp.to(address).size()));
     }
+
+    @Test
+    @DisplayName("a circle: a seated patient gets the invitation, a waitlisted one nothing until promoted, one who leaves a CANCEL")
+    void circleSeats() throws Exception {
+        String x = newPatient("UTC").getJsonObject("person").getString("email");
+        JsonObject[] people = {newPatient("UTC"), newPatient("UTC"), newPatient("UTC")};
+        Instant start = nextMark(Instant.now().plus(Duration.ofHours(40)));
+        ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
+                .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
+        assertEquals(201, circle.status(), circle.body());
+        String id = circle.json().getString("id");
+        for (JsonObject p : people) {
+            ApiClient.Reply seated = api.postJson("/api/appointments/" + id + "/seats", admin,
+                    new JsonObject().put("patientId", p.getJsonObject("person").getString("id")));
+            assertEquals(200, seated.status(), seated.body());
+        }
+        String first = people[0].getJsonObject("person").getString("email");
+        String third = people[2].getJsonObject("person").getString("email");
+        TestSmtp.Mail seatMail = awaitMail(first, 2, "the first seat's invitation").stream()
+                .filter(m -> m.subject().startsWith("Booked")).findFirst().orElseThrow();
+        VEvent event = event(seatMail.calendars().get(0), "REQUEST");
+        assertEquals(id + "@hearth", prop(event, Property.UID));
+        assertTrue(seatMail.text().contains("Group session"), seatMail.text());
+        assertTrue(smtp.to(third).stream().noneMatch(m -> m.subject().startsWith("Booked")), "waitlisted: no invitation yet");
+
+        assertEquals(200, api.postJson("/api/appointments/" + id + "/seats/" + people[0].getJsonObject("person").getString("id")
+                + "/release", admin, new JsonObject().put("reason", "test")).status());
+        TestSmtp.Mail left = awaitMail(first, 3, "the cancellation of the seat").stream()
+                .filter(m -> m.subject().startsWith("Cancelled")).findFirst().orElseThrow();
+        assertEquals(id + "@hearth", prop(event(left.calendars().get(0), "CANCEL"), Property.UID));
+        Eventually.within(Duration.ofSeconds(20), "the promoted patient's invitation", () -> assertTrue(smtp.to(third).stream()
+                .anyMatch(m -> m.subject().startsWith("Booked"))));
+        assertTrue(smtp.to(x).stream().noneMatch(m -> m.subject().startsWith("Booked")), "not in the circle: no mail");
+    }
 }
