@@ -38,6 +38,7 @@ public final class MailSender {
     private final Clock clock;
     private long timer = -1;
     private boolean draining;
+    private boolean storeDown;
     private volatile boolean stopped;
 
     public MailSender(Vertx vertx, Outbox outbox, Blocking store, SmtpSettings smtp, SenderSettings settings, String owner,
@@ -86,8 +87,13 @@ public final class MailSender {
         draining = true;
         next(BATCH).onComplete(done -> {
             draining = false;
-            if (done.failed()) {
+            // one line when the store stops answering and one when it is back, not one per poll
+            if (done.failed() && !storeDown) {
+                storeDown = true;
                 LOG.warn("Mail outbox unavailable: {}", done.cause().getClass().getSimpleName());
+            } else if (done.succeeded() && storeDown) {
+                storeDown = false;
+                LOG.info("Mail outbox available again");
             }
         });
     }
