@@ -81,6 +81,8 @@ public final class HearthNode implements AutoCloseable {
     private final boolean seededDemo;
     private final int httpPort;
     private final RoomHub rooms;
+    /** Email (issue 15): set once the node has started; closed before Vert.x. */
+    private app.hearth.gateway.mail.Mailer mailer;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
                        int httpPort, RoomHub rooms) {
@@ -98,6 +100,7 @@ public final class HearthNode implements AutoCloseable {
         EmbeddedMongoServer embedded = null;
         Store store = null;
         Vertx vertx = null;
+        app.hearth.gateway.mail.Mailer mailer = null;
         try {
             Files.createDirectories(config.dataDirectory());
             String mongoUri;
@@ -164,11 +167,18 @@ public final class HearthNode implements AutoCloseable {
             PeopleEvents events = person -> node.eventBus().publish(EventBusAddresses.PEOPLE_EVENTS, new JsonObject()
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
-            PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock);
+            // Email (issue 15, docs/adr/0024): the outbox is written on the store worker of each change.
+            app.hearth.notify.Outbox mailOutbox = new app.hearth.notify.Outbox(store);
+            mailOutbox.ensureIndexes();
+            app.hearth.notify.ClinicMailSettings mailSettings = new app.hearth.notify.ClinicMailSettings(store);
+            app.hearth.notify.MailNotifications mailNotifications = new app.hearth.notify.MailNotifications(people,
+                    new ClinicRepository(store), mailOutbox, new app.hearth.notify.CalendarThreads(store),
+                    mailSettings, config.http().publicBaseUrl(), config.mail().from(), clock);
+            PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock, mailNotifications);
             app.hearth.booking.schedule.DosingRecords dosingRecords = new app.hearth.booking.schedule.DosingRecords(store);
             dosingRecords.ensureIndexes();
             BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock,
-                    config.rooms().closeGrace(), dosingRecords);
+                    config.rooms().closeGrace(), dosingRecords, mailNotifications);
             CalendarFeeds calendarFeeds = new CalendarFeeds(store, schedule, people, audit, storeWork, clock);
             calendarFeeds.ensureIndexes();
             AccessTokens tokens = new AccessTokens(vertx, keys, config.jwt().issuer(), config.jwt().audience(),
@@ -196,7 +206,8 @@ public final class HearthNode implements AutoCloseable {
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
             app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, careAccess,
-                    schedule, dosingRecords, audit, storeWork, careEvents, clock);
+                    schedule, dosingRecords, audit, storeWork,
+                    new app.hearth.gateway.mail.MailingCareEvents(careEvents, mailNotifications, storeWork), clock);
             measures.ensureIndexes();
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.
@@ -211,6 +222,8 @@ public final class HearthNode implements AutoCloseable {
             if (config.demoSeed()) {
                 app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
             }
+            mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
+                    clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();
@@ -222,7 +235,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures, careEvents, notes, aftercare);
+                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before
@@ -253,8 +266,13 @@ public final class HearthNode implements AutoCloseable {
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
+            HearthNode startedNode = new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
+            startedNode.mailer = mailer;
+            return startedNode;
         } catch (RuntimeException | IOException e) {
+            if (mailer != null) {
+                mailer.close();
+            }
             closeQuietly(vertx, store, embedded);
             if (e instanceof ConfigException ce) {
                 throw ce;
@@ -354,6 +372,11 @@ public final class HearthNode implements AutoCloseable {
         }
     }
 
+    /** This node's email part (issue 15): the sender, and the embedded SMTP server in development. */
+    public app.hearth.gateway.mail.Mailer mailer() {
+        return mailer;
+    }
+
     public boolean seededDemo() {
         return seededDemo;
     }
@@ -369,6 +392,9 @@ public final class HearthNode implements AutoCloseable {
             rooms.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Live rooms did not stop cleanly: {}", e.toString());
+        }
+        if (mailer != null) {
+            mailer.close();
         }
         closeQuietly(vertx, store, embedded);
     }

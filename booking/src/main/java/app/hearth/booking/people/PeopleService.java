@@ -32,9 +32,17 @@ public final class PeopleService {
     private final Blocking store;
     private final PeopleEvents events;
     private final Clock clock;
+    private final LinkEvents links;
 
     public PeopleService(PersonRepository people, AccountService accounts, AuditLog audit, Blocking store,
                          PeopleEvents events, Clock clock) {
+        this(people, accounts, audit, store, events, clock, LinkEvents.NONE);
+    }
+
+    /** @param links told of every set-password link issued (the invitation mail, issue 15) */
+    public PeopleService(PersonRepository people, AccountService accounts, AuditLog audit, Blocking store,
+                         PeopleEvents events, Clock clock, LinkEvents links) {
+        this.links = links;
         this.people = people;
         this.accounts = accounts;
         this.audit = audit;
@@ -90,6 +98,7 @@ public final class PeopleService {
                     clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)); // the store keeps milliseconds
             people.insert(person, actor.personId());
             SetPasswordLink link = accounts.issueLinkBlocking(person);
+            tellLink(person, link, true);
             return new CreatedPerson(person, link);
         }).compose(created -> audit.record(AuditEntry.of(actor, clock.instant(), "person.create", "person",
                         created.person().id(), Outcome.SUCCESS))
@@ -109,7 +118,9 @@ public final class PeopleService {
             if (person.isDeactivated()) {
                 throw PeopleProblems.PERSON_DEACTIVATED.exception(null);
             }
-            return accounts.issueLinkBlocking(person);
+            SetPasswordLink link = accounts.issueLinkBlocking(person);
+            tellLink(person, link, false);
+            return link;
         }).compose(link -> audit.record(AuditEntry.of(actor, clock.instant(), "person.set-password-link", "person",
                 personId, Outcome.SUCCESS)).map(link));
     }
@@ -270,5 +281,15 @@ public final class PeopleService {
                 .map(p -> AuditEntry.of(actor, clock.instant(), "person.read", "person", p.id(), Outcome.SUCCESS))
                 .toList();
         return audit.recordAll(entries);
+    }
+
+    /** The link is issued and answered whatever the listener does; its failure is logged without the person. */
+    private void tellLink(Person person, SetPasswordLink link, boolean invitation) {
+        try {
+            links.issued(person, link, invitation);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(PeopleService.class).warn("Queuing the set-password mail for person {} failed: {}",
+                    person.id(), e.getClass().getSimpleName());
+        }
     }
 }

@@ -38,10 +38,20 @@ public final class BookingService {
     private final Clock clock;
     private final Duration roomCloseGrace;
     private final DosingRecords dosingRecords;
+    private final BookingEvents events;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BookingService.class);
+
+    /** As the full constructor, telling nobody outside the app of changes. */
+    public BookingService(ScheduleStore schedule, TimeClaims claims, JoinTickets joinTickets, PersonRepository people,
+                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace, DosingRecords dosingRecords) {
+        this(schedule, claims, joinTickets, people, audit, store, clock, roomCloseGrace, dosingRecords, BookingEvents.NONE);
+    }
 
     /** @param roomCloseGrace how long after an appointment's end its room can still be entered */
     public BookingService(ScheduleStore schedule, TimeClaims claims, JoinTickets joinTickets, PersonRepository people,
-                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace, DosingRecords dosingRecords) {
+                          AuditLog audit, Blocking store, Clock clock, Duration roomCloseGrace, DosingRecords dosingRecords,
+                          BookingEvents events) {
+        this.events = events;
         this.roomCloseGrace = roomCloseGrace;
         this.dosingRecords = dosingRecords;
         this.schedule = schedule;
@@ -104,7 +114,11 @@ public final class BookingService {
     // ------------------------------------------------------------------ booking
 
     public Future<Appointment> book(Actor actor, BookingRequest request) {
-        return store.run(() -> bookBlocking(actor, request, null))
+        return store.run(() -> {
+                    Appointment booked = bookBlocking(actor, request, null);
+                    tell(booked.id(), () -> events.booked(booked));
+                    return booked;
+                })
                 .compose(a -> audit(actor, "appointment.create", "appointment", a.id()).map(a));
     }
 
@@ -225,6 +239,8 @@ public final class BookingService {
             schedule.cancel(actor.clinicId(), old.id(), new Appointment.HistoryEntry(now, actor.personId(),
                     "appointment.rescheduled-to", moved.id() + (reason == null || reason.isBlank() ? "" : ": " + reason)));
             claims.release(old.id());
+            Appointment cancelledOld = schedule.find(actor.clinicId(), old.id()).orElse(old);
+            tell(moved.id(), () -> events.rescheduled(cancelledOld, moved));
             return moved;
         }).compose(a -> audit(actor, "appointment.reschedule", "appointment", id).map(a));
     }
@@ -296,7 +312,7 @@ public final class BookingService {
                 }
                 throw ScheduleProblems.PATIENT_BUSY.exception("The patient has another appointment at that time", "patientId");
             }
-            return schedule.join(actor.clinicId(), circleId, circle.capacity(),
+            Appointment joined = schedule.join(actor.clinicId(), circleId, circle.capacity(),
                             new Appointment.Attendee(patientId, Appointment.AttendeeState.SEATED, now),
                             new Appointment.HistoryEntry(now, actor.personId(), "circle.seated", patientId), attempt)
                     .orElseThrow(() -> {
@@ -307,6 +323,10 @@ public final class BookingService {
                         }
                         return ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
                     });
+            if (joined.attendees().stream().anyMatch(x -> x.patientId().equals(patientId) && x.state() == Appointment.AttendeeState.SEATED)) {
+                tell(circleId, () -> events.seated(joined, patientId));
+            }
+            return joined;
         }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));
     }
 
@@ -326,11 +346,15 @@ public final class BookingService {
                             patientId + (reason == null ? "" : ": " + reason)))
                     .orElseThrow(() -> ScheduleProblems.NOT_SEATED.exception(null, "patientId"));
             claims.release(circleId, patientId);
-            schedule.promoteFirstWaitlisted(actor.clinicId(), circleId, circle.capacity(), now, actor.personId())
-                    .ifPresent(promoted -> audit.record(new AuditEntry(null, now, actor.personId(), actor.role().wire(),
+            java.util.Optional<String> promotedId = schedule.promoteFirstWaitlisted(actor.clinicId(), circleId, circle.capacity(), now,
+                    actor.personId());
+            promotedId.ifPresent(promoted -> audit.record(new AuditEntry(null, now, actor.personId(), actor.role().wire(),
                             actor.clinicId(), "circle.promoted-from-waitlist", "person", promoted, Outcome.SUCCESS,
                             actor.sourceAddress())));
-            return schedule.find(actor.clinicId(), circleId).orElseThrow();
+            Appointment after = schedule.find(actor.clinicId(), circleId).orElseThrow();
+            tell(circleId, () -> events.unseated(after, patientId));
+            promotedId.ifPresent(promoted -> tell(circleId, () -> events.seated(after, promoted)));
+            return after;
         }).compose(circle -> audit(actor, "circle.leave", "appointment", circleId).map(circle));
     }
 
@@ -365,7 +389,9 @@ public final class BookingService {
                             late ? "appointment.cancelled-late" : "appointment.cancelled", reason))
                     .orElseThrow(() -> ScheduleProblems.ALREADY_CANCELLED.exception(null));
             claims.release(before.id());
-            return schedule.find(actor.clinicId(), id).orElseThrow();
+            Appointment cancelled = schedule.find(actor.clinicId(), id).orElseThrow();
+            tell(id, () -> events.cancelled(cancelled));
+            return cancelled;
         }).compose(a -> audit(actor, "appointment.cancel", "appointment", id).map(a));
     }
 
@@ -596,6 +622,15 @@ public final class BookingService {
         return new Appointment(a.id(), a.clinicId(), a.type(), a.status(), a.start(), a.end(), a.therapistIds(), null, a.location(),
                 a.roomId(), null, a.capacity(), a.attendees().stream().filter(x -> x.patientId().equals(actor.personId())).toList(),
                 List.of(), a.seatsTaken(), a.waitlistLength(), a.sessionEndedAt());
+    }
+
+    /** A listener's failure never undoes or refuses a change that is already stored. */
+    private static void tell(String appointmentId, Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Telling listeners about appointment {} failed: {}", appointmentId, e.getClass().getSimpleName());
+        }
     }
 
     private static void requireAdmin(Actor actor, String message) {

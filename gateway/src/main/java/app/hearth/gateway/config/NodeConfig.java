@@ -27,7 +27,8 @@ public record NodeConfig(
         Media media,
         Optional<Path> careKeysetFile,
         boolean demoSeed,
-        boolean demoBookNow) {
+        boolean demoBookNow,
+        Mail mail) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -85,6 +86,13 @@ public record NodeConfig(
      */
     public record Media(List<String> stunUrls, List<String> turnUrls, Optional<String> turnSecret, Duration turnTtl,
                         app.hearth.signaling.colibri.BridgeConfig bridges) {
+    }
+
+    /**
+     * Email (issue 15, docs/adr/0024). {@code smtp} empty: no HEARTH_SMTP_HOST, so development mode
+     * sends to the embedded SMTP server and production queues mail until a server is configured.
+     */
+    public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender) {
     }
 
     public static NodeConfig from(Settings s) {
@@ -169,7 +177,7 @@ public record NodeConfig(
         // directory when unset, which production refuses.
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, media, careKeyset, demoSeed, demoBookNow);
+                accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -177,6 +185,35 @@ public record NodeConfig(
             }
         }
         return config;
+    }
+
+    /** HEARTH_SMTP_* and HEARTH_MAIL_*: where mail goes and how often each node works the outbox. */
+    private static Mail mail(Settings s, String publicBaseUrl) {
+        String from = s.get("HEARTH_SMTP_FROM", "hearth@" + URI.create(publicBaseUrl).getHost());
+        if (!from.matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            throw new ConfigException("HEARTH_SMTP_FROM must be a bare address such as hearth@clinic.example");
+        }
+        Optional<app.hearth.notify.SmtpSettings> smtp = s.get("HEARTH_SMTP_HOST").filter(h -> !h.isBlank()).map(host -> {
+            app.hearth.notify.SmtpSettings.StartTls startTls;
+            try {
+                startTls = app.hearth.notify.SmtpSettings.StartTls.valueOf(s.get("HEARTH_SMTP_STARTTLS", "REQUIRED").toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("HEARTH_SMTP_STARTTLS must be DISABLED, OPTIONAL or REQUIRED");
+            }
+            boolean ssl = s.getBoolean("HEARTH_SMTP_SSL", false);
+            return new app.hearth.notify.SmtpSettings(host, s.getInt("HEARTH_SMTP_PORT", ssl ? 465 : 587), startTls, ssl,
+                    s.get("HEARTH_SMTP_USERNAME"), s.get("HEARTH_SMTP_PASSWORD"), from);
+        });
+        app.hearth.notify.SenderSettings sender = new app.hearth.notify.SenderSettings(
+                s.getDuration("HEARTH_MAIL_POLL_INTERVAL", Duration.ofSeconds(2)),
+                s.getDuration("HEARTH_MAIL_LEASE", Duration.ofMinutes(2)),
+                s.getDuration("HEARTH_MAIL_RETRY_BASE", Duration.ofSeconds(30)),
+                s.getDuration("HEARTH_MAIL_RETRY_MAX", Duration.ofMinutes(15)));
+        if (sender.pollInterval().isNegative() || sender.pollInterval().isZero() || sender.retryBase().isZero()
+                || sender.retryBase().isNegative() || sender.lease().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException("HEARTH_MAIL_POLL_INTERVAL and HEARTH_MAIL_RETRY_BASE must be positive, HEARTH_MAIL_LEASE at least PT1S");
+        }
+        return new Mail(smtp, from, sender);
     }
 
     private static List<String> list(String commaSeparated) {

@@ -80,6 +80,8 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.MeasuresApi(services.measures()).mount(builder);
         new app.hearth.gateway.api.NotesApi(services.notes()).mount(builder);
         new app.hearth.gateway.api.AftercareApi(services.aftercare()).mount(builder);
+        new app.hearth.gateway.api.DevMailApi(services.mailer()).mount(builder);
+        new app.hearth.gateway.api.MailSettingsApi(services.mailer().settings()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {
@@ -111,6 +113,10 @@ public final class HttpVerticle extends VerticleBase {
         root.route("/api/audio*").handler(this::securityHeaders);
         new app.hearth.gateway.api.AudioEndpoints(services.audio(), authenticate).mount(root);
         root.route("/api/audio*").failureHandler(ProblemResponder::handleFailure);
+        if (!services.mailer().devPageEnabled()) {
+            // production: the development mail page does not exist, signed in or not (issue 15)
+            root.route("/api/dev/*").handler(this::securityHeaders).handler(ctx -> ProblemResponder.sendStatus(ctx, 404));
+        }
         root.route("/*").subRouter(router);
 
         // Messages over 128 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over

@@ -88,4 +88,23 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("app.hearth.gateway..", "app.hearth.room..",
                     "io.vertx.core.http..", "io.vertx.ext.web..")
             .because("care returns Futures and throws ProblemExceptions; the edge wires it to REST and the room socket");
+
+    /**
+     * Email (issue 15, docs/adr/0024): notify builds on booking (people, appointments) through its
+     * ports, like care; nothing below or beside it knows it, and it knows no clinical record, room,
+     * media, cluster or HTTP type (what it sends never carries clinical content).
+     */
+    @ArchTest
+    static final ArchRule nothing_below_knows_the_mail = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.platform..", "app.hearth.protocol..")
+            .should().dependOnClassesThat().resideInAPackage("app.hearth.notify..")
+            .because("booking tells the outbox through its BookingEvents and LinkEvents ports; the gateway wires them");
+
+    @ArchTest
+    static final ArchRule mail_knows_no_clinical_record_rooms_or_http = noClasses()
+            .that().resideInAPackage("app.hearth.notify..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.gateway..", "com.hazelcast..", "io.vertx.core.http..", "io.vertx.ext.web..")
+            .because("mail carries the minimum necessary: no clinical content can reach it, and it is domain code");
 }

@@ -1,0 +1,120 @@
+package app.hearth.gateway.mail;
+
+import app.hearth.gateway.config.NodeConfig;
+import app.hearth.notify.EmbeddedSmtp;
+import app.hearth.notify.MailSender;
+import app.hearth.notify.Outbox;
+import app.hearth.platform.access.Actor;
+import app.hearth.platform.access.Role;
+import app.hearth.platform.audit.AuditEntry;
+import app.hearth.platform.audit.AuditLog;
+import app.hearth.platform.problem.CommonProblems;
+import app.hearth.platform.security.OpaqueTokens;
+import app.hearth.platform.store.Blocking;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part of email (issue 15, docs/adr/0024): its outbox sender, the embedded SMTP server
+ * in development mode without HEARTH_SMTP_HOST, and the development mail page's reads. Production
+ * never starts the embedded server and answers the page with 404; without HEARTH_SMTP_HOST it
+ * starts no sender either, and mail waits in the outbox until a node with a server sends it.
+ */
+public final class Mailer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mailer.class);
+
+    private final Outbox outbox;
+    private final Blocking store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final boolean devPage;
+    private final EmbeddedSmtp embedded;
+    private final MailSender sender;
+    private final app.hearth.notify.MailSettingsService settings;
+
+    private Mailer(Outbox outbox, Blocking store, AuditLog audit, Clock clock, boolean devPage, EmbeddedSmtp embedded,
+                   MailSender sender, app.hearth.notify.MailSettingsService settings) {
+        this.settings = settings;
+        this.outbox = outbox;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.devPage = devPage;
+        this.embedded = embedded;
+        this.sender = sender;
+    }
+
+    public static Mailer start(NodeConfig config, Vertx vertx, Outbox outbox, app.hearth.notify.ClinicMailSettings clinicSettings,
+                               Blocking store, AuditLog audit, String nodeId, Clock clock) {
+        boolean development = config.mode() == NodeConfig.Mode.DEVELOPMENT;
+        NodeConfig.Mail mail = config.mail();
+        EmbeddedSmtp embedded = null;
+        Optional<app.hearth.notify.SmtpSettings> smtp = mail.smtp();
+        if (smtp.isEmpty() && development) {
+            embedded = EmbeddedSmtp.start();
+            smtp = Optional.of(new app.hearth.notify.SmtpSettings(embedded.host(), embedded.port(),
+                    app.hearth.notify.SmtpSettings.StartTls.DISABLED, false, Optional.empty(), Optional.empty(), mail.from()));
+            LOG.info("Mail goes to the embedded SMTP server on 127.0.0.1:{}; read it at #/dev/mail", embedded.port());
+        } else if (smtp.isEmpty()) {
+            LOG.warn("No HEARTH_SMTP_HOST: mail is queued in the outbox and not sent until one is set");
+        }
+        // Sent set-password links are kept readable only where the development mail page shows them.
+        app.hearth.notify.SenderSettings senderSettings = mail.sender().removingSentLinks(!development);
+        MailSender sender = smtp.map(s -> new MailSender(vertx, outbox, store, s, senderSettings,
+                nodeId + "/" + OpaqueTokens.newId(), clock)).orElse(null);
+        if (sender != null) {
+            sender.start();
+        }
+        return new Mailer(outbox, store, audit, clock, development, embedded, sender,
+                new app.hearth.notify.MailSettingsService(clinicSettings, audit, store, clock));
+    }
+
+    /** The embedded SMTP server's port, when this node started one (development mode without HEARTH_SMTP_HOST). */
+    public Optional<Integer> embeddedSmtpPort() {
+        return Optional.ofNullable(embedded).map(EmbeddedSmtp::port);
+    }
+
+    /** The clinic's mail settings (reminder times, dosing instructions). */
+    public app.hearth.notify.MailSettingsService settings() {
+        return settings;
+    }
+
+    /** Whether the development mail page answers (development mode only). */
+    public boolean devPageEnabled() {
+        return devPage;
+    }
+
+    /** The clinic's recently sent mail, for its admins, in development mode only; audited (it names people). */
+    public Future<List<Outbox.Sent>> recentlySent(Actor actor, int limit) {
+        if (!devPage) {
+            return Future.failedFuture(CommonProblems.NOT_FOUND.exception(null));
+        }
+        if (!actor.is(Role.ADMIN)) {
+            return Future.failedFuture(CommonProblems.FORBIDDEN.exception("Only clinic admins read the development mailbox"));
+        }
+        return store.run(() -> outbox.recentlySent(actor.clinicId(), limit))
+                .compose(list -> audit.record(AuditEntry.of(actor, clock.instant(), "dev-mail.read", "clinic", actor.clinicId(),
+                        AuditEntry.Outcome.SUCCESS)).map(list));
+    }
+
+    @Override
+    public void close() {
+        if (sender != null) {
+            try {
+                sender.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("The mail sender did not stop cleanly: {}", e.getClass().getSimpleName());
+            }
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

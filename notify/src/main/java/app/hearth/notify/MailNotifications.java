@@ -1,0 +1,216 @@
+package app.hearth.notify;
+
+import app.hearth.booking.account.SetPasswordLink;
+import app.hearth.booking.clinic.Clinic;
+import app.hearth.booking.clinic.ClinicRepository;
+import app.hearth.booking.people.LinkEvents;
+import app.hearth.booking.people.Person;
+import app.hearth.booking.people.PersonRepository;
+import app.hearth.booking.schedule.Appointment;
+import app.hearth.booking.schedule.BookingEvents;
+import app.hearth.platform.security.OpaqueTokens;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns what happened (a link issued, an appointment booked, moved or cancelled) into outbox
+ * messages for the people concerned. Runs on the store worker of the change (see the ports'
+ * docs), so the messages are in the outbox before the change is answered. Each message's id is
+ * its dedupe key, so the same event told twice queues nothing new.
+ */
+public final class MailNotifications implements BookingEvents, LinkEvents {
+
+    private static final String ICS = "invitation.ics";
+
+    private final PersonRepository people;
+    private final ClinicRepository clinics;
+    private final Outbox outbox;
+    private final CalendarThreads threads;
+    private final ClinicMailSettings settings;
+    private final String publicBaseUrl;
+    private final String from;
+    private final Clock clock;
+
+    public MailNotifications(PersonRepository people, ClinicRepository clinics, Outbox outbox, CalendarThreads threads,
+                             ClinicMailSettings settings, String publicBaseUrl, String from, Clock clock) {
+        this.people = people;
+        this.clinics = clinics;
+        this.outbox = outbox;
+        this.threads = threads;
+        this.settings = settings;
+        this.publicBaseUrl = publicBaseUrl;
+        this.from = from;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ set-password links
+
+    @Override
+    public void issued(Person person, SetPasswordLink link, boolean invitation) {
+        if (!reachable(person)) {
+            return;
+        }
+        Optional<Clinic> clinic = clinics.find(person.clinicId());
+        String clinicName = clinic.map(Clinic::name).orElse("Your clinic");
+        ZoneId zone = zoneOf(person, clinic);
+        Messages.Content c = invitation ? Messages.invitation(person, clinicName, link.url(), link.expiresAt(), zone)
+                : Messages.newLink(person, clinicName, link.url(), link.expiresAt(), zone);
+        // one message per link: the digest names the link without carrying its secret
+        String id = (invitation ? Messages.INVITATION : Messages.NEW_LINK) + ":" + person.id() + ":"
+                + OpaqueTokens.digest(link.url()).substring(0, 16);
+        outbox.enqueue(new OutboxMessage(id, person.clinicId(), person.id(), person.email(),
+                invitation ? Messages.INVITATION : Messages.NEW_LINK, c.subject(), c.text(), c.html(), List.of(),
+                null, link.expiresAt(), null), clock.instant());
+    }
+
+    // ------------------------------------------------------------------ appointments
+
+    @Override
+    public void booked(Appointment a) {
+        CalendarThreads.Thread thread = threads.booked(a.id());
+        for (Person p : recipients(a)) {
+            changeMessage(Messages.BOOKED, p, a, null, thread);
+            reminders(p, a);
+        }
+    }
+
+    @Override
+    public void rescheduled(Appointment from, Appointment to) {
+        outbox.withdrawReminders(from.id());
+        CalendarThreads.Thread thread = threads.moved(from.id(), to.id());
+        for (Person p : recipients(to)) {
+            changeMessage(Messages.RESCHEDULED, p, to, from.start(), thread);
+            reminders(p, to);
+        }
+    }
+
+    @Override
+    public void cancelled(Appointment a) {
+        outbox.withdrawReminders(a.id());
+        CalendarThreads.Thread thread = threads.cancelled(a.id());
+        for (Person p : recipients(a)) {
+            changeMessage(Messages.CANCELLED, p, a, null, thread);
+        }
+    }
+
+    // ------------------------------------------------------------------ safety alerts
+
+    /**
+     * A safety alert was raised for a patient: each recipient (their therapists) gets an email at
+     * once. Not subject to any preference. Blocking: call on a store worker.
+     */
+    public void safetyAlert(String clinicId, String patientId, String alertId, List<String> recipients) {
+        for (String id : recipients) {
+            people.findInClinic(clinicId, id).filter(MailNotifications::reachable).ifPresent(t -> {
+                Messages.Content c = Messages.safetyAlert(t, publicBaseUrl + "/#/patients/" + patientId);
+                outbox.enqueue(new OutboxMessage(Messages.SAFETY_ALERT + ":" + alertId + ":" + t.id(), clinicId, t.id(), t.email(),
+                        Messages.SAFETY_ALERT, c.subject(), c.text(), c.html(), List.of(), null, null, null), clock.instant());
+            });
+        }
+    }
+
+    @Override
+    public void seated(Appointment circle, String patientId) {
+        CalendarThreads.Thread thread = threads.booked(circle.id());
+        Instant seatedAt = circle.attendees().stream().filter(x -> x.patientId().equals(patientId)).map(Appointment.Attendee::joinedAt)
+                .findFirst().orElse(clock.instant());
+        people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p -> {
+            // a patient may leave and take a seat again: each seat is its own message
+            changeMessage(Messages.BOOKED, p, circle, null, thread, "seated:" + circle.id() + ":" + p.id() + ":" + seatedAt.toEpochMilli());
+            reminders(p, circle);
+        });
+    }
+
+    @Override
+    public void unseated(Appointment circle, String patientId) {
+        outbox.withdrawReminders(circle.id(), patientId);
+        CalendarThreads.Thread thread = threads.cancelled(circle.id());
+        people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p ->
+                changeMessage(Messages.CANCELLED, p, circle, null, thread,
+                        "unseated:" + circle.id() + ":" + p.id() + ":" + clock.instant().toEpochMilli()));
+    }
+
+    private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread) {
+        changeMessage(kind, p, a, previousStart, thread, kind + ":" + a.id() + ":" + p.id());
+    }
+
+    private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread,
+                               String id) {
+        ZoneId zone = zoneOf(p, clinics.find(a.clinicId()));
+        Messages.Content c = Messages.change(kind, p, a, previousStart, zone, link());
+        String title = Messages.title(p, a);
+        String ics;
+        String method;
+        if (Messages.CANCELLED.equals(kind)) {
+            ics = Invites.cancel(thread, a.start(), a.end(), title, from, p.email());
+            method = "CANCEL";
+        } else {
+            ics = Invites.request(thread, a.start(), a.end(), title, a.location(), Messages.where(a) + " " + link(), from, p.email());
+            method = "REQUEST";
+        }
+        outbox.enqueue(new OutboxMessage(id, a.clinicId(), p.id(), p.email(), kind,
+                c.subject(), c.text(), c.html(),
+                List.of(new OutboxMessage.Attachment(ICS, "text/calendar; charset=UTF-8; method=" + method, ics)),
+                null, null, null), clock.instant());
+    }
+
+    /** The clinic's reminders that are still ahead; each withdrawn if the appointment is cancelled or moved. */
+    private void reminders(Person p, Appointment a) {
+        ClinicMailSettings.Settings clinicSettings = settings.of(a.clinicId());
+        Instant now = clock.instant();
+        ZoneId zone = zoneOf(p, clinics.find(a.clinicId()));
+        for (Duration before : clinicSettings.reminderOffsets()) {
+            Instant due = a.start().minus(before);
+            if (!due.isAfter(now)) {
+                continue; // booked closer than this: that reminder has nothing to add
+            }
+            Messages.Content c = Messages.reminder(p, a, before, zone, link(), clinicSettings.dosingInstructions());
+            outbox.enqueue(new OutboxMessage(Messages.REMINDER + ":" + a.id() + ":" + p.id() + ":" + before, a.clinicId(), p.id(),
+                    p.email(), Messages.REMINDER, c.subject(), c.text(), c.html(), List.of(), due, a.start(), a.id()), now);
+        }
+    }
+
+    /** The appointment's therapists and its patient, or a circle's seated patients; those who can get mail. */
+    private List<Person> recipients(Appointment a) {
+        Set<String> ids = new LinkedHashSet<>(a.therapistIds());
+        if (a.patientId() != null) {
+            ids.add(a.patientId());
+        }
+        a.attendees().stream().filter(x -> x.state() == Appointment.AttendeeState.SEATED).forEach(x -> ids.add(x.patientId()));
+        List<Person> found = new ArrayList<>();
+        for (String id : ids) {
+            people.findInClinic(a.clinicId(), id).filter(MailNotifications::reachable).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    private static boolean reachable(Person p) {
+        return p.email() != null && !p.email().isBlank() && !p.isDeactivated();
+    }
+
+    private String link() {
+        return publicBaseUrl + "/#/";
+    }
+
+    /** The person's own zone, else the clinic's, else UTC. */
+    static ZoneId zoneOf(Person p, Optional<Clinic> clinic) {
+        for (String id : new String[] {p.timeZone(), clinic.map(Clinic::timeZone).orElse(null)}) {
+            if (id != null && !id.isBlank()) {
+                try {
+                    return ZoneId.of(id);
+                } catch (DateTimeException e) {
+                    // an unknown zone id: fall through to the next
+                }
+            }
+        }
+        return ZoneId.of("UTC");
+    }
+}
