@@ -21,6 +21,7 @@ import { afterView } from './views/after.js';
 import { noteView } from './views/notes.js';
 import { patientAftercareView, practiceView } from './views/aftercare.js';
 import { resourceView, resourcesView } from './views/resources.js';
+import { devMailView } from './views/dev-mail.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -70,6 +71,10 @@ ROUTES.push(
   { pattern: /^#\/resources\/[A-Za-z0-9_-]+$/, role: '*', view: resourceView, title: 'Resource' },
   { pattern: /^#\/resources$/, role: 'therapist', view: resourcesView, title: 'Aftercare resources' },
   { pattern: /^#\/resources$/, role: 'admin', view: resourcesView, title: 'Aftercare resources' });
+
+// The development mailbox (issue 15): reached from the README, not the navigation
+// (production has none); the API answers 404 outside development mode.
+ROUTES.push({ pattern: /^#\/dev\/mail$/, role: 'admin', view: devMailView, title: 'Sent mail (development)' });
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
 let notice = null;
@@ -180,32 +185,3 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
   document.getElementById('main').focus();
 });
 route();
-
-// The development mailbox (issue 15): what the embedded default's outbox sent, for the admin of a
-// demo to read invitations, calendar invitations and reminders. Production answers 404 (said so here).
-import { api as devMailApi } from './api.js';
-import { formatTime as devMailTime } from './dom.js';
-
-ROUTES.push({ pattern: /^#\/dev\/mail$/, role: 'admin', view: devMailView, title: 'Sent mail (development)' });
-
-async function devMailView(main) {
-  const list = h('div', { class: 'dev-mail' });
-  const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => load() }, 'Refresh');
-  render(main, h('h1', {}, 'Sent mail (development)'),
-    h('p', {}, 'In development mode Hearth sends its email to a mail server inside this node; this page shows what was sent, newest first. Production mode has no such page.'),
-    h('div', { class: 'actions' }, refresh), list);
-  async function load() {
-    render(list, loading());
-    try {
-      const { items } = await devMailApi('GET', '/api/dev/mail?limit=50');
-      if (!items.length) { render(list, h('p', {}, 'Nothing sent yet. Add a person or book an appointment.')); return; }
-      render(list, items.map((m) => h('details', { class: 'dev-mail-item' },
-        h('summary', {}, h('strong', {}, m.subject), ` — to ${m.to}, ${devMailTime(m.sentAt)}`),
-        h('pre', {}, m.text))));
-    } catch (e) {
-      render(list, h('p', { role: 'alert' }, e.status === 404 ? 'The development mailbox exists only in development mode.'
-        : `The sent mail could not be read (${e.message}).`));
-    }
-  }
-  await load();
-}

@@ -160,7 +160,7 @@ class AccessibilityBrowserTest {
             Page a = signedIn(adminContext, "admin@demo.hearth");
             for (String hash : List.of("#/admin/people", "#/admin/audit", "#/admin/calendar", "#/availability", "#/lobby", "#/policy",
                     "#/care-settings", "#/patients/" + PATIENT, "#/library", "#/library/" + LIBRARY_ITEM, "#/resources",
-                    "#/resources/" + ids.resource)) {
+                    "#/resources/" + ids.resource, "#/dev/mail")) {
                 visit(a, "admin", hash);
             }
 
