@@ -27,7 +27,8 @@ public record NodeConfig(
         Media media,
         Optional<Path> careKeysetFile,
         boolean demoSeed,
-        boolean demoBookNow) {
+        boolean demoBookNow,
+        Observability observability) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -86,6 +87,20 @@ public record NodeConfig(
     public record Media(List<String> stunUrls, List<String> turnUrls, Optional<String> turnSecret, Duration turnTtl,
                         app.hearth.signaling.colibri.BridgeConfig bridges) {
     }
+
+    /**
+     * Metrics and logs (docs/adr/0025). {@code /metrics} is served on a management port of its own,
+     * never on the public one; loopback by default, like the node itself.
+     *
+     * @param managementEnabled off: no management port and no Vert.x metrics at all
+     * @param managementPort    0 picks a free port (tests)
+     * @param logFormat         text lines (default) or one JSON object per line (logstash-logback-encoder)
+     */
+    public record Observability(boolean managementEnabled, String managementHost, int managementPort, LogFormat logFormat) {
+    }
+
+    /** {@code HEARTH_LOG_FORMAT}: {@code text} or {@code json}. */
+    public enum LogFormat { TEXT, JSON }
 
     public static NodeConfig from(Settings s) {
         Mode mode = switch (s.get("HEARTH_MODE", "development").toLowerCase()) {
@@ -169,7 +184,7 @@ public record NodeConfig(
         // directory when unset, which production refuses.
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, media, careKeyset, demoSeed, demoBookNow);
+                accounts, rooms, media, careKeyset, demoSeed, demoBookNow, observability(s, http));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -177,6 +192,24 @@ public record NodeConfig(
             }
         }
         return config;
+    }
+
+    /** The management port (Prometheus' usual 9464, loopback) and the log format; docs/adr/0025. */
+    private static Observability observability(Settings s, Http http) {
+        int managementPort = s.getInt("HEARTH_MANAGEMENT_PORT", 9464);
+        if (managementPort < 0 || managementPort > 65535) {
+            throw new ConfigException("HEARTH_MANAGEMENT_PORT must be a port number (0 picks a free one)");
+        }
+        boolean enabled = s.getBoolean("HEARTH_MANAGEMENT_ENABLED", true);
+        if (enabled && managementPort != 0 && managementPort == http.port()) {
+            throw new ConfigException("HEARTH_MANAGEMENT_PORT must differ from HEARTH_HTTP_PORT: /metrics is never served publicly");
+        }
+        LogFormat format = switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ConfigException("HEARTH_LOG_FORMAT must be text or json");
+        };
+        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, format);
     }
 
     private static List<String> list(String commaSeparated) {

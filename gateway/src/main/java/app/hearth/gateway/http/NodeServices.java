@@ -32,5 +32,6 @@ public record NodeServices(
         app.hearth.care.measures.MeasuresService measures,
         app.hearth.care.CareEvents careEvents,
         app.hearth.care.notes.NotesService notes,
-        app.hearth.care.aftercare.AftercareService aftercare) {
+        app.hearth.care.aftercare.AftercareService aftercare,
+        app.hearth.gateway.metrics.HearthMetrics metrics) {
 }
