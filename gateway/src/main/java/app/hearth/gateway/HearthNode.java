@@ -261,8 +261,14 @@ public final class HearthNode implements AutoCloseable {
             java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
             if (config.observability().managementEnabled()) {
                 NodeConfig.Observability o = config.observability();
-                managementPort = java.util.OptionalInt.of(await(app.hearth.gateway.metrics.ManagementServer.start(vertx,
-                        o.managementHost(), o.managementPort(), metrics)).actualPort());
+                try {
+                    managementPort = java.util.OptionalInt.of(await(app.hearth.gateway.metrics.ManagementServer.start(vertx,
+                            o.managementHost(), o.managementPort(), metrics)).actualPort());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("the management port " + o.managementHost() + ":" + o.managementPort()
+                            + " could not be opened (" + e.getMessage() + "): set HEARTH_MANAGEMENT_PORT to a free port, "
+                            + "or HEARTH_MANAGEMENT_ENABLED=false", e);
+                }
                 LOG.info("Metrics at http://{}:{}/metrics (management port)", o.managementHost(), managementPort.getAsInt());
             }
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()

@@ -22,7 +22,10 @@ public final class ManagementServer {
 
     /** Listens on {@code host:port} (0: a free port; the server's {@code actualPort()} says which). */
     public static Future<HttpServer> start(Vertx vertx, String host, int port, HearthMetrics metrics) {
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(8 * 1024))
+        // HTTP/1.1 only, as Prometheus scrapes: no h2c upgrade (a large scrape over an upgraded
+        // connection could stall the JDK's client in tests, and nothing needs HTTP/2 here)
+        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(8 * 1024)
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(request -> answer(request, metrics))
                 .listen();
     }

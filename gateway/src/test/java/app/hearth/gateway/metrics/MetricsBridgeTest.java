@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Metrics of the bridges")
 class MetricsBridgeTest {
 
+    /** HTTP/1.1, as Prometheus scrapes. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
     @Test
     @DisplayName("a circle's join is timed on bridge 0; the bridge's health follows its checks; no label carries its URL")
     void bridgeFigures() throws Exception {
@@ -66,7 +70,7 @@ class MetricsBridgeTest {
 
     private static MetricsTest.Exposition scrape(String url) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             return MetricsTest.Exposition.parse(response.body());

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as Prometheus scrapes. */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     @DisplayName("a booking, a refusal, a failed sign-in, a waiting patient and a chat move Hearth's meters; labels carry no ids")
@@ -145,6 +147,16 @@ class MetricsTest {
             ApiClient api = new ApiClient(node.baseUrl());
             assertEquals(404, api.get("/metrics", null).status());
             assertEquals(200, api.get("/health/live", null).status());
+        }
+    }
+
+    @Test
+    @DisplayName("a management port that is taken: the node refuses to start and names the setting")
+    void portTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> TestNode.start(Map.of("HEARTH_MANAGEMENT_PORT", Integer.toString(taken.getLocalPort()))));
+            assertTrue(refused.getMessage().contains("HEARTH_MANAGEMENT_PORT"), refused.getMessage());
         }
     }
 
