@@ -1404,6 +1404,7 @@ public class HearthBench {
         env.put("HEARTH_HTTP_HOST", "127.0.0.1");
         env.put("HEARTH_HTTP_PORT", Integer.toString(port));
         env.put("HEARTH_CLUSTER_PORT", Integer.toString(freePort()));
+        env.put("HEARTH_MANAGEMENT_PORT", "0"); // /metrics on a free port: nodes share this machine
         env.putAll(extra);
         Process process = builder.start();
         CHILDREN.add(process);

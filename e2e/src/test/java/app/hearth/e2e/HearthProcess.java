@@ -30,6 +30,7 @@ record HearthProcess(Process process, String readyLine) {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-jar", jar);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("HEARTH_") || k.equals("MONGO_URI"));
+        env.put("HEARTH_MANAGEMENT_PORT", "0"); // /metrics on a free port: several nodes share this machine
         env.putAll(settings);
         return builder;
     }

@@ -83,10 +83,13 @@ public final class HearthNode implements AutoCloseable {
     private final RoomHub rooms;
     /** Email (issue 15): set once the node has started; closed before Vert.x. */
     private app.hearth.gateway.mail.Mailer mailer;
+    /** The management port's (metrics) actual port; empty when it is off (docs/adr/0025). */
+    private final java.util.OptionalInt managementPort;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
-                       int httpPort, RoomHub rooms) {
+                       int httpPort, RoomHub rooms, java.util.OptionalInt managementPort) {
         this.rooms = rooms;
+        this.managementPort = managementPort;
         this.config = config;
         this.vertx = vertx;
         this.store = store;
@@ -102,6 +105,8 @@ public final class HearthNode implements AutoCloseable {
         Vertx vertx = null;
         app.hearth.gateway.mail.Mailer mailer = null;
         try {
+            // text or JSON lines with the request id (docs/adr/0025), before the node logs anything
+            app.hearth.gateway.logging.LogFormat.apply(config.observability().logFormat());
             Files.createDirectories(config.dataDirectory());
             String mongoUri;
             if (config.store().embedded()) {
@@ -144,7 +149,9 @@ public final class HearthNode implements AutoCloseable {
                     config.demoBookNow());
 
             Optional<HazelcastClusterManager> clusterManager = Optional.empty();
-            vertx = await(ClusterFactory.create(config.cluster()));
+            app.hearth.gateway.metrics.HearthMetrics metrics = config.observability().managementEnabled()
+                    ? app.hearth.gateway.metrics.HearthMetrics.prometheus() : app.hearth.gateway.metrics.HearthMetrics.none();
+            vertx = await(ClusterFactory.create(config.cluster(), metrics));
             if (config.cluster().enabled()) {
                 clusterManager = Optional.of((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager());
             }
@@ -191,7 +198,8 @@ public final class HearthNode implements AutoCloseable {
             library.ensureIndexes();
             await(library.loadStarter(starter.items()));
             RoomHub rooms = startRooms(config, vertx, clusterManager, store, storeWork, audit, joinTickets, schedule, people,
-                    library, clock);
+                    library, clock, metrics);
+            metrics.bindRooms(rooms);
             // The course of care (issue 11). Its events leave on the clustered bus, identifiers only.
             app.hearth.gateway.care.BusCareEvents careEvents = new app.hearth.gateway.care.BusCareEvents(vertx.eventBus());
             app.hearth.care.record.RecordStore careRecords = new app.hearth.care.record.RecordStore(store, cipher);
@@ -235,7 +243,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer);
+                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer, metrics);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before
@@ -263,10 +271,23 @@ public final class HearthNode implements AutoCloseable {
                 revokedSessions.evictExpired();
                 booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
             });
+            java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            if (config.observability().managementEnabled()) {
+                NodeConfig.Observability o = config.observability();
+                try {
+                    managementPort = java.util.OptionalInt.of(await(app.hearth.gateway.metrics.ManagementServer.start(vertx,
+                            o.managementHost(), o.managementPort(), metrics)).actualPort());
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("the management port " + o.managementHost() + ":" + o.managementPort()
+                            + " could not be opened (" + e.getMessage() + "): set HEARTH_MANAGEMENT_PORT to a free port, "
+                            + "or HEARTH_MANAGEMENT_ENABLED=false", e);
+                }
+                LOG.info("Metrics at http://{}:{}/metrics (management port)", o.managementHost(), managementPort.getAsInt());
+            }
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            HearthNode startedNode = new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms);
+            HearthNode startedNode = new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms, managementPort);
             startedNode.mailer = mailer;
             return startedNode;
         } catch (RuntimeException | IOException e) {
@@ -289,6 +310,11 @@ public final class HearthNode implements AutoCloseable {
         return httpPort;
     }
 
+    /** Where {@code /metrics} is served (the management port); empty when HEARTH_MANAGEMENT_ENABLED is false. */
+    public java.util.OptionalInt managementPort() {
+        return managementPort;
+    }
+
     public NodeConfig config() {
         return config;
     }
@@ -304,7 +330,8 @@ public final class HearthNode implements AutoCloseable {
      */
     private static RoomHub startRooms(NodeConfig config, Vertx vertx, Optional<HazelcastClusterManager> cluster, Store store,
                                       Blocking storeWork, AuditLog audit, JoinTickets joinTickets, ScheduleStore schedule,
-                                      PersonRepository people, ExerciseLibrary library, Clock clock) {
+                                      PersonRepository people, ExerciseLibrary library, Clock clock,
+                                      app.hearth.gateway.metrics.HearthMetrics metrics) {
         NodeConfig.Rooms r = config.rooms();
         RoomConfig roomConfig = new RoomConfig(r.closeGrace(), r.reconnectGrace(), r.idleTimeout(), r.pingInterval(),
                 RoomConfig.defaults().seatTtl().compareTo(r.reconnectGrace()) > 0 ? RoomConfig.defaults().seatTtl()
@@ -323,7 +350,7 @@ public final class HearthNode implements AutoCloseable {
         // and circle drivers stay attributed to this node across one.
         String nodeId = cluster.map(HazelcastClusterManager::getNodeId).orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
-                records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock),
+                records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock, metrics),
                 new app.hearth.room.exercise.ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
         await(hub.start());
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {

@@ -78,6 +78,12 @@ public final class RoomHub {
     private volatile boolean stopped;
     /** When the last heartbeat ran: a much later one means this process itself was stalled. */
     private volatile long lastHeartbeatMillis;
+    /** The node's metrics (docs/adr/0025); none until the node sets them. */
+    private volatile RoomMetrics metrics = RoomMetrics.NONE;
+    /** Rooms with a roster push pending: when the earliest change behind it was published (epoch µs). */
+    private final Map<String, Long> pendingSince = new ConcurrentHashMap<>();
+    /** The event-bus header with the publish time (epoch µs) of a room event: fan-out and roster-push latency. */
+    static final String SENT_AT_HEADER = "hearth-sent-at";
 
     /** One connection of this node and what it is part of. */
     private static final class Local {
@@ -131,7 +137,8 @@ public final class RoomHub {
     }
 
     public Future<Void> start() {
-        consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message -> onEvent(message.body()));
+        consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message ->
+                app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body(), sentAt(message))));
         presence.onExpired(seat -> publish(RoomEvent.changed(seat.clinicId(), seat.roomId())));
         timers.add(vertx.setPeriodic(config.pingInterval().toMillis(), id -> heartbeat()));
         timers.add(vertx.setPeriodic(Math.max(1000, config.seatTtl().toMillis() / 3), id -> refreshSeats()));
@@ -1068,14 +1075,58 @@ public final class RoomHub {
     // ------------------------------------------------------------------ events
 
     private void publish(RoomEvent event) {
-        vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson());
+        // the request id of what caused it and when it left, for the receivers' logs and metrics
+        vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson(), app.hearth.platform.logging.RequestIds
+                .deliveryOptions().addHeader(SENT_AT_HEADER, Long.toString(micros(clock.instant()))));
     }
 
-    private void onEvent(JsonObject json) {
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    }
+
+    /** The publish time of a room event (epoch µs), or now for one from a node that does not send it. */
+    private long sentAt(io.vertx.core.eventbus.Message<?> message) {
+        String sent = message.headers().get(SENT_AT_HEADER);
+        try {
+            return sent == null ? micros(clock.instant()) : Long.parseLong(sent);
+        } catch (NumberFormatException e) {
+            return micros(clock.instant());
+        }
+    }
+
+    private java.time.Duration since(long sentAtMicros) {
+        return java.time.Duration.ofNanos(Math.max(0, micros(clock.instant()) - sentAtMicros) * 1_000L);
+    }
+
+    /** Where the node's metrics go (docs/adr/0025). */
+    public void observe(RoomMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Open room sockets on this node. */
+    public int openConnections() {
+        return locals.size();
+    }
+
+    /** Rooms that at least one of this node's connections is in. */
+    public int liveRooms() {
+        Set<String> rooms = new java.util.HashSet<>();
+        locals.values().forEach(l -> rooms.addAll(l.rooms.keySet()));
+        return rooms.size();
+    }
+
+    /** This node's connections waiting to be let in (their seats as last read), in any room. */
+    public int peopleWaiting() {
+        return (int) locals.values().stream()
+                .filter(l -> l.lastSeats.values().stream().anyMatch(s -> s.stage() == Seat.Stage.WAITING)).count();
+    }
+
+    private void onEvent(JsonObject json, long sentAtMicros) {
         RoomEvent event = RoomEvent.fromJson(json);
         switch (event.kind()) {
             case "admitted" -> forPeopleInRoom(event, local -> {
                 send(local, new JsonObject().put("type", "room.admitted").put("roomId", event.roomId()));
+                metrics.delivered(event.kind(), since(sentAtMicros));
                 sendExercise(local, event.roomId());
             });
             case "exercise" -> {
@@ -1092,6 +1143,7 @@ public final class RoomHub {
                     left.put("appointmentId", event.appointmentId());
                 }
                 send(local, left);
+                metrics.delivered(event.kind(), since(sentAtMicros));
             });
             case "replaced" -> {
                 Local old = locals.get(event.connectionId());
@@ -1103,17 +1155,25 @@ public final class RoomHub {
                 }
             }
             case "deliver" -> {
+                int delivered = 0;
                 for (Local local : locals.values()) {
                     if (local.rooms.containsKey(event.roomId()) && event.recipients().contains(local.actor().personId())) {
                         send(local, event.chat());
+                        metrics.delivered(event.kind(), since(sentAtMicros));
+                        delivered++;
                     }
                 }
+                LOG.debug("Room message delivered to {} connection(s) on this node", delivered);
                 return;
             }
             default -> { }
         }
         circles.roomChanged(event.roomId()); // the circle's driver (if this node) drops who is no longer in
+        pendingSince.merge(event.roomId(), sentAtMicros, Math::min);
         schedulePush(event.clinicId(), event.roomId());
+        if (!pendingRooms.contains(event.roomId())) {
+            pendingSince.remove(event.roomId()); // nobody here in that room: no roster to time
+        }
     }
 
     private void forPeopleInRoom(RoomEvent event, java.util.function.Consumer<Local> action) {
@@ -1143,7 +1203,13 @@ public final class RoomHub {
     private void pushPending() {
         for (String roomId : List.copyOf(pendingRooms)) {
             pendingRooms.remove(roomId);
-            presence.inRoom(roomId).onSuccess(seats -> pushRoster(roomId, seats))
+            Long since = pendingSince.remove(roomId);
+            presence.inRoom(roomId).onSuccess(seats -> {
+                        pushRoster(roomId, seats);
+                        if (since != null) {
+                            metrics.rosterPushed(since(since));
+                        }
+                    })
                     .onFailure(e -> LOG.warn("Could not read a room's roster: {}", e.toString()));
         }
         for (String clinicId : List.copyOf(pendingClinics)) {

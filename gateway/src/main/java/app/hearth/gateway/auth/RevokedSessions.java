@@ -103,14 +103,16 @@ public final class RevokedSessions implements SessionRevocations {
             entries.put(sessionKey(id), now, ttl);
         }
         bus.publish(EventBusAddresses.SESSIONS_REVOKED_EVENTS,
-                new JsonObject().put("sessionIds", new JsonArray(java.util.List.copyOf(sessionIds))));
+                new JsonObject().put("sessionIds", new JsonArray(java.util.List.copyOf(sessionIds))),
+                app.hearth.platform.logging.RequestIds.deliveryOptions());
     }
 
     @Override
     public void revokePerson(String personId, Instant notBefore) {
         entries.put(personKey(personId), notBefore.toEpochMilli(), ttl);
         bus.publish(EventBusAddresses.SESSIONS_REVOKED_EVENTS,
-                new JsonObject().put("personId", personId).put("notBefore", notBefore.toString()));
+                new JsonObject().put("personId", personId).put("notBefore", notBefore.toString()),
+                app.hearth.platform.logging.RequestIds.deliveryOptions());
     }
 
     /**

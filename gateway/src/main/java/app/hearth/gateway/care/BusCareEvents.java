@@ -21,17 +21,20 @@ public final class BusCareEvents implements CareEvents {
 
     @Override
     public void alertRaised(String clinicId, String patientId, String alertId, List<String> recipients) {
-        bus.publish(EventBusAddresses.CARE_EVENTS, payload("alert-raised", clinicId, patientId, recipients).put("alertId", alertId));
+        bus.publish(EventBusAddresses.CARE_EVENTS, payload("alert-raised", clinicId, patientId, recipients).put("alertId", alertId),
+                app.hearth.platform.logging.RequestIds.deliveryOptions());
     }
 
     @Override
     public void alertAcknowledged(String clinicId, String patientId, String alertId, List<String> recipients) {
-        bus.publish(EventBusAddresses.CARE_EVENTS, payload("alert-acknowledged", clinicId, patientId, recipients).put("alertId", alertId));
+        bus.publish(EventBusAddresses.CARE_EVENTS, payload("alert-acknowledged", clinicId, patientId, recipients).put("alertId", alertId),
+                app.hearth.platform.logging.RequestIds.deliveryOptions());
     }
 
     @Override
     public void recordChanged(String clinicId, String patientId, String record, List<String> recipients) {
-        bus.publish(EventBusAddresses.CARE_EVENTS, payload("record-changed", clinicId, patientId, recipients).put("record", record));
+        bus.publish(EventBusAddresses.CARE_EVENTS, payload("record-changed", clinicId, patientId, recipients).put("record", record),
+                app.hearth.platform.logging.RequestIds.deliveryOptions());
     }
 
     private static JsonObject payload(String kind, String clinicId, String patientId, List<String> recipients) {

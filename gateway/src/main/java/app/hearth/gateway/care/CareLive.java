@@ -38,7 +38,8 @@ public final class CareLive {
     public Future<Void> start() {
         rooms.handle("care.watch", (actor, message) -> measures.watch(actor).map(alerts -> new JsonObject()
                 .put("type", "care.watching").put("alerts", new JsonArray(alerts.stream().map(CareViews::alert).toList()))));
-        consumer = vertx.eventBus().consumer(EventBusAddresses.CARE_EVENTS, message -> onEvent(message.body()));
+        consumer = vertx.eventBus().consumer(EventBusAddresses.CARE_EVENTS, message ->
+                app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body())));
         return consumer.completion();
     }
 

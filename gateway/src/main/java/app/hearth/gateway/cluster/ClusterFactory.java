@@ -44,12 +44,22 @@ public final class ClusterFactory {
     }
 
     public static Future<Vertx> create(NodeConfig.Cluster cluster) {
+        return create(cluster, null);
+    }
+
+    /** With Vert.x's metrics on the node's registry (docs/adr/0025); {@code metrics} null or disabled: none. */
+    public static Future<Vertx> create(NodeConfig.Cluster cluster, app.hearth.gateway.metrics.HearthMetrics metrics) {
         VertxOptions options = new VertxOptions();
+        io.vertx.core.VertxBuilder builder = Vertx.builder();
+        if (metrics != null && metrics.enabled()) {
+            metrics.configure(options);
+            builder.withMetrics(metrics.vertxFactory());
+        }
         if (!cluster.enabled()) {
-            return Future.succeededFuture(Vertx.vertx(options));
+            return Future.succeededFuture(builder.with(options).build());
         }
         options.getEventBusOptions().setHost(cluster.host()).setPort(0);
-        return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
+        return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcastConfig(cluster)))
                 .buildClustered();
     }
 

@@ -28,7 +28,8 @@ public record NodeConfig(
         Optional<Path> careKeysetFile,
         boolean demoSeed,
         boolean demoBookNow,
-        Mail mail) {
+        Mail mail,
+        Observability observability) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -94,6 +95,19 @@ public record NodeConfig(
      */
     public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender) {
     }
+
+     * Metrics and logs (docs/adr/0025). {@code /metrics} is served on a management port of its own,
+     * never on the public one; loopback by default, like the node itself.
+     *
+     * @param managementEnabled off: no management port and no Vert.x metrics at all
+     * @param managementPort    0 picks a free port (tests)
+     * @param logFormat         text lines (default) or one JSON object per line (logstash-logback-encoder)
+     */
+    public record Observability(boolean managementEnabled, String managementHost, int managementPort, LogFormat logFormat) {
+    }
+
+    /** {@code HEARTH_LOG_FORMAT}: {@code text} or {@code json}. */
+    public enum LogFormat { TEXT, JSON }
 
     public static NodeConfig from(Settings s) {
         Mode mode = switch (s.get("HEARTH_MODE", "development").toLowerCase()) {
@@ -177,7 +191,8 @@ public record NodeConfig(
         // directory when unset, which production refuses.
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
-                accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl));
+                accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl),
+                observability(s, http));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -214,6 +229,24 @@ public record NodeConfig(
             throw new ConfigException("HEARTH_MAIL_POLL_INTERVAL and HEARTH_MAIL_RETRY_BASE must be positive, HEARTH_MAIL_LEASE at least PT1S");
         }
         return new Mail(smtp, from, sender);
+    }
+
+    /** The management port (Prometheus' usual 9464, loopback) and the log format; docs/adr/0025. */
+    private static Observability observability(Settings s, Http http) {
+        int managementPort = s.getInt("HEARTH_MANAGEMENT_PORT", 9464);
+        if (managementPort < 0 || managementPort > 65535) {
+            throw new ConfigException("HEARTH_MANAGEMENT_PORT must be a port number (0 picks a free one)");
+        }
+        boolean enabled = s.getBoolean("HEARTH_MANAGEMENT_ENABLED", true);
+        if (enabled && managementPort != 0 && managementPort == http.port()) {
+            throw new ConfigException("HEARTH_MANAGEMENT_PORT must differ from HEARTH_HTTP_PORT: /metrics is never served publicly");
+        }
+        LogFormat format = switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new ConfigException("HEARTH_LOG_FORMAT must be text or json");
+        };
+        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, format);
     }
 
     private static List<String> list(String commaSeparated) {

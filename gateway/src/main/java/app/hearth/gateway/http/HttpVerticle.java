@@ -69,6 +69,7 @@ public final class HttpVerticle extends VerticleBase {
                 route.addHandler(authenticate);
             }
         }
+        services.metrics().observe(builder); // bookings, refusals and sign-in failures (before the APIs' handlers)
         new AuthApi(services.accounts(), services.tokens()).mount(builder);
         new PeopleApi(services.people()).mount(builder);
         new AuditApi(services.audit(), services.people()).mount(builder);
@@ -107,6 +108,7 @@ public final class HttpVerticle extends VerticleBase {
         // Audio bodies are not JSON: their routes come before the contract's router and its 64 KiB
         // body limit (they are documented in the contract all the same).
         Router root = Router.router(vertx);
+        root.route().handler(RequestIdHandler::handle); // first: every line this request logs carries its id
         if (services.trustForwarded()) {
             root.allowForward(io.vertx.ext.web.AllowForwardHeaders.X_FORWARD);
         }

@@ -33,5 +33,6 @@ public record NodeServices(
         app.hearth.care.CareEvents careEvents,
         app.hearth.care.notes.NotesService notes,
         app.hearth.care.aftercare.AftercareService aftercare,
-        app.hearth.gateway.mail.Mailer mailer) {
+        app.hearth.gateway.mail.Mailer mailer,
+        app.hearth.gateway.metrics.HearthMetrics metrics) {
 }

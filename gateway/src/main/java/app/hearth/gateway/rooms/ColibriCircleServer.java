@@ -12,9 +12,16 @@ import java.util.function.BiConsumer;
 public final class ColibriCircleServer implements CircleMediaServer {
 
     private final CircleConferences conferences;
+    private final app.hearth.gateway.metrics.HearthMetrics metrics;
 
     public ColibriCircleServer(CircleConferences conferences) {
+        this(conferences, null);
+    }
+
+    /** With the allocation time of each join on the node's metrics (docs/adr/0025). */
+    public ColibriCircleServer(CircleConferences conferences, app.hearth.gateway.metrics.HearthMetrics metrics) {
         this.conferences = conferences;
+        this.metrics = metrics;
     }
 
     @Override
@@ -24,7 +31,25 @@ public final class ColibriCircleServer implements CircleMediaServer {
 
     @Override
     public Change join(String roomId, String personId) throws MediaServerException {
-        return call(() -> conferences.join(roomId, personId));
+        if (metrics == null) {
+            return call(() -> conferences.join(roomId, personId));
+        }
+        long started = System.nanoTime();
+        String outcome = "failed";
+        try {
+            Change change = call(() -> conferences.join(roomId, personId));
+            outcome = "ok";
+            return change;
+        } catch (MediaServerException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            throw e;
+        } finally {
+            // labelled by the bridge's place in the configuration, never its URL
+            int index = conferences.bridgeOf(roomId).map(uri -> conferences.bridges().all().stream().map(b -> b.base())
+                    .toList().indexOf(uri)).orElse(-1);
+            metrics.bridgeAllocation(index < 0 ? "none" : Integer.toString(index), outcome,
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
     }
 
     @Override

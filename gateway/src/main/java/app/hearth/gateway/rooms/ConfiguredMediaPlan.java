@@ -21,9 +21,17 @@ public final class ConfiguredMediaPlan implements MediaPlan {
     private final CircleMediaServer circleServer;
 
     public ConfiguredMediaPlan(NodeConfig.Media config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /** With the bridges' health, load and allocation times on the node's metrics (docs/adr/0025). */
+    public ConfiguredMediaPlan(NodeConfig.Media config, Clock clock, app.hearth.gateway.metrics.HearthMetrics metrics) {
         this.config = config;
-        this.circleServer = config.bridges().configured()
-                ? new ColibriCircleServer(new CircleConferences(config.bridges())) : CircleMediaServer.NONE;
+        CircleConferences conferences = config.bridges().configured() ? new CircleConferences(config.bridges()) : null;
+        if (conferences != null && metrics != null) {
+            metrics.bindBridges(conferences.bridges().all());
+        }
+        this.circleServer = conferences != null ? new ColibriCircleServer(conferences, metrics) : CircleMediaServer.NONE;
         this.turn = config.turnSecret().filter(s -> !config.turnUrls().isEmpty())
                 .map(secret -> new TurnCredentials(secret, config.turnTtl(), clock));
     }

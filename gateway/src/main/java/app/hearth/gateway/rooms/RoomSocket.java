@@ -75,17 +75,28 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
                 handshake.reject(401);
             } else {
                 ConnectionTickets.Holder holder = spent.result().get();
-                handshake.accept().onSuccess(ws -> attach(ws, holder.actor(), holder.session()))
+                // the upgrade's request id; each message on the socket is named after it (docs/adr/0025)
+                String requestId = app.hearth.platform.logging.RequestIds.acceptOrGenerate(
+                        handshake.headers().get(app.hearth.platform.logging.RequestIds.HTTP_HEADER));
+                handshake.accept().onSuccess(ws -> attach(ws, holder.actor(), holder.session(), requestId))
                         .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
             }
         });
     }
 
-    private void attach(ServerWebSocket ws, Actor actor, AccessSession session) {
+    private void attach(ServerWebSocket ws, Actor actor, AccessSession session, String requestId) {
         SocketConnection connection = new SocketConnection(OpaqueTokens.newSecret(), actor, ws,
                 () -> sessions.flooded(session, System.currentTimeMillis()));
         String id = connection.id();
-        ws.textMessageHandler(text -> hub.received(id, text));
+        // each message handled under its own id, "<socket's id>.<n>", so its log lines (and the room
+        // events it publishes, on every node) are told apart and traced back to the socket
+        String socketRequestId = requestId.length() > 50 ? requestId.substring(0, 50) : requestId;
+        java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+        ws.textMessageHandler(text -> app.hearth.platform.logging.RequestIds.within(
+                socketRequestId + "." + sequence.incrementAndGet(), () -> {
+                    LOG.debug("Room message received ({} characters)", text.length());
+                    hub.received(id, text);
+                }));
         ws.binaryMessageHandler(data -> connection.send(new JsonObject().put("type", "error")
                 .put("code", WsErrorCode.INVALID_MESSAGE.wire()).put("message", "Send JSON text messages, not binary ones")));
         ws.pongHandler(data -> hub.heard(id));

@@ -48,7 +48,7 @@ public final class SessionSockets {
     /** Starts listening for revocations on this node's event bus. */
     public Future<Void> start(Vertx vertx) {
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(EventBusAddresses.SESSIONS_REVOKED_EVENTS,
-                message -> revoked(message.body()));
+                message -> app.hearth.platform.logging.RequestIds.receive(message, () -> revoked(message.body())));
         return consumer.completion();
     }
 

@@ -62,6 +62,8 @@ public final class TestNode implements AutoCloseable {
         settings.put("HEARTH_CLUSTER_ENABLED", "false");
         // Tests book against the demo's office hours and its 24-hour notice, not the first run's open day.
         settings.put("HEARTH_DEMO_BOOK_NOW", "false");
+        // metrics on a free loopback port: several nodes (and several builds) share this machine
+        settings.put("HEARTH_MANAGEMENT_PORT", "0");
         settings.putAll(overrides);
         String realMongo = System.getenv(REAL_MONGO_ENV);
         boolean ownsDatabase = false;
