@@ -232,6 +232,7 @@ public final class HearthNode implements AutoCloseable {
             }
             mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
                     clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock);
+            metrics.bindMail(mailer, vertx);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             ApiContract apiContract = ApiContract.load();

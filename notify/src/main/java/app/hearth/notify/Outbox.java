@@ -95,6 +95,11 @@ public final class Outbox {
         return Optional.of(new Claimed(fromDocument(doc), doc.getInteger("attempts", 1), until));
     }
 
+    /** Messages due now and not yet sent (the backlog an operator watches: it grows while SMTP is down). */
+    public long backlog(Instant now) {
+        return messages.countDocuments(Filters.and(Filters.eq("state", PENDING), Filters.lte("nextAttemptAt", Documents.date(now))));
+    }
+
     /** What replaces a sent message's parts when they held a one-time link. */
     public static final String REMOVED = "(Removed after sending: this message held a one-time link.)";
 

@@ -96,6 +96,7 @@ public record NodeConfig(
     public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender) {
     }
 
+    /**
      * Metrics and logs (docs/adr/0025). {@code /metrics} is served on a management port of its own,
      * never on the public one; loopback by default, like the node itself.
      *

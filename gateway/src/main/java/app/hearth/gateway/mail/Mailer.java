@@ -38,6 +38,10 @@ public final class Mailer implements AutoCloseable {
     private final EmbeddedSmtp embedded;
     private final MailSender sender;
     private final app.hearth.notify.MailSettingsService settings;
+    /** The outbox's backlog as last counted (-1 before the first count); read by the metrics gauge. */
+    private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong(-1);
+    private Vertx backlogVertx;
+    private long backlogTimer = -1;
 
     private Mailer(Outbox outbox, Blocking store, AuditLog audit, Clock clock, boolean devPage, EmbeddedSmtp embedded,
                    MailSender sender, app.hearth.notify.MailSettingsService settings) {
@@ -104,8 +108,26 @@ public final class Mailer implements AutoCloseable {
                         AuditEntry.Outcome.SUCCESS)).map(list));
     }
 
+    /**
+     * Counts the outbox's backlog every {@code every} (one count query on a worker) so a metrics
+     * scrape reads a number and never waits on the store.
+     */
+    public void watchBacklog(Vertx vertx, java.time.Duration every) {
+        backlogVertx = vertx;
+        backlogTimer = vertx.setPeriodic(1, every.toMillis(), id -> store.run(() -> outbox.backlog(clock.instant()))
+                .onSuccess(backlog::set));
+    }
+
+    /** Messages due and unsent at the last count; -1 before the first one. */
+    public long backlog() {
+        return backlog.get();
+    }
+
     @Override
     public void close() {
+        if (backlogTimer >= 0) {
+            backlogVertx.cancelTimer(backlogTimer);
+        }
         if (sender != null) {
             try {
                 sender.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);

@@ -117,6 +117,16 @@ public final class HearthMetrics implements RoomMetrics {
         rooms.observe(this);
     }
 
+    /** The email outbox's backlog (issue 15): due messages not yet sent, counted every 15 s by the mailer. */
+    public void bindMail(app.hearth.gateway.mail.Mailer mailer, io.vertx.core.Vertx vertx) {
+        if (!enabled()) {
+            return;
+        }
+        mailer.watchBacklog(vertx, java.time.Duration.ofSeconds(15));
+        gauge("hearth.mail.outbox.backlog", "Email messages due and not yet sent (grows while the SMTP server is down)", mailer,
+                m -> Math.max(0, m.backlog()));
+    }
+
     @Override
     public void delivered(String kind, Duration sinceSent) {
         Timer.builder("hearth.room.fanout")

@@ -79,6 +79,8 @@ class MetricsTest {
                     "refusal counted by its problem type " + refusal);
             assertTrue(afterBooking.sum("hearth_signin_failures_total", s -> signInProblem.equals(s.labels().get("problem"))) >= 1,
                     "sign-in failure counted by its problem type " + signInProblem);
+            // the email outbox's backlog (due, unsent) is one unlabelled gauge
+            assertTrue(afterBooking.value("hearth_mail_outbox_backlog") >= 0);
 
             // a patient waiting to be let in, then both in the room and a chat line
             try (RoomClient therapist = RoomClient.connect(node.baseUrl(), room.therapistToken);
