@@ -36,6 +36,7 @@ const ICONS = {
     ['rect', { x: 10, y: 17, width: 4, height: 4, rx: 1 }], ['rect', { x: 16, y: 17, width: 5, height: 4, rx: 1 }]],
   corner: [['rect', { x: 3, y: 4, width: 18, height: 16, rx: 2 }], ['rect', { x: 12, y: 12, width: 7, height: 6, rx: 1 }]],
   signal: [['path', { d: 'M5 19v-3M10 19v-7M15 19v-11M20 19V4' }]],
+  support: [['circle', { cx: 12, cy: 12, r: 8 }], ['circle', { cx: 12, cy: 12, r: 3.5 }], ['path', { d: 'M6.3 6.3l3.2 3.2M17.7 6.3l-3.2 3.2M6.3 17.7l3.2-3.2M17.7 17.7l-3.2-3.2' }]],
 };
 
 /** An inline SVG icon (no icon font, no CDN): decorative, the button or badge carries the words. */

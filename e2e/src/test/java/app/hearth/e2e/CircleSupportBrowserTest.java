@@ -8,6 +8,7 @@ import app.hearth.gateway.testing.ApiClient;
 import app.hearth.gateway.testing.OpenRoom;
 import app.hearth.gateway.testing.TestNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.List;
@@ -109,7 +110,7 @@ class CircleSupportBrowserTest {
 
         try (BrowserContext leadContext = browsers.newContext(900, 800);
              BrowserContext coContext = browsers.newContext(900, 800);
-             BrowserContext aContext = browsers.newContext(900, 800);
+             BrowserContext aContext = browsers.newContext(390, 844); // patient A on a phone
              BrowserContext bContext = browsers.newContext(900, 800)) {
             Page f1 = leadContext.newPage();
             Page f2 = coContext.newPage();
@@ -129,8 +130,11 @@ class CircleSupportBrowserTest {
                 waitUntil(page, "the mesh of four", () -> circleReceiving(page, 3, 0), 90_000);
             }
 
-            // patient A asks, discreetly; the page says so quietly
-            pa.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I need support")).click();
+            // patient A asks, discreetly, from the call's control bar (on a phone: on screen without scrolling);
+            // the page says so quietly
+            Locator ask = pa.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I need support"));
+            RoomLayoutBrowserTest.inView(pa, ask, "the support button on a phone");
+            ask.click();
             assertThat(pa.locator(".support-status")).hasText("Your request was sent quietly to the facilitators.");
 
             // both facilitators' pages show it, with a badge, and played the sound

@@ -8,7 +8,7 @@
 //   while the circle goes on; everyone else sees only "with a facilitator" on the patient's tile.
 import { announce, h, render } from '../dom.js';
 import { PeerMesh } from '../rtc.js';
-import { videoTile } from '../room-ui.js';
+import { iconButton, videoTile } from '../room-ui.js';
 
 /** A short, soft two-note chime (no audio file to load): heard by the facilitator, not alarming. */
 function chime() {
@@ -66,11 +66,15 @@ export class CircleSupport {
     if (page.host) {
       side.prepend(this.panel);
     } else {
+      // The patient's quiet request is a control of the call: in the bar, reachable on a phone without
+      // scrolling; its answer shows on the stage, where the patient is looking.
       this.status = h('p', { class: 'hint support-status', role: 'status', 'aria-live': 'polite' });
-      const ask = h('button', { type: 'button', class: 'secondary small support-ask', onclick: () => this.ask() }, 'I need support');
-      render(this.panel, h('h2', { id: 'support-title', class: 'visually-hidden' }, 'Support'), ask,
-        h('p', { class: 'hint' }, 'Only the facilitators see this. Nobody else in the circle is told.'), this.status);
-      side.append(this.panel);
+      const hint = h('span', { id: 'support-hint', class: 'visually-hidden' }, 'Only the facilitators see this. Nobody else in the circle is told.');
+      const ask = iconButton('support', 'I need support', () => this.ask(), { class: 'support-ask',
+        title: 'I need support (only the facilitators are told)', 'aria-describedby': 'support-hint' });
+      const group = page.bar.querySelectorAll('.bar-group')[1] || page.bar;
+      group.prepend(ask, hint);
+      page.stageNotes.append(this.status);
     }
     this.renderPanel();
     this.renderStage();
