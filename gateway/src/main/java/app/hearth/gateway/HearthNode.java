@@ -81,14 +81,15 @@ public final class HearthNode implements AutoCloseable {
     private final boolean seededDemo;
     private final int httpPort;
     private final RoomHub rooms;
-    /** Email (issue 15): set once the node has started; closed before Vert.x. */
-    private app.hearth.gateway.mail.Mailer mailer;
+    /** Email (issue 15): this node's outbox sender and embedded SMTP server; closed before Vert.x. */
+    private final app.hearth.gateway.mail.Mailer mailer;
     /** The management port's (metrics) actual port; empty when it is off (docs/adr/0025). */
     private final java.util.OptionalInt managementPort;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
-                       int httpPort, RoomHub rooms, java.util.OptionalInt managementPort) {
+                       int httpPort, RoomHub rooms, java.util.OptionalInt managementPort, app.hearth.gateway.mail.Mailer mailer) {
         this.rooms = rooms;
+        this.mailer = mailer;
         this.managementPort = managementPort;
         this.config = config;
         this.vertx = vertx;
@@ -288,9 +289,7 @@ public final class HearthNode implements AutoCloseable {
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            HearthNode startedNode = new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms, managementPort);
-            startedNode.mailer = mailer;
-            return startedNode;
+            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms, managementPort, mailer);
         } catch (RuntimeException | IOException e) {
             if (mailer != null) {
                 mailer.close();
@@ -421,9 +420,7 @@ public final class HearthNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Live rooms did not stop cleanly: {}", e.toString());
         }
-        if (mailer != null) {
-            mailer.close();
-        }
+        mailer.close();
         closeQuietly(vertx, store, embedded);
     }
 
