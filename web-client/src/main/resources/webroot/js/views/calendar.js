@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { announce, busy, field, formatTime, h as element, okAlert, problemAlert, render } from '../dom.js';
 import { dosingRecordForm, dosingRecordText } from '../care.js';
+import { renderSlotButtons } from './slot-picker.js';
 
 /**
  * dom.js's h, with `style` applied through the CSSOM: the CSP forbids style attributes, and the
@@ -460,15 +461,7 @@ function bookingForm(therapists, patients, names, onBooked) {
       const { items } = await api('GET', `/api/therapists/${therapist.value}/slots?${query}`);
       if (mine !== slotRequest) return;
       if (items.length === 0) { render(slots, h('p', { class: 'muted' }, 'No open times that day.')); return; }
-      render(slots, items.map((s) => {
-        const b = h('button', { type: 'button', class: 'slot secondary small', 'aria-pressed': 'false', 'data-start': s }, timeFormat.format(new Date(s)));
-        b.addEventListener('click', () => {
-          slots.querySelectorAll('.slot').forEach((x) => x.setAttribute('aria-pressed', 'false'));
-          b.setAttribute('aria-pressed', 'true');
-          chosen = s;
-        });
-        return b;
-      }));
+      renderSlotButtons(slots, items, timeFormat, (start) => { chosen = start; });
     } catch (e) { render(slots, problemAlert(e)); }
   }
 

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { announce, busy, copyText, field, h, okAlert, problemAlert, render, viewerZone } from '../dom.js';
 import { timeRange } from './calendar.js';
 import { openRoomOf } from './room.js';
+import { renderSlotButtons } from './slot-picker.js';
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'short', day: 'numeric' });
 // The server decides; these only light the button. The lead time is the clinic's policy
@@ -162,15 +163,8 @@ function selfService(a, policy, names, done) {
         try {
           const { items } = await api('GET', `/api/therapists/${encodeURIComponent(a.therapistIds[0])}/slots?${new URLSearchParams({ type: a.type, from: from.toISOString(), to: to.toISOString() })}`);
           if (mine !== request) return;
-          render(slots, items.length === 0 ? h('p', { class: 'muted' }, 'No free times that week; try another date.') : items.slice(0, 40).map((start) => {
-            const b = h('button', { type: 'button', class: 'secondary small slot', 'aria-pressed': 'false', 'data-start': start }, spokenTime.format(new Date(start)));
-            b.addEventListener('click', () => {
-              slots.querySelectorAll('.slot').forEach((x) => x.setAttribute('aria-pressed', 'false'));
-              b.setAttribute('aria-pressed', 'true');
-              chosen = start;
-            });
-            return b;
-          }));
+          if (items.length === 0) render(slots, h('p', { class: 'muted' }, 'No free times that week; try another date.'));
+          else renderSlotButtons(slots, items.slice(0, 40), spokenTime, (start) => { chosen = start; });
         } catch (e) { if (mine === request) render(slots, problemAlert(e)); }
       };
       date.addEventListener('change', load);
