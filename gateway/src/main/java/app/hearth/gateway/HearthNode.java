@@ -218,6 +218,9 @@ public final class HearthNode implements AutoCloseable {
                     schedule, dosingRecords, audit, storeWork,
                     new app.hearth.gateway.mail.MailingCareEvents(careEvents, mailNotifications, storeWork), clock);
             measures.ensureIndexes();
+            // Mail no request asks for (issue 15): patient waiting, measure due, distress (docs/adr/0030).
+            app.hearth.gateway.mail.MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
+                    audit, storeWork, clock);
             await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
             // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.
             app.hearth.care.notes.NotesService notes = new app.hearth.care.notes.NotesService(
@@ -353,6 +356,13 @@ public final class HearthNode implements AutoCloseable {
                 records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock, metrics),
                 new app.hearth.room.exercise.ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
         await(hub.start());
+        // Who has a Hearth page open anywhere (issue 15, docs/adr/0030): one entry per socket, cluster-wide.
+        app.hearth.room.presence.LiveConnections live = cluster.<app.hearth.room.presence.LiveConnections>map(cm ->
+                        new app.hearth.room.presence.HazelcastLiveConnections(cm.getHazelcastInstance(),
+                                Blocking.pool(vertx, "hearth-connections", 4), nodeId, roomConfig.seatTtl()))
+                .orElseGet(app.hearth.room.presence.LiveConnections::inMemory);
+        hub.trackConnections(live);
+        vertx.setPeriodic(Math.max(1000, roomConfig.seatTtl().toMillis() / 3), id -> live.refresh());
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -366,6 +376,7 @@ public final class HearthNode implements AutoCloseable {
                 String departed = ClusterFactory.nodeIdOf(event.getMember());
                 LOG.info("Cluster member {} left; its live-room seats are adopted and expired", departed);
                 vertx.runOnContext(v -> hub.nodeLeft(departed, ClusterFactory.FAILURE_DETECTION));
+                live.nodeLeft(departed);
             }
         }));
         // After a split the member that merges into the other half restarts its cluster services and

@@ -117,6 +117,64 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
         }
     }
 
+    // ------------------------------------------------------------------ issue 15: waiting, due, distress
+
+    /**
+     * A patient has waited (since {@code waitingSince}) while the session's therapist had no live
+     * Hearth connection anywhere in the cluster. One message per waiting episode and therapist: the
+     * id names the episode by when the patient's seat started waiting, which every node reads alike,
+     * so two nodes deciding at once still queue one. Stale once the room closes. Blocking.
+     */
+    public void patientWaiting(String clinicId, String appointmentId, String patientId, Instant waitingSince, String therapistId,
+                               Instant start, Instant staleAfter) {
+        people.findInClinic(clinicId, therapistId).filter(MailNotifications::reachable).ifPresent(t -> {
+            ZoneId zone = zoneOf(t, clinics.find(clinicId));
+            Messages.Content c = Messages.patientWaiting(t, start, zone, publicBaseUrl + "/#/therapist");
+            outbox.enqueue(new OutboxMessage(Messages.PATIENT_WAITING + ":" + appointmentId + ":" + patientId + ":"
+                    + waitingSince.toEpochMilli() + ":" + t.id(), clinicId, t.id(), t.email(), Messages.PATIENT_WAITING,
+                    c.subject(), c.text(), c.html(), List.of(), null, staleAfter, appointmentId), clock.instant());
+        });
+    }
+
+    /**
+     * A questionnaire occasion of the patient's course is due (since {@code dueAt}): one message per
+     * patient, occasion and due date, however many instruments it holds and however often the due
+     * list is computed (by any node, before or after a restart). @return whether this call queued it.
+     * Blocking.
+     */
+    public boolean measureDue(Person patient, String occasion, Instant dueAt) {
+        if (!reachable(patient) || !patient.isPatient()) {
+            return false;
+        }
+        ZoneId zone = zoneOf(patient, clinics.find(patient.clinicId()));
+        Messages.Content c = Messages.measureDue(patient, dueAt, zone, publicBaseUrl + "/#/course");
+        String day = dueAt.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        return outbox.enqueue(new OutboxMessage(Messages.MEASURE_DUE + ":" + patient.id() + ":" + occasion + ":" + day,
+                patient.clinicId(), patient.id(), patient.email(), Messages.MEASURE_DUE, c.subject(), c.text(), c.html(), List.of(),
+                null, null, null), clock.instant());
+    }
+
+    /**
+     * A patient asked for support (a circle's "I need support", request {@code requestId}): each
+     * recipient (the circle's facilitators and the patient's own therapists) gets an email at once,
+     * which no preference turns off. Asking again with the same open request queues nothing new.
+     * Blocking.
+     */
+    public void distressAlert(String clinicId, String appointmentId, String patientId, String requestId, Instant start,
+                              List<String> recipients) {
+        Set<String> ids = new LinkedHashSet<>(recipients);
+        people.findInClinic(clinicId, patientId).ifPresent(p -> ids.addAll(p.therapistIds()));
+        for (String id : ids) {
+            people.findInClinic(clinicId, id).filter(MailNotifications::reachable).filter(t -> !t.isPatient()).ifPresent(t -> {
+                ZoneId zone = zoneOf(t, clinics.find(clinicId));
+                Messages.Content c = Messages.distressAlert(t, start, zone, publicBaseUrl + "/#/therapist");
+                outbox.enqueue(new OutboxMessage(Messages.DISTRESS_ALERT + ":" + requestId + ":" + t.id(), clinicId, t.id(), t.email(),
+                        Messages.DISTRESS_ALERT, c.subject(), c.text(), c.html(), List.of(), null, null, appointmentId),
+                        clock.instant());
+            });
+        }
+    }
+
     @Override
     public void seated(Appointment circle, String patientId) {
         CalendarThreads.Thread thread = threads.booked(circle.id());

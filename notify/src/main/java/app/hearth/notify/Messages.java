@@ -26,6 +26,12 @@ public final class Messages {
     public static final String CANCELLED = "cancelled";
     public static final String REMINDER = "reminder";
     public static final String SAFETY_ALERT = "safety-alert";
+    /** A questionnaire of the patient's course fell due (issue 15; optional: a person may turn it off). */
+    public static final String MEASURE_DUE = "measure-due";
+    /** A patient waits and the session's therapist has no Hearth page open anywhere (optional). */
+    public static final String PATIENT_WAITING = "patient-waiting";
+    /** A patient asked for support ("I need support" in a circle); like safety alerts, never turned off. */
+    public static final String DISTRESS_ALERT = "distress-alert";
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy, HH:mm", Locale.ENGLISH);
 
@@ -118,6 +124,52 @@ public final class Messages {
                 + "\n\nSafety alerts are always emailed; this cannot be turned off.\n";
         String html = page("<p>Hello " + esc(therapist.displayName()) + ",</p><p>" + esc(line) + "</p><p><a href=\"" + esc(link)
                 + "\">Open it in Hearth</a></p><p>Safety alerts are always emailed; this cannot be turned off.</p>");
+        return new Content(subject, text, html);
+    }
+
+    /**
+     * To a session's therapist who has no Hearth page open: a patient waits for the session that
+     * starts at {@code start} (the time only, in the therapist's zone). Not which patient: staff mail
+     * never names one (the mail passes other servers); the waiting room in Hearth does.
+     */
+    public static Content patientWaiting(Person therapist, Instant start, ZoneId zone, String link) {
+        String hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).format(start.atZone(zone));
+        String subject = "A patient is waiting for your session at " + hhmm;
+        String line = "A patient is waiting in the waiting room of your session at " + hhmm + " (" + zone.getId()
+                + "), and you have no Hearth page open.";
+        String text = "Hello " + therapist.displayName() + ",\n\n" + line + "\n\nOpen Hearth to let them in: " + link + "\n";
+        String html = page("<p>Hello " + esc(therapist.displayName()) + ",</p><p>" + esc(line) + "</p><p><a href=\"" + esc(link)
+                + "\">Open Hearth</a> to let them in.</p>");
+        return new Content(subject, text, html);
+    }
+
+    /**
+     * To a patient: a questionnaire of their course is due. Not which one: a measure's name says
+     * what it screens for (depression, anxiety, PTSD), which is clinical; "a short check-in" only.
+     */
+    public static Content measureDue(Person patient, Instant dueAt, ZoneId zone, String link) {
+        String subject = "Hearth: a short check-in questionnaire is ready for you";
+        String line = "Your care team asks you to fill in a short check-in questionnaire (ready since "
+                + when(dueAt, zone) + "). It takes a few minutes.";
+        String text = "Hello " + patient.displayName() + ",\n\n" + line + "\n\nOpen it in Hearth: " + link + "\n";
+        String html = page("<p>Hello " + esc(patient.displayName()) + ",</p><p>" + esc(line) + "</p><p><a href=\"" + esc(link)
+                + "\">Open it in Hearth</a></p>");
+        return new Content(subject, text, html);
+    }
+
+    /**
+     * To a circle's facilitators (and the patient's therapists): a patient asked for support. Not
+     * who (staff mail names no patient), no reason (none is asked); the session's time and a link.
+     */
+    public static Content distressAlert(Person therapist, Instant start, ZoneId zone, String link) {
+        String hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH).format(start.atZone(zone));
+        String subject = "Hearth: a patient asked for support";
+        String line = "A patient in your session at " + hhmm + " (" + zone.getId() + ") asked for support in Hearth. "
+                + "Please look at it now.";
+        String text = "Hello " + therapist.displayName() + ",\n\n" + line + "\n\nOpen Hearth: " + link
+                + "\n\nSupport requests are always emailed; this cannot be turned off.\n";
+        String html = page("<p>Hello " + esc(therapist.displayName()) + ",</p><p>" + esc(line) + "</p><p><a href=\"" + esc(link)
+                + "\">Open Hearth</a></p><p>Support requests are always emailed; this cannot be turned off.</p>");
         return new Content(subject, text, html);
     }
 

@@ -317,6 +317,36 @@ public final class RoomHub {
         return locals.values().stream().anyMatch(l -> l.actor().personId().equals(personId) && l.actor().clinicId().equals(clinicId));
     }
 
+    // ------------------------------------------------------------------ issue 15: reaching people by email
+
+    /** Who is connected anywhere (the socket layer keeps it); in memory until the node sets the cluster's. */
+    private volatile app.hearth.room.presence.LiveConnections liveConnections = app.hearth.room.presence.LiveConnections.inMemory();
+    /** Told of each new support request (a circle's "I need support"), on the node that stored it. */
+    private volatile SupportListener supportListener = (seat, requestId) -> { };
+
+    /** A patient asked for support: the request is stored on their seat and the hosts were told live. */
+    @FunctionalInterface
+    public interface SupportListener {
+        void requested(Seat asker, String requestId);
+    }
+
+    public void trackConnections(app.hearth.room.presence.LiveConnections live) {
+        this.liveConnections = live;
+    }
+
+    public app.hearth.room.presence.LiveConnections liveConnections() {
+        return liveConnections;
+    }
+
+    public void onSupportRequested(SupportListener listener) {
+        this.supportListener = listener;
+    }
+
+    /** The seats whose connection this node holds (or held), from the cluster's presence. */
+    public Future<List<Seat>> seatsHere() {
+        return presence.onNode(nodeId);
+    }
+
     /** Sends a message to every open socket of the person on this node; @return how many got it. */
     public int sendToPerson(String clinicId, String personId, JsonObject message) {
         int sent = 0;
@@ -855,8 +885,15 @@ public final class RoomHub {
                         .put("acknowledged", false);
                 stored = changeSeat(roomId, mine.personId(), seat -> seat.withSupport(supportOf(seat).put("request", fresh)), 0)
                         .compose(seat -> audit.record(AuditEntry.of(actor, clock.instant(), "room.support.request", "appointment",
-                                seat.appointmentId(), Outcome.SUCCESS)))
-                        .map(v -> fresh);
+                                seat.appointmentId(), Outcome.SUCCESS)).map(v -> seat))
+                        .map(seat -> {
+                            try {
+                                supportListener.requested(seat, fresh.getString("requestId"));
+                            } catch (RuntimeException e) {
+                                LOG.warn("A support request's listener failed: {}", e.getClass().getSimpleName());
+                            }
+                            return fresh;
+                        });
             }
             return stored.map(request -> {
                 publish(RoomEvent.deliver(mine.clinicId(), roomId, mine.hostIds(), new JsonObject()

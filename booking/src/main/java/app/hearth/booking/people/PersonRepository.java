@@ -149,6 +149,14 @@ public final class PersonRepository {
         return result;
     }
 
+    /** Every clinic's active patients (they set a password and are not deactivated), for jobs of the node. */
+    public List<Person> activePatients() {
+        List<Person> result = new ArrayList<>();
+        people.find(Filters.and(Filters.eq("role", Role.PATIENT.wire()), Filters.eq("status", "active")))
+                .forEach(d -> result.add(fromDocument(d)));
+        return result;
+    }
+
     /** An invited person set their password; a deactivated one stays deactivated (@return false then). */
     public boolean markActive(String personId) {
         return people.updateOne(Filters.and(Filters.eq("_id", personId), Filters.ne("status", "deactivated")),

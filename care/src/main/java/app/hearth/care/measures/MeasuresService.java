@@ -277,13 +277,29 @@ public final class MeasuresService {
     private record Course(Instant start, List<Appointment> appointments, List<DosingRecord> dosings) {
     }
 
+    /**
+     * What the patient owes now, for a job of the node rather than a person (issue 15: the
+     * measure-due email): which occasions, never an answer or score. Not audited here: the caller
+     * audits what it discloses. Blocking: call on a store worker.
+     */
+    public List<Cadence.Due> dueNow(app.hearth.booking.people.Person patient) {
+        Instant now = clock.instant();
+        Course course = course(patient, now);
+        return Cadence.due(settings.get(patient.clinicId()).cadence(), course.start(), course.appointments(), course.dosings(),
+                responses.answeredKeys(patient.clinicId(), patient.id()), now);
+    }
+
     private Course course(CareAccess.Scope scope, Instant now) {
-        String clinicId = scope.patient().clinicId();
-        String patientId = scope.patient().id();
+        return course(scope.patient(), now);
+    }
+
+    private Course course(app.hearth.booking.people.Person patient, Instant now) {
+        String clinicId = patient.clinicId();
+        String patientId = patient.id();
         List<Appointment> appointments = schedule.between(clinicId, Instant.EPOCH, now.plus(LOOK_AHEAD), null, patientId, false)
                 .stream().filter(a -> patientId.equals(a.patientId())).toList();
         Instant start = appointments.stream().map(Appointment::start).min(Comparator.naturalOrder())
-                .orElse(scope.patient().createdAt());
+                .orElse(patient.createdAt());
         return new Course(start, appointments, dosingRecords.forPatient(clinicId, patientId));
     }
 

@@ -29,7 +29,8 @@ public record NodeConfig(
         boolean demoSeed,
         boolean demoBookNow,
         Mail mail,
-        Observability observability) {
+        Observability observability,
+        MailTriggers mailTriggers) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -94,6 +95,17 @@ public record NodeConfig(
      * sends to the embedded SMTP server and production queues mail until a server is configured.
      */
     public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender) {
+    }
+
+    /**
+     * The mail that is not an answer to a request (issue 15, docs/adr/0030).
+     *
+     * @param waitingDelay how long a patient waits while their therapist has no Hearth page open before
+     *                     the therapist is emailed (HEARTH_MAIL_WAITING_DELAY, default 1 minute)
+     * @param measureScan  how often a node looks for questionnaires that fell due, to email the patient
+     *                     (HEARTH_MAIL_MEASURE_SCAN, default 15 minutes; the first look one interval after start)
+     */
+    public record MailTriggers(Duration waitingDelay, Duration measureScan) {
     }
 
     /**
@@ -193,7 +205,7 @@ public record NodeConfig(
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
                 accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl),
-                observability(s, http));
+                observability(s, http), mailTriggers(s));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -230,6 +242,16 @@ public record NodeConfig(
             throw new ConfigException("HEARTH_MAIL_POLL_INTERVAL and HEARTH_MAIL_RETRY_BASE must be positive, HEARTH_MAIL_LEASE at least PT1S");
         }
         return new Mail(smtp, from, sender);
+    }
+
+    /** HEARTH_MAIL_WAITING_DELAY and HEARTH_MAIL_MEASURE_SCAN (issue 15). */
+    private static MailTriggers mailTriggers(Settings s) {
+        MailTriggers t = new MailTriggers(s.getDuration("HEARTH_MAIL_WAITING_DELAY", Duration.ofMinutes(1)),
+                s.getDuration("HEARTH_MAIL_MEASURE_SCAN", Duration.ofMinutes(15)));
+        if (t.waitingDelay().compareTo(Duration.ofMillis(500)) < 0 || t.measureScan().compareTo(Duration.ofMillis(500)) < 0) {
+            throw new ConfigException("HEARTH_MAIL_WAITING_DELAY and HEARTH_MAIL_MEASURE_SCAN must be at least PT0.5S");
+        }
+        return t;
     }
 
     /** The management port (Prometheus' usual 9464, loopback) and the log format; docs/adr/0025. */

@@ -111,10 +111,13 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         });
         ws.closeHandler(v -> {
             sessions.closed(id);
+            hub.liveConnections().closed(id);
             hub.closed(id);
         });
         sessions.opened(session, connection);
         hub.opened(connection);
+        // "has a Hearth page open anywhere" (issue 15): every signed-in page keeps this socket
+        hub.liveConnections().opened(id, actor.clinicId(), actor.personId());
         if (revoked.isRevoked(session)) {
             // revoked between the ticket check and now: the event may have passed this socket by
             connection.close(SessionSockets.CLOSE_SESSION_REVOKED, "session ended");
