@@ -67,7 +67,13 @@ public final class MailTriggers implements AutoCloseable {
         MailTriggers[] self = new MailTriggers[1];
         // 2. questionnaires that fell due: computed from the store each time, so restarts lose nothing
         long every = config.measureScan().toMillis();
-        long timer = vertx.setPeriodic(every, every, id -> self[0].scanMeasures(measures, people, mail, audit, store, clock));
+        long timer = vertx.setPeriodic(every, every, id -> {
+            try {
+                self[0].scanMeasures(measures, people, mail, audit, store, clock);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                vertx.cancelTimer(id); // the node is shutting down: its pools are closed
+            }
+        });
         self[0] = new MailTriggers(vertx, waiting, timer);
         return self[0];
     }
@@ -86,28 +92,40 @@ public final class MailTriggers implements AutoCloseable {
         if (!scanning.compareAndSet(false, true)) {
             return;
         }
-        store.run(() -> {
-            List<Queued> queued = new ArrayList<>();
-            for (Person patient : people.activePatients()) {
-                try {
-                    Map<String, Cadence.Due> byOccasion = new LinkedHashMap<>();
-                    measures.dueNow(patient).stream().sorted(Comparator.comparing(Cadence.Due::dueAt))
-                            .forEach(d -> byOccasion.putIfAbsent(d.occasion(), d));
-                    for (Cadence.Due due : byOccasion.values()) {
-                        if (mail.measureDue(patient, due.occasion(), due.dueAt())) {
-                            queued.add(new Queued(patient, due.occasion()));
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Looking for a patient's due questionnaires failed: {}", e.getClass().getSimpleName());
-                }
-            }
-            return queued;
-        }).onSuccess(queued -> queued.forEach(q -> audit.record(AuditEntry.of(
+        io.vertx.core.Future<List<Queued>> scan;
+        try {
+            scan = store.run(() -> queueDue(measures, people, mail));
+        } catch (RuntimeException e) {
+            scanning.set(false);
+            throw e;
+        }
+        scan.onSuccess(queued -> queued.forEach(q -> audit.record(AuditEntry.of(
                 new Actor(q.patient().id(), q.patient().clinicId(), Role.PATIENT, null), clock.instant(), "care.measures.due.mail",
                 "care.measures", q.patient().id(), AuditEntry.Outcome.SUCCESS))))
                 .onFailure(e -> LOG.warn("The measure-due scan failed: {}", e.getClass().getSimpleName()))
                 .onComplete(done -> scanning.set(false));
+    }
+
+    private static List<Queued> queueDue(MeasuresService measures, PersonRepository people, MailNotifications mail) {
+        List<Queued> queued = new ArrayList<>();
+        for (Person patient : people.activePatients()) {
+            if (Thread.currentThread().isInterrupted()) {
+                break; // the node is shutting down; the next scan (here or elsewhere) goes on
+            }
+            try {
+                Map<String, Cadence.Due> byOccasion = new LinkedHashMap<>();
+                measures.dueNow(patient).stream().sorted(Comparator.comparing(Cadence.Due::dueAt))
+                        .forEach(d -> byOccasion.putIfAbsent(d.occasion(), d));
+                for (Cadence.Due due : byOccasion.values()) {
+                    if (mail.measureDue(patient, due.occasion(), due.dueAt())) {
+                        queued.add(new Queued(patient, due.occasion()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Looking for a patient's due questionnaires failed: {}", e.getClass().getSimpleName());
+            }
+        }
+        return queued;
     }
 
     @Override
