@@ -2,6 +2,7 @@ package app.hearth.room;
 
 import app.hearth.room.presence.LiveConnections;
 import app.hearth.room.presence.Seat;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices a patient who waits while a therapist of the session has had no live Hearth connection
+ * Notices a patient who waits while no therapist of the session has had a live Hearth connection
  * anywhere in the cluster for {@code delay} (issue 15: the patient-waiting email). Each node looks
  * only at the waiting seats it holds (each seat has one node), a few times per delay: a therapist
  * seen connected starts the clock again; a patient who leaves, is admitted or drops out ends it.
- * The {@link Alarm} is told once per waiting episode (the seat's {@code since}) and therapist on
- * this node; it dedupes across nodes itself (a seat that moves to another node is watched there
+ * The {@link Alarm} is told once per waiting episode (the seat's {@code since}), for each therapist,
+ * on this node; it dedupes across nodes itself (a seat that moves to another node is watched there
  * from the start of its clock again, and may be told there too).
  */
 public final class UnattendedWaiting {
@@ -39,9 +40,9 @@ public final class UnattendedWaiting {
     private final Duration delay;
     private final Alarm alarm;
     private final Clock clock;
-    /** Episode and host → since when the host was seen absent (the seat's since when never seen present). */
+    /** Episode → since when its hosts were seen absent (the seat's since when never seen present). */
     private final Map<String, Instant> absentSince = new ConcurrentHashMap<>();
-    /** Episodes and hosts this node has looked at (seen present at least once, or already absent). */
+    /** Episodes this node has looked at (hosts seen present at least once, or already absent). */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     private long timer = -1;
@@ -79,15 +80,13 @@ public final class UnattendedWaiting {
             Set<String> current = new HashSet<>();
             for (Seat seat : seats) {
                 if (seat.host() || seat.stage() != Seat.Stage.WAITING || seat.link() != Seat.Link.CONNECTED
-                        || !hub.nodeId().equals(seat.nodeId())) {
+                        || !hub.nodeId().equals(seat.nodeId()) || seat.hostIds().isEmpty()) {
                     continue;
                 }
-                for (String host : seat.hostIds()) {
-                    String key = seat.roomId() + "/" + seat.personId() + "/" + seat.since().toEpochMilli() + "/" + host;
-                    current.add(key);
-                    if (!told.contains(key)) {
-                        look(seat, host, key);
-                    }
+                String key = seat.roomId() + "/" + seat.personId() + "/" + seat.since().toEpochMilli();
+                current.add(key);
+                if (!told.contains(key)) {
+                    look(seat, key);
                 }
             }
             // episodes that ended (admitted, left, dropped, moved): forget them
@@ -97,10 +96,12 @@ public final class UnattendedWaiting {
         }).onFailure(e -> LOG.warn("Could not read this node's waiting seats: {}", e.getClass().getSimpleName()));
     }
 
-    private void look(Seat seat, String host, String key) {
-        live.anywhere(seat.clinicId(), host).onSuccess(connected -> {
+    /** Any therapist of the session connected anywhere: the patient is not unattended, the clock restarts. */
+    private void look(Seat seat, String key) {
+        List<Future<Boolean>> asked = seat.hostIds().stream().map(host -> live.anywhere(seat.clinicId(), host)).toList();
+        Future.all(asked).onSuccess(done -> {
             Instant now = clock.instant();
-            if (connected) {
+            if (asked.stream().anyMatch(Future::result)) {
                 seen.add(key);
                 absentSince.remove(key);
                 return;
@@ -108,7 +109,7 @@ public final class UnattendedWaiting {
             Instant since = absentSince.computeIfAbsent(key, k -> seen.contains(k) ? now : seat.since());
             seen.add(key);
             if (!now.isBefore(since.plus(delay)) && told.add(key)) {
-                alarm.hostAbsent(seat, host);
+                seat.hostIds().forEach(host -> alarm.hostAbsent(seat, host));
             }
         }).onFailure(e -> LOG.warn("Could not tell whether a host is connected: {}", e.getClass().getSimpleName()));
     }
