@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class UnattendedWaiting {
     }
 
     private final Vertx vertx;
-    private final RoomHub hub;
+    private final Supplier<Future<List<Seat>>> seatsHere;
     private final LiveConnections live;
     private final Duration delay;
     private final Alarm alarm;
@@ -47,9 +48,11 @@ public final class UnattendedWaiting {
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     private long timer = -1;
 
-    public UnattendedWaiting(Vertx vertx, RoomHub hub, LiveConnections live, Duration delay, Alarm alarm, Clock clock) {
+    /** @param seatsHere the seats this node holds ({@link RoomHub#seatsHere}) */
+    public UnattendedWaiting(Vertx vertx, Supplier<Future<List<Seat>>> seatsHere, LiveConnections live, Duration delay, Alarm alarm,
+                             Clock clock) {
         this.vertx = vertx;
-        this.hub = hub;
+        this.seatsHere = seatsHere;
         this.live = live;
         this.delay = delay;
         this.alarm = alarm;
@@ -76,11 +79,11 @@ public final class UnattendedWaiting {
     }
 
     void check() {
-        hub.seatsHere().onSuccess(seats -> {
+        seatsHere.get().onSuccess(seats -> {
             Set<String> current = new HashSet<>();
             for (Seat seat : seats) {
                 if (seat.host() || seat.stage() != Seat.Stage.WAITING || seat.link() != Seat.Link.CONNECTED
-                        || !hub.nodeId().equals(seat.nodeId()) || seat.hostIds().isEmpty()) {
+                        || seat.hostIds().isEmpty()) {
                     continue;
                 }
                 String key = seat.roomId() + "/" + seat.personId() + "/" + seat.since().toEpochMilli();

@@ -50,7 +50,7 @@ public final class MailTriggers implements AutoCloseable {
                                      MeasuresService measures, PersonRepository people, AuditLog audit, Blocking store,
                                      Clock clock) {
         // 1. a patient waits, and a therapist of the session has no live connection anywhere for the delay
-        UnattendedWaiting waiting = new UnattendedWaiting(vertx, rooms, rooms.liveConnections(), config.waitingDelay(),
+        UnattendedWaiting waiting = new UnattendedWaiting(vertx, rooms::seatsHere, rooms.liveConnections(), config.waitingDelay(),
                 (seat, host) -> store.run(() -> {
                     mail.patientWaiting(seat.clinicId(), seat.appointmentId(), seat.personId(), seat.since(), host, seat.start(),
                             seat.closesAt());
