@@ -1,0 +1,82 @@
+package app.hearth.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one FHIR R4 context and its JSON encoding. A {@link FhirContext} scans the model
+ * classes it meets (reflection, hundreds of milliseconds per batch of types), so the node makes one
+ * at start-up, scans every type this API answers with before the first request, and shares it:
+ * contexts are thread-safe; parsers are cheap and made per use.
+ */
+public final class FhirJson {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FhirJson.class);
+    public static final String MEDIA_TYPE = "application/fhir+json";
+    /** Where OperationOutcome issue details name Hearth's problem slugs (as problem+json's {@code type} does). */
+    public static final String PROBLEM_SYSTEM = "https://hearth.app/problems";
+
+    private final FhirContext context;
+
+    private FhirJson(FhirContext context) {
+        this.context = context;
+    }
+
+    /** Makes the context and scans the answered types; logs how long that took (start-up cost). */
+    public static FhirJson start() {
+        long began = System.nanoTime();
+        FhirContext context = FhirContext.forR4();
+        for (String type : FhirReads.TYPES) {
+            context.getResourceDefinition(type);
+        }
+        for (String type : java.util.List.of("Bundle", "OperationOutcome", "CapabilityStatement")) {
+            context.getResourceDefinition(type);
+        }
+        FhirJson json = new FhirJson(context);
+        json.encode(new OperationOutcome(), false); // the parser's own first-use set-up
+        LOG.info("FHIR R4 context ready in {} ms", (System.nanoTime() - began) / 1_000_000);
+        return json;
+    }
+
+    public FhirContext context() {
+        return context;
+    }
+
+    public String encode(IBaseResource resource, boolean pretty) {
+        return context.newJsonParser().setPrettyPrint(pretty).encodeResourceToString(resource);
+    }
+
+    /**
+     * An error as FHIR says it: one issue, its code from the HTTP status, its details the Hearth
+     * problem slug (stable) and title, its diagnostics the human detail.
+     */
+    public static OperationOutcome outcome(int status, String slug, String title, String detail) {
+        OperationOutcome outcome = new OperationOutcome();
+        OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+                .setSeverity(status >= 500 ? OperationOutcome.IssueSeverity.FATAL : OperationOutcome.IssueSeverity.ERROR)
+                .setCode(issueType(status));
+        issue.setDetails(new CodeableConcept(new Coding(PROBLEM_SYSTEM, slug, title)).setText(title));
+        if (detail != null && !detail.equals(title)) {
+            issue.setDiagnostics(detail);
+        }
+        return outcome;
+    }
+
+    static OperationOutcome.IssueType issueType(int status) {
+        return switch (status) {
+            case 400 -> OperationOutcome.IssueType.INVALID;
+            case 401 -> OperationOutcome.IssueType.LOGIN;
+            case 403 -> OperationOutcome.IssueType.FORBIDDEN;
+            case 404 -> OperationOutcome.IssueType.NOTFOUND;
+            case 405, 406 -> OperationOutcome.IssueType.NOTSUPPORTED;
+            case 429 -> OperationOutcome.IssueType.THROTTLED;
+            case 503 -> OperationOutcome.IssueType.TRANSIENT;
+            default -> OperationOutcome.IssueType.EXCEPTION;
+        };
+    }
+}
