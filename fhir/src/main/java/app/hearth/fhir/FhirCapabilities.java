@@ -53,7 +53,7 @@ public final class FhirCapabilities {
         cs.setFormat(List.of(new CodeType("application/fhir+json"), new CodeType("json")));
         CapabilityStatement.CapabilityStatementRestComponent rest = cs.addRest();
         rest.setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
-        rest.setDocumentation("Read-only. Send the REST API's access token as 'Authorization: Bearer <token>'. Every read "
+        rest.setDocumentation("Read-only. Send the REST API's access token in an 'Authorization: Bearer' header. Every read "
                 + "is scoped to the caller's clinic and role; another clinic's id answers 404. Unknown search parameters "
                 + "answer 400 (strict handling).");
         rest.getSecurity().setCors(false).setDescription("OAuth-style Bearer access tokens of the Hearth REST API (POST /api/auth/login)")
@@ -70,6 +70,6 @@ public final class FhirCapabilities {
                         .setType(Enumerations.SearchParamType.fromCode(param.type()));
             }
         }
-        return cs;
+        return FhirMapping.narrative(cs, "Hearth FHIR R4 read API: read and search of " + String.join(", ", FhirReads.TYPES));
     }
 }

@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one FHIR R4 context and its JSON encoding. A {@link FhirContext} scans the model
- * classes it meets (reflection, hundreds of milliseconds per batch of types), so the node makes one
- * at start-up, scans every type this API answers with before the first request, and shares it:
- * contexts are thread-safe; parsers are cheap and made per use.
+ * The node's one FHIR R4 context and its JSON encoding. A {@link FhirContext} loads and scans the
+ * model classes by reflection (seconds on a small machine), so a node makes exactly one, on the
+ * first FHIR request (off the event loop), scans every type this API answers with at once, and
+ * shares it: contexts are thread-safe; parsers are cheap and made per use. Made lazily rather than
+ * at start-up so that nodes (and the many test nodes) that never serve FHIR do not pay for it.
  */
 public final class FhirJson {
 
@@ -21,34 +22,47 @@ public final class FhirJson {
     /** Where OperationOutcome issue details name Hearth's problem slugs (as problem+json's {@code type} does). */
     public static final String PROBLEM_SYSTEM = "https://hearth.app/problems";
 
-    private final FhirContext context;
+    private volatile FhirContext context;
 
-    private FhirJson(FhirContext context) {
-        this.context = context;
+    /** Cheap: the context is made on first use ({@link #context()}), not here. */
+    public FhirJson() {
     }
 
-    /** Makes the context and scans the answered types; logs how long that took (start-up cost). */
-    public static FhirJson start() {
-        long began = System.nanoTime();
-        FhirContext context = FhirContext.forR4();
-        for (String type : FhirReads.TYPES) {
-            context.getResourceDefinition(type);
-        }
-        for (String type : java.util.List.of("Bundle", "OperationOutcome", "CapabilityStatement")) {
-            context.getResourceDefinition(type);
-        }
-        FhirJson json = new FhirJson(context);
-        json.encode(new OperationOutcome(), false); // the parser's own first-use set-up
-        LOG.info("FHIR R4 context ready in {} ms", (System.nanoTime() - began) / 1_000_000);
-        return json;
+    /** Whether the context exists already (then {@link #context()} does not block). */
+    public boolean ready() {
+        return context != null;
     }
 
+    /**
+     * The node's context, made on the first call: FhirContext.forR4() and a scan of every type this
+     * API answers with, so no later request pays for reflection. Blocks for seconds the first time:
+     * call it first off the event loop. Logs how long it took.
+     */
     public FhirContext context() {
-        return context;
+        FhirContext made = context;
+        if (made != null) {
+            return made;
+        }
+        synchronized (this) {
+            if (context == null) {
+                long began = System.nanoTime();
+                FhirContext fresh = FhirContext.forR4();
+                for (String type : FhirReads.TYPES) {
+                    fresh.getResourceDefinition(type);
+                }
+                for (String type : java.util.List.of("Bundle", "OperationOutcome", "CapabilityStatement")) {
+                    fresh.getResourceDefinition(type);
+                }
+                fresh.newJsonParser().encodeResourceToString(new OperationOutcome()); // the parser's own first-use set-up
+                context = fresh;
+                LOG.info("FHIR R4 context ready in {} ms", (System.nanoTime() - began) / 1_000_000);
+            }
+            return context;
+        }
     }
 
     public String encode(IBaseResource resource, boolean pretty) {
-        return context.newJsonParser().setPrettyPrint(pretty).encodeResourceToString(resource);
+        return context().newJsonParser().setPrettyPrint(pretty).encodeResourceToString(resource);
     }
 
     /**

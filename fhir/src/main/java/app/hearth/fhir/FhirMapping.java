@@ -51,6 +51,14 @@ public final class FhirMapping {
     private FhirMapping() {
     }
 
+    /** A one-line generated narrative (R4 dom-6 asks for one): what the resource is, in words. */
+    static <T extends org.hl7.fhir.r4.model.DomainResource> T narrative(T resource, String summary) {
+        String escaped = summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        resource.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+                .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + escaped + "</div>");
+        return resource;
+    }
+
     public static Reference ref(String type, String hearthId) {
         return new Reference(type + "/" + FhirIds.toFhir(hearthId));
     }
@@ -64,7 +72,7 @@ public final class FhirMapping {
             r.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(p.email())
                     .setUse(ContactPoint.ContactPointUse.WORK));
         }
-        return r;
+        return narrative(r, "Therapist " + p.displayName());
     }
 
     /** Minimal demographics only. */
@@ -77,7 +85,7 @@ public final class FhirMapping {
             r.addTelecom(new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue(p.email())
                     .setUse(ContactPoint.ContactPointUse.HOME));
         }
-        return r;
+        return narrative(r, "Patient " + p.displayName());
     }
 
     /** A therapist's bookable time: one Schedule per therapist, with the therapist's id. */
@@ -92,7 +100,7 @@ public final class FhirMapping {
         r.setPlanningHorizon(new Period().setStart(Date.from(now.plus(availability.minimumNotice())))
                 .setEnd(Date.from(now.plus(availability.horizon()))));
         r.setComment("Weekly hours in " + availability.timeZone());
-        return r;
+        return narrative(r, "Bookable time of " + therapist.displayName());
     }
 
     public static String slotId(String therapistId, AppointmentType type, Instant start) {
@@ -108,7 +116,7 @@ public final class FhirMapping {
         r.addServiceType(type(type));
         r.setStart(Date.from(start));
         r.setEnd(Date.from(end));
-        return r;
+        return narrative(r, "Free: " + type(type).getText() + " at " + start);
     }
 
     public static CodeableConcept type(AppointmentType type) {
@@ -150,7 +158,8 @@ public final class FhirMapping {
                     .setStatus(seated ? org.hl7.fhir.r4.model.Appointment.ParticipationStatus.ACCEPTED
                             : org.hl7.fhir.r4.model.Appointment.ParticipationStatus.TENTATIVE);
         }
-        return r;
+        return narrative(r, r.getDescription() + " (" + a.status().name().toLowerCase(java.util.Locale.ROOT) + ", " + a.start()
+                + " to " + a.end() + ")");
     }
 
     /** The published questionnaire, its items and answers as Hearth stores them (codes are the scores). */
@@ -179,7 +188,7 @@ public final class FhirMapping {
             r.addItem().setLinkId("total").setText("Total score").setType(Questionnaire.QuestionnaireItemType.INTEGER)
                     .setReadOnly(true).addCode(total.copy());
         }
-        return r;
+        return narrative(r, instrument.title());
     }
 
     static String answerSystem(String instrumentId) {
@@ -218,7 +227,7 @@ public final class FhirMapping {
         if (TOTAL_SCORE.containsKey(instrument.id())) {
             r.addItem().setLinkId("total").setText("Total score").addAnswer().setValue(new IntegerType(m.total()));
         }
-        return r;
+        return narrative(r, instrument.name() + " answers of " + m.submittedAt());
     }
 
     /** The total score of one response, LOINC-coded, derived from its QuestionnaireResponse (same id). */
@@ -235,8 +244,9 @@ public final class FhirMapping {
         r.setIssued(Date.from(m.submittedAt()));
         r.addPerformer(ref("Patient", m.patientId()));
         r.setValue(new IntegerType(m.total()));
-        r.addInterpretation().setText(instrument.band(m.total()).label());
+        // the band in words (the interpretation element wants HL7 codes, which do not name these bands)
+        r.addNote().setText(instrument.band(m.total()).label());
         r.addDerivedFrom(ref("QuestionnaireResponse", m.id()));
-        return r;
+        return narrative(r, instrument.name() + " total " + m.total() + " (" + instrument.band(m.total()).label() + ")");
     }
 }

@@ -355,7 +355,8 @@ public final class FhirReads {
                 && (status == null || status.equals(a.status().name().toLowerCase(java.util.Locale.ROOT)))
                 && (typeCode == null || typeCode.equals(a.type().wire()))
                 && dates.stream().allMatch(d -> d.matches(a.start()));
-        List<Appointment> matched = found.stream().filter(match).map(a -> visibleTo(actor, a))
+        // matched on what the caller may see: a patient never learns who else sits in their circle
+        List<Appointment> matched = found.stream().map(a -> visibleTo(actor, a)).filter(match)
                 .sorted(Comparator.comparing(Appointment::start).thenComparing(Appointment::id)).toList();
         Map<String, String> names = names(actor.clinicId(), matched);
         return new Matches(matched.stream().map(a -> (Resource) FhirMapping.appointment(a, names)).toList(),

@@ -236,8 +236,8 @@ public final class HearthNode implements AutoCloseable {
             metrics.bindMail(mailer, vertx);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
-            // The FHIR R4 read API (issue 17, docs/adr/0026): one FHIR context for the node, made and warmed here.
-            app.hearth.fhir.FhirJson fhirJson = app.hearth.fhir.FhirJson.start();
+            // The FHIR R4 read API (issue 17, docs/adr/0026): one FHIR context for the node, made on first use.
+            app.hearth.fhir.FhirJson fhirJson = new app.hearth.fhir.FhirJson();
             app.hearth.fhir.FhirReads fhirReads = new app.hearth.fhir.FhirReads(people, schedule, booking, careAccess,
                     new app.hearth.care.measures.MeasureResponses(store, cipher), measures.instruments(), audit, storeWork, clock,
                     config.http().publicBaseUrl() + app.hearth.gateway.fhir.FhirApi.PREFIX);

@@ -52,6 +52,7 @@ public final class FhirApi {
     /** Mounts the API on {@code root} at {@link #PREFIX}; call before the catch-all routes. */
     public void mount(Vertx vertx, Router root) {
         Router fhir = Router.router(vertx);
+        fhir.route().handler(this::contextReady);
         fhir.route().handler(FhirApi::negotiate);
         fhir.get("/metadata").handler(this::capabilities);
         fhir.get("/:type").handler(authenticate).handler(this::search);
@@ -61,6 +62,22 @@ public final class FhirApi {
                 : CommonProblems.METHOD_NOT_ALLOWED.exception("This FHIR API is read-only: GET only")));
         fhir.route().failureHandler(this::failure);
         root.route(PREFIX + "/*").subRouter(fhir);
+    }
+
+    /** The first FHIR request of a node makes the FHIR context, on a worker: the event loop never waits for it. */
+    private void contextReady(RoutingContext ctx) {
+        if (json.ready()) {
+            ctx.next();
+            return;
+        }
+        ctx.vertx().executeBlocking(() -> json.context(), false).onComplete(done -> {
+            if (done.failed()) {
+                LOG.error("The FHIR context could not be made", done.cause());
+                ctx.response().setStatusCode(500).putHeader("Content-Type", "text/plain").end("FHIR is unavailable");
+                return;
+            }
+            ctx.next();
+        });
     }
 
     private void capabilities(RoutingContext ctx) {

@@ -100,6 +100,10 @@ class FhirApiTest {
         therapist2 = api.accessToken("therapist2@demo.hearth", "hearth-demo");
         admin = api.accessToken("admin@demo.hearth", "hearth-demo");
         adminB = api.accessToken("admin@b.example", "clinic b password");
+        // the served Questionnaires, so that the responses are validated against them too
+        for (String id : List.of("phq9", "gad7", "pcl5")) {
+            validator.addQuestionnaire(get("/Questionnaire/" + id, admin).body());
+        }
         phqId = submit("phq9", List.of(1, 2, 1, 2, 1, 0, 1, 0, 0));
         gadId = submit("gad7", List.of(2, 2, 2, 2, 2, 2, 2));
         pclId = submit("pcl5", Collections.nCopies(20, 1));
@@ -315,6 +319,12 @@ class FhirApiTest {
         assertEquals(3, bundle("/Questionnaire", admin).getInteger("total"));
 
         JsonObject qr = ok("/QuestionnaireResponse/" + fhirId(phqId), patient1, "QuestionnaireResponse");
+        List<String> warned = validator.assertValid(get("/QuestionnaireResponse/" + fhirId(gadId), patient1).body());
+        assertTrue(warned.stream().noneMatch(w -> w.contains("could not be resolved")), () -> "checked against its Questionnaire: " + warned);
+        // against the Questionnaire, an answer outside its options is an error (the check above is real)
+        JsonObject broken = qr.copy();
+        broken.getJsonArray("item").getJsonObject(0).getJsonArray("answer").getJsonObject(0).getJsonObject("valueCoding").put("code", "7");
+        assertFalse(validator.errors(broken.encode()).isEmpty(), "an answer that is not an option");
         assertEquals("completed", qr.getString("status"));
         assertEquals("Patient/demo-patient-1", qr.getJsonObject("subject").getString("reference"));
         assertEquals(ok("/QuestionnaireResponse/" + fhirId(phqId), therapist1, "QuestionnaireResponse"), qr);
@@ -421,6 +431,9 @@ class FhirApiTest {
         assertEquals(List.of("Practitioner/demo-therapist-1", "Patient/demo-patient-2"), seen.getJsonArray("participant").stream()
                 .map(o -> ((JsonObject) o).getJsonObject("actor").getString("reference")).toList());
         outcome(get("/Practitioner/demo-therapist-2", patient2), 404, "fhir-resource-not-found");
+        // nor, by searching on another participant, who else sits in their circle
+        assertEquals(0, bundle("/Appointment?actor=Patient/demo-patient-2", patient1).getInteger("total"));
+        assertEquals(List.of(fhirId(circle.id())), ids(bundle("/Appointment?actor=Patient/demo-patient-2", admin)));
     }
 
     @Test

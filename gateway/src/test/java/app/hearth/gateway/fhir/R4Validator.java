@@ -26,18 +26,45 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 final class R4Validator {
 
     private final FhirValidator validator;
+    private final FhirContext context;
+    /** The server's own Questionnaires, added once served, so QuestionnaireResponses are checked against them. */
+    private final Questionnaires questionnaires;
+
+    /** Resolves Questionnaires by canonical URL (HAPI's PrePopulatedValidationSupport keeps conformance resources only). */
+    static final class Questionnaires implements ca.uhn.fhir.context.support.IValidationSupport {
+        private final FhirContext context;
+        final java.util.Map<String, org.hl7.fhir.instance.model.api.IBaseResource> byUrl = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Questionnaires(FhirContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public FhirContext getFhirContext() {
+            return context;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends org.hl7.fhir.instance.model.api.IBaseResource> T fetchResource(Class<T> type, String url) {
+            org.hl7.fhir.instance.model.api.IBaseResource found = url == null ? null : byUrl.get(url.split("\\|")[0]);
+            return found != null && (type == null || type.isInstance(found)) ? (T) found : null;
+        }
+    }
     /** Every distinct warning seen, for the test log (they are allowed, but should be read). */
     final Set<String> warnings = new TreeSet<>();
     final long buildMillis;
 
     R4Validator() {
         long began = System.nanoTime();
-        FhirContext context = FhirContext.forR4();
+        context = FhirContext.forR4();
+        questionnaires = new Questionnaires(context);
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(context),
                 new InMemoryTerminologyServerValidationSupport(context),
                 new CommonCodeSystemsTerminologyService(context),
-                new SnapshotGeneratingValidationSupport(context));
+                new SnapshotGeneratingValidationSupport(context),
+                questionnaires);
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
         validator = context.newValidator().registerValidatorModule(module);
         validator.validateWithResult("{\"resourceType\":\"Basic\",\"code\":{\"text\":\"warm-up\"}}"); // loads the definitions
@@ -52,9 +79,15 @@ final class R4Validator {
                 .map(R4Validator::describe).toList();
         List<String> warned = result.getMessages().stream().filter(m -> m.getSeverity() == ResultSeverityEnum.WARNING)
                 .map(R4Validator::describe).toList();
-        warnings.addAll(warned.stream().map(w -> w.replaceAll("\\[\\d+\\]", "[n]")).toList());
+        warnings.addAll(warned.stream().map(w -> w.replaceAll("\\[\\d+\\]", "[n]").replaceAll("/\\*[^*]+\\*/", "")).toList());
         assertTrue(errors.isEmpty(), () -> "R4 validation errors:\n  " + String.join("\n  ", errors) + "\nin " + json);
         return warned;
+    }
+
+    /** Makes a served Questionnaire known to the validator (its canonical URL resolves from then on). */
+    void addQuestionnaire(String json) {
+        org.hl7.fhir.r4.model.Questionnaire q = context.newJsonParser().parseResource(org.hl7.fhir.r4.model.Questionnaire.class, json);
+        questionnaires.byUrl.put(q.getUrl(), q);
     }
 
     /** The error messages for a resource (the negative control: the validator does find errors). */
