@@ -78,7 +78,7 @@ public final class FhirJson {
         if (detail != null && !detail.equals(title)) {
             issue.setDiagnostics(detail);
         }
-        return outcome;
+        return FhirMapping.narrative(outcome, detail != null ? detail : title);
     }
 
     static OperationOutcome.IssueType issueType(int status) {
