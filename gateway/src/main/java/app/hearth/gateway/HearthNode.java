@@ -239,6 +239,11 @@ public final class HearthNode implements AutoCloseable {
             metrics.bindMail(mailer, vertx);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
+            // The FHIR R4 read API (issue 17, docs/adr/0026): one FHIR context for the node, made on first use.
+            app.hearth.fhir.FhirJson fhirJson = new app.hearth.fhir.FhirJson();
+            app.hearth.fhir.FhirReads fhirReads = new app.hearth.fhir.FhirReads(people, schedule, booking, careAccess,
+                    new app.hearth.care.measures.MeasureResponses(store, cipher), measures.instruments(), audit, storeWork, clock,
+                    config.http().publicBaseUrl() + app.hearth.gateway.fhir.FhirApi.PREFIX);
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
@@ -248,7 +253,7 @@ public final class HearthNode implements AutoCloseable {
                                     ? Optional.of(config.cluster().members().size()) : Optional.empty()), contract, apiContract.yaml(),
                     config.http().maxBodyBytes(), config.http().publicBaseUrl(), config.http().publicBaseUrl().startsWith("https://"),
                     config.http().trustForwarded(), connectionTickets, rooms, library, audioStore, revokedSessions,
-                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer, metrics);
+                    sessionSockets, careRecord, measures, careEvents, notes, aftercare, mailer, metrics, fhirReads, fhirJson);
 
             // Time claims a crash left without their appointment would keep slots busy for nobody:
             // release them before taking requests. On the embedded store every claim written before

@@ -79,6 +79,12 @@ public final class MeasureResponses {
         return out;
     }
 
+    /** One response of a clinic by id, opened (the FHIR read API, issue 17); empty for another clinic's. */
+    public java.util.Optional<MeasureResponse> find(String clinicId, String id) {
+        return java.util.Optional.ofNullable(responses.find(Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId)))
+                .first()).map(this::open);
+    }
+
     private MeasureResponse open(Document d) {
         String id = d.getString("_id");
         JsonObject sealed = new JsonObject(cipher.open(d.getString("answers"), context(id)));

@@ -119,6 +119,9 @@ public final class HttpVerticle extends VerticleBase {
             // production: the development mail page does not exist, signed in or not (issue 15)
             root.route("/api/dev/*").handler(this::securityHeaders).handler(ctx -> ProblemResponder.sendStatus(ctx, 404));
         }
+        // FHIR R4 read API (issue 17, docs/adr/0026): beside the contract's router, with OperationOutcome errors
+        root.route(app.hearth.gateway.fhir.FhirApi.PREFIX + "/*").handler(this::securityHeaders);
+        new app.hearth.gateway.fhir.FhirApi(services.fhir(), services.fhirJson(), authenticate).mount(vertx, root);
         root.route("/*").subRouter(router);
 
         // Messages over 128 KiB are cut off by Vert.x itself (close 1009); the hub answers anything over

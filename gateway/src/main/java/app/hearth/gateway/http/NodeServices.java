@@ -34,5 +34,7 @@ public record NodeServices(
         app.hearth.care.notes.NotesService notes,
         app.hearth.care.aftercare.AftercareService aftercare,
         app.hearth.gateway.mail.Mailer mailer,
-        app.hearth.gateway.metrics.HearthMetrics metrics) {
+        app.hearth.gateway.metrics.HearthMetrics metrics,
+        app.hearth.fhir.FhirReads fhir,
+        app.hearth.fhir.FhirJson fhirJson) {
 }

@@ -107,4 +107,23 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
                     "app.hearth.gateway..", "com.hazelcast..", "io.vertx.core.http..", "io.vertx.ext.web..")
             .because("mail carries the minimum necessary: no clinical content can reach it, and it is domain code");
+
+    /**
+     * FHIR R4 (issue 17, docs/adr/0026): the fhir module maps booking and care to FHIR resources and
+     * applies their access rules; it is domain code (no HTTP types; the gateway mounts its routes), and
+     * nothing below or beside it knows it.
+     */
+    @ArchTest
+    static final ArchRule fhir_is_domain_code = noClasses()
+            .that().resideInAPackage("app.hearth.fhir..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.hearth.gateway..", "app.hearth.room..",
+                    "app.hearth.signaling..", "app.hearth.notify..", "io.vertx.core.http..", "io.vertx.ext.web..")
+            .because("the FHIR mapping returns Futures and resources; the edge serves them over HTTP");
+
+    @ArchTest
+    static final ArchRule nothing_below_knows_fhir = noClasses()
+            .that().resideInAnyPackage("app.hearth.booking..", "app.hearth.care..", "app.hearth.room..", "app.hearth.signaling..",
+                    "app.hearth.notify..", "app.hearth.platform..", "app.hearth.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.hearth.fhir..", "ca.uhn.fhir..", "org.hl7.fhir..")
+            .because("FHIR is one view of the domain, kept in its own module");
 }
