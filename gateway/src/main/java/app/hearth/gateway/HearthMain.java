@@ -17,9 +17,24 @@ public final class HearthMain {
             System.out.println(app.hearth.platform.security.FieldCipher.newKeysetJson());
             return;
         }
+        if (args.length > 0 && (app.hearth.gateway.operator.OperatorCommand.CREATE_CLINIC.equals(args[0])
+                || app.hearth.gateway.operator.OperatorCommand.LIST_CLINICS.equals(args[0]))) {
+            // For operators (docs/adr/0027): calls a running node's management port; starts no node.
+            int code;
+            try {
+                code = app.hearth.gateway.operator.OperatorCommand.run(args, Settings.load(System.getenv()), System.out, System.err);
+            } catch (ConfigException e) {
+                System.err.println("Hearth configuration error: " + e.getMessage());
+                code = 2;
+            }
+            System.exit(code);
+            return;
+        }
         if (args.length > 0) {
             System.err.println("Usage: java -jar hearth.jar            start a node (configured by the environment)\n"
-                    + "       java -jar hearth.jar new-care-keyset   print a new clinical-data keyset (JSON)");
+                    + "       java -jar hearth.jar new-care-keyset   print a new clinical-data keyset (JSON)\n"
+                    + "       java -jar hearth.jar create-clinic --name NAME --time-zone ZONE --admin-name NAME --admin-email EMAIL\n"
+                    + "       java -jar hearth.jar list-clinics      (both: HEARTH_OPERATOR_TOKEN, the node's management port)");
             System.exit(2);
             return;
         }

@@ -29,7 +29,8 @@ public record NodeConfig(
         boolean demoSeed,
         boolean demoBookNow,
         Mail mail,
-        Observability observability) {
+        Observability observability,
+        Optional<app.hearth.gateway.operator.OperatorToken> operatorToken) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -193,7 +194,7 @@ public record NodeConfig(
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
                 accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl),
-                observability(s, http));
+                observability(s, http), operatorToken(s, s.getBoolean("HEARTH_MANAGEMENT_ENABLED", true)));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -248,6 +249,25 @@ public record NodeConfig(
             default -> throw new ConfigException("HEARTH_LOG_FORMAT must be text or json");
         };
         return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, format);
+    }
+
+    /**
+     * {@code HEARTH_OPERATOR_TOKEN}: the operator's secret for creating clinics on the management
+     * port (docs/adr/0027); unset, the operator endpoints do not exist. Only its digest is kept.
+     */
+    private static Optional<app.hearth.gateway.operator.OperatorToken> operatorToken(Settings s, boolean managementEnabled) {
+        Optional<String> secret = s.get("HEARTH_OPERATOR_TOKEN").map(String::strip).filter(t -> !t.isEmpty());
+        if (secret.isEmpty()) {
+            return Optional.empty();
+        }
+        if (secret.get().length() < app.hearth.gateway.operator.OperatorToken.MIN_LENGTH) {
+            throw new ConfigException("HEARTH_OPERATOR_TOKEN must be at least "
+                    + app.hearth.gateway.operator.OperatorToken.MIN_LENGTH + " characters (openssl rand -hex 32)");
+        }
+        if (!managementEnabled) {
+            throw new ConfigException("HEARTH_OPERATOR_TOKEN needs the management port: unset HEARTH_MANAGEMENT_ENABLED=false");
+        }
+        return secret.map(app.hearth.gateway.operator.OperatorToken::of);
     }
 
     private static List<String> list(String commaSeparated) {
