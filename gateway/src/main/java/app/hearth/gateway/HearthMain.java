@@ -38,6 +38,17 @@ public final class HearthMain {
             System.exit(2);
             return;
         }
+        // The log format before anything logs (docs/adr/0025, 0027): logback then starts with it, and
+        // even the lines replayed from its own start are JSON when JSON is chosen.
+        NodeConfig.LogFormat logFormat;
+        try {
+            logFormat = NodeConfig.logFormat(Settings.load(System.getenv()));
+        } catch (ConfigException e) {
+            System.err.println("Hearth configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        app.hearth.gateway.logging.LogFormat.selectBeforeLogging(logFormat);
         // Before any Hazelcast class loads, so its start-up messages go through SLF4J too.
         System.setProperty("hazelcast.logging.type", "slf4j");
         System.setProperty("hazelcast.phone.home.enabled", "false");
@@ -64,6 +75,12 @@ public final class HearthMain {
             line.append(" | demo accounts (password ").append(DemoClinic.PASSWORD).append("): ")
                     .append(String.join(", ", DemoClinic.EMAILS));
         }
-        System.out.println(line);
+        if (logFormat == NodeConfig.LogFormat.JSON) {
+            // a log line like every other in JSON; the demo password stays out of logs (README has it)
+            org.slf4j.LoggerFactory.getLogger(HearthMain.class).info("Hearth is ready at {}{}", url, config.demoSeed()
+                    ? " | demo accounts: " + String.join(", ", DemoClinic.EMAILS) : "");
+        } else {
+            System.out.println(line);
+        }
     }
 }

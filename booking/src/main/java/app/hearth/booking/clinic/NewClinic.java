@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 public record NewClinic(String name, String timeZone, String adminName, String adminEmail) {
 
     public static final int MAX_NAME = 120;
+    /** Area/Location names only (other zone-rule providers on the class path may add ids of their own). */
+    private static final Pattern REGION = Pattern.compile("^[A-Za-z]+(?:/[A-Za-z0-9_+\\-]+)+$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
 
     public NewClinic {
@@ -23,8 +25,8 @@ public record NewClinic(String name, String timeZone, String adminName, String a
             throw CommonProblems.INVALID_REQUEST.exception("Give the clinic's name (1-" + MAX_NAME + " characters)", "name");
         }
         timeZone = timeZone == null ? "" : timeZone.strip();
-        // Region names only: "UTC+5" or "GMT" parse as zones but are no clinic's local time
-        if (!ZoneId.getAvailableZoneIds().contains(timeZone) || !timeZone.contains("/")) {
+        // Region names only: "UTC+5" or "GMT" are zones too but no clinic's local time
+        if (!REGION.matcher(timeZone).matches() || !ZoneId.getAvailableZoneIds().contains(timeZone)) {
             throw CommonProblems.INVALID_REQUEST.exception("Unknown time zone '" + timeZone
                     + "'; use an IANA name such as America/New_York", "timeZone");
         }

@@ -243,12 +243,16 @@ public record NodeConfig(
         if (enabled && managementPort != 0 && managementPort == http.port()) {
             throw new ConfigException("HEARTH_MANAGEMENT_PORT must differ from HEARTH_HTTP_PORT: /metrics is never served publicly");
         }
-        LogFormat format = switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
+        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, logFormat(s));
+    }
+
+    /** {@code HEARTH_LOG_FORMAT} alone: the jar reads it before anything logs, so that even the first line has the format. */
+    public static LogFormat logFormat(Settings s) {
+        return switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> LogFormat.TEXT;
             case "json" -> LogFormat.JSON;
             default -> throw new ConfigException("HEARTH_LOG_FORMAT must be text or json");
         };
-        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, format);
     }
 
     /**
