@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The management port (docs/adr/0025): {@code GET /metrics} in the Prometheus text format, and
- * nothing else. It is a server of its own, on loopback by default, so the public server (and the
+ * with HEARTH_OPERATOR_TOKEN set, the operator's {@code /operator/clinics} (docs/adr/0027); nothing else. It is a server of its own, on loopback by default, so the public server (and the
  * proxy in front of it) never has a {@code /metrics}; operators open it to their Prometheus only.
  */
 public final class ManagementServer {
