@@ -20,6 +20,8 @@ public final class HearthMain {
         if (args.length > 0 && (app.hearth.gateway.operator.OperatorCommand.CREATE_CLINIC.equals(args[0])
                 || app.hearth.gateway.operator.OperatorCommand.LIST_CLINICS.equals(args[0]))) {
             // For operators (docs/adr/0027): calls a running node's management port; starts no node.
+            // Their output is the answer; libraries' start-up notes (INFO) would only be noise around it.
+            System.setProperty("hearth.log.level", "WARN");
             int code;
             try {
                 code = app.hearth.gateway.operator.OperatorCommand.run(args, Settings.load(System.getenv()), System.out, System.err);
