@@ -199,6 +199,32 @@ class OperatorClinicsTest {
     }
 
     @Test
+    @DisplayName("the same creation sent four times at once: one clinic (201), three 409 email-taken, no admin-less clinic left")
+    void concurrentDoubleSubmit() throws Exception {
+        int before = management.get("/operator/clinics", TOKEN).json().getJsonArray("items").size();
+        JsonObject body = newClinic("Racing Clinic", "Europe/Madrid", "R", uniqueEmail());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<ApiClient.Reply>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                replies.add(pool.submit(() -> management.postJson("/operator/clinics", TOKEN, body)));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<ApiClient.Reply> reply : replies) {
+                ApiClient.Reply r = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                statuses.add(r.status());
+                if (r.status() != 201) {
+                    assertProblem(r, 409, "email-taken", "admin.email");
+                }
+            }
+            assertEquals(1, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before + 1, management.get("/operator/clinics", TOKEN).json().getJsonArray("items").size());
+    }
+
+    @Test
     @DisplayName("create-clinic and list-clinics of the jar call the management port and print the clinic, the admin and the link")
     void commands() {
         Settings env = Settings.of(Map.of("HEARTH_OPERATOR_TOKEN", TOKEN,
@@ -284,6 +310,45 @@ class OperatorClinicsTest {
                 .getMessage().contains("HEARTH_OPERATOR_TOKEN"));
         assertTrue(assertThrows(ConfigException.class, () -> NodeConfig.from(Settings.of(Map.of("HEARTH_OPERATOR_TOKEN", TOKEN,
                 "HEARTH_MANAGEMENT_ENABLED", "false")))).getMessage().contains("management port"));
+    }
+
+    @Test
+    @DisplayName("no log line holds the operator token, a wrong token, the admin's link secret or email")
+    void nothingSecretLogged() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> capture = new ch.qos.logback.core.read.ListAppender<>();
+        capture.start();
+        root.addAppender(capture);
+        String email = uniqueEmail();
+        String wrong = "almost-" + TOKEN;
+        String url;
+        try {
+            ApiClient.Reply created = management.postJson("/operator/clinics", TOKEN, newClinic("Quiet Clinic", "Europe/Oslo", "Q", email));
+            assertEquals(201, created.status(), created.body());
+            url = created.json().getJsonObject("setPasswordLink").getString("url");
+            assertEquals(401, management.get("/operator/clinics", wrong).status());
+            // ListAppender appends under the appender's lock (AppenderBase.doAppend is synchronized)
+            app.hearth.gateway.testing.Eventually.within(java.time.Duration.ofSeconds(5), "the refusal's line", () -> {
+                synchronized (capture) {
+                    assertTrue(capture.list.stream().anyMatch(e -> e.getFormattedMessage().contains("Operator request refused")));
+                }
+            });
+        } finally {
+            root.detachAppender(capture);
+        }
+        String secret = url.substring(url.indexOf("#/set-password/") + "#/set-password/".length());
+        List<ch.qos.logback.classic.spi.ILoggingEvent> events;
+        synchronized (capture) {
+            events = List.copyOf(capture.list);
+        }
+        assertTrue(events.stream().anyMatch(e -> e.getFormattedMessage().startsWith("Operator created clinic")));
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : events) {
+            String line = event.getFormattedMessage() + " " + event.getMDCPropertyMap();
+            for (String forbidden : List.of(TOKEN, wrong, secret, email)) {
+                assertFalse(line.contains(forbidden), "logged: " + line);
+            }
+        }
     }
 
     /** One in-process run of the jar's operator command, with what it printed. */
