@@ -121,7 +121,10 @@ class OperatorClinicsTest {
         }
         assertTrue(audit.stream().map(JsonObject.class::cast).anyMatch(e -> "clinic.create".equals(e.getString("action"))
                 && "operator".equals(e.getString("actorId")) && "operator".equals(e.getString("actorRole"))
-                && clinicId.equals(e.getString("resourceId"))), "the creation is audited with the operator as actor: " + audit);
+                && clinicId.equals(e.getString("resourceId")) && "Hearth's operator".equals(e.getString("actorName"))
+                && "this clinic".equals(e.getString("resourceLabel"))), "the creation is audited with the operator as actor: " + audit);
+        assertTrue(audit.stream().map(JsonObject.class::cast).anyMatch(e -> "person.create".equals(e.getString("action"))
+                && "operator".equals(e.getString("actorId")) && adminId.equals(e.getString("resourceId"))), audit.toString());
 
         // the demo admin sees nothing of the new clinic
         assertFalse(ids(api.get("/api/people", demoAdmin).json().getJsonArray("items")).contains(adminId));
