@@ -282,17 +282,26 @@ public final class HearthNode implements AutoCloseable {
                 booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
             });
             java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            // The operator creates clinics on the management port when HEARTH_OPERATOR_TOKEN is set (docs/adr/0027).
+            app.hearth.gateway.operator.OperatorApi operatorApi = config.operatorToken().isEmpty() ? null
+                    : new app.hearth.gateway.operator.OperatorApi(config.operatorToken().get(),
+                    new app.hearth.booking.clinic.ClinicOnboarding(new ClinicRepository(store), people, accounts, audit, storeWork,
+                            mailNotifications, clock));
             if (config.observability().managementEnabled()) {
                 NodeConfig.Observability o = config.observability();
                 try {
                     managementPort = java.util.OptionalInt.of(await(app.hearth.gateway.metrics.ManagementServer.start(vertx,
-                            o.managementHost(), o.managementPort(), metrics)).actualPort());
+                            o.managementHost(), o.managementPort(), metrics, operatorApi)).actualPort());
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("the management port " + o.managementHost() + ":" + o.managementPort()
                             + " could not be opened (" + e.getMessage() + "): set HEARTH_MANAGEMENT_PORT to a free port, "
                             + "or HEARTH_MANAGEMENT_ENABLED=false", e);
                 }
                 LOG.info("Metrics at http://{}:{}/metrics (management port)", o.managementHost(), managementPort.getAsInt());
+                if (operatorApi != null) {
+                    LOG.info("Operator endpoints at http://{}:{}{} (management port)", o.managementHost(), managementPort.getAsInt(),
+                            app.hearth.gateway.operator.OperatorApi.CLINICS);
+                }
             }
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))

@@ -87,7 +87,10 @@ public final class AuditApi {
                 AuditEntry e = page.items().get(i);
                 JsonObject item = items.getJsonObject(i);
                 Person who = names.people().get(e.actorId());
-                item.put("actorName", who == null ? "someone outside this clinic" : who.displayName());
+                item.put("actorName", who != null ? who.displayName()
+                        // the operator who created the clinic (docs/adr/0027) is nobody's person
+                        : app.hearth.booking.clinic.ClinicOnboarding.OPERATOR.equals(e.actorId()) ? "Hearth's operator"
+                        : "someone outside this clinic");
                 if (e.resourceId() != null) {
                     item.put("resourceLabel", label(e, names, zone));
                 }
@@ -110,6 +113,9 @@ public final class AuditApi {
         }
         if (type.equals("appointment")) {
             return "an appointment";
+        }
+        if (type.equals("clinic")) {
+            return "this clinic";
         }
         String kind = CARE_KINDS.getOrDefault(type, type.replace("care.", "").replace('.', ' ').replace('-', ' '));
         return person == null ? kind : kind + " of " + person.displayName();

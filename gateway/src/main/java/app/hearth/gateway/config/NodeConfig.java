@@ -30,7 +30,7 @@ public record NodeConfig(
         boolean demoBookNow,
         Mail mail,
         Observability observability,
-        MailTriggers mailTriggers) {
+        MailTriggers mailTriggers, Optional<app.hearth.gateway.operator.OperatorToken> operatorToken) {
 
     /** {@code production} adds the start-up refusals of {@link #problemsForProduction()}. */
     public enum Mode { DEVELOPMENT, PRODUCTION }
@@ -205,7 +205,8 @@ public record NodeConfig(
         Optional<Path> careKeyset = s.get("HEARTH_CARE_KEYSET_FILE").map(Path::of);
         NodeConfig config = new NodeConfig(mode, http, Path.of(s.get("HEARTH_DATA_DIR", "./data")), store, cluster, jwt,
                 accounts, rooms, media, careKeyset, demoSeed, demoBookNow, mail(s, publicBaseUrl),
-                observability(s, http), mailTriggers(s));
+                observability(s, http), mailTriggers(s),
+                operatorToken(s, s.getBoolean("HEARTH_MANAGEMENT_ENABLED", true)));
         if (mode == Mode.PRODUCTION) {
             List<String> problems = config.problemsForProduction();
             if (!problems.isEmpty()) {
@@ -264,12 +265,35 @@ public record NodeConfig(
         if (enabled && managementPort != 0 && managementPort == http.port()) {
             throw new ConfigException("HEARTH_MANAGEMENT_PORT must differ from HEARTH_HTTP_PORT: /metrics is never served publicly");
         }
-        LogFormat format = switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
+        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, logFormat(s));
+    }
+
+    /** {@code HEARTH_LOG_FORMAT} alone: the jar reads it before anything logs, so that even the first line has the format. */
+    public static LogFormat logFormat(Settings s) {
+        return switch (s.get("HEARTH_LOG_FORMAT", "text").trim().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> LogFormat.TEXT;
             case "json" -> LogFormat.JSON;
             default -> throw new ConfigException("HEARTH_LOG_FORMAT must be text or json");
         };
-        return new Observability(enabled, s.get("HEARTH_MANAGEMENT_HOST", "127.0.0.1"), managementPort, format);
+    }
+
+    /**
+     * {@code HEARTH_OPERATOR_TOKEN}: the operator's secret for creating clinics on the management
+     * port (docs/adr/0027); unset, the operator endpoints do not exist. Only its digest is kept.
+     */
+    private static Optional<app.hearth.gateway.operator.OperatorToken> operatorToken(Settings s, boolean managementEnabled) {
+        Optional<String> secret = s.get("HEARTH_OPERATOR_TOKEN").map(String::strip).filter(t -> !t.isEmpty());
+        if (secret.isEmpty()) {
+            return Optional.empty();
+        }
+        if (secret.get().length() < app.hearth.gateway.operator.OperatorToken.MIN_LENGTH) {
+            throw new ConfigException("HEARTH_OPERATOR_TOKEN must be at least "
+                    + app.hearth.gateway.operator.OperatorToken.MIN_LENGTH + " characters (openssl rand -hex 32)");
+        }
+        if (!managementEnabled) {
+            throw new ConfigException("HEARTH_OPERATOR_TOKEN needs the management port: unset HEARTH_MANAGEMENT_ENABLED=false");
+        }
+        return secret.map(app.hearth.gateway.operator.OperatorToken::of);
     }
 
     private static List<String> list(String commaSeparated) {

@@ -25,10 +25,32 @@ public final class LogFormat {
     /** The text layout of logback.xml, with the request id in brackets when there is one. */
     public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} %replace([%X{requestId}] ){'\\[\\] ', ''}- %msg%n";
 
+    /**
+     * The system property logback.xml's root logger takes its appender's name from ({@value #TEXT_APPENDER}
+     * when unset). The jar sets it before anything logs ({@link #selectBeforeLogging}), so that the lines
+     * logged while logging starts, which SLF4J replays once logback is configured, have the format too.
+     */
+    public static final String APPENDER_PROPERTY = "hearth.log.appender";
+    /** The other appender's name, for logback.xml's logger that never logs (so no appender is unreferenced). */
+    public static final String UNSELECTED_PROPERTY = "hearth.log.unselected";
+
     /** logback.xml's text appender while JSON is selected, to put back when text is selected again. */
     private static Appender<ILoggingEvent> detachedText;
 
     private LogFormat() {
+    }
+
+    /**
+     * For the jar's {@code main}, before the first class that logs is loaded: logback.xml then starts
+     * with the chosen appender. With JSON, SLF4J's own notices about its start (plain text on stderr,
+     * such as the note that early lines were replayed) are kept to errors.
+     */
+    public static void selectBeforeLogging(NodeConfig.LogFormat format) {
+        System.setProperty(APPENDER_PROPERTY, format == NodeConfig.LogFormat.JSON ? JSON_APPENDER : TEXT_APPENDER);
+        System.setProperty(UNSELECTED_PROPERTY, format == NodeConfig.LogFormat.JSON ? TEXT_APPENDER : JSON_APPENDER);
+        if (format == NodeConfig.LogFormat.JSON && System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
     }
 
     /** Selects the format for the whole process (a node, or the nodes of a test JVM) and adds the request id. */
@@ -60,6 +82,13 @@ public final class LogFormat {
             if (detachedText != null) {
                 root.addAppender(detachedText);
                 detachedText = null;
+            } else if (root.getAppender(TEXT_APPENDER) == null) { // logback.xml started with JSON
+                ConsoleAppender<ILoggingEvent> text = new ConsoleAppender<>();
+                text.setName(TEXT_APPENDER);
+                text.setContext(context);
+                text.setEncoder(encoder(context, format));
+                text.start();
+                root.addAppender(text);
             }
             root.detachAppender(json);
             json.stop();
