@@ -47,8 +47,8 @@ function settingsForm(settings) {
       drawFrom(rest);
       add.focus();
     }));
-    // a problem about the list (its field is the list's name) is shown at the first reminder
-    if (rows.length) rows[0].querySelector('input').name = 'reminderOffsetsMinutes';
+    // a problem's field names the list or one of its items: the list's is shown at the first reminder
+    rows.forEach((row, i) => { row.querySelector('input').name = i === 0 ? 'reminderOffsetsMinutes' : `reminderOffsetsMinutes.${i}`; });
     render(list, rows.length ? rows : h('li', {}, 'No reminders: none are sent.'));
     add.disabled = rows.length >= MAX_REMINDERS;
   }
