@@ -74,7 +74,7 @@ class MailSettingsBrowserTest {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove reminder 2")).click();
             page.getByLabel("What patients should prepare for a dosing").fill("Bring a friend who can drive you home.");
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save mail settings")).click();
-            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Mail settings saved");
+            assertThat(page.locator(".alert.ok")).containsText("Mail settings saved");
             assertThat(page.getByLabel("Reminder 1: how long before")).hasValue("2");
             assertThat(page.getByLabel("Reminder 1: unit")).hasValue("days");
         }
@@ -91,7 +91,7 @@ class MailSettingsBrowserTest {
             assertThat(page.getByLabel("Questionnaire reminders")).isChecked();
             page.getByLabel("Appointment reminders").uncheck();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save email preferences")).click();
-            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Email preferences saved");
+            assertThat(page.locator(".alert.ok")).containsText("Email preferences saved");
             page.reload();
             assertThat(page.getByLabel("Appointment reminders")).not().isChecked();
         }
