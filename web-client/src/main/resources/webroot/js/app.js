@@ -22,6 +22,7 @@ import { noteView } from './views/notes.js';
 import { patientAftercareView, practiceView } from './views/aftercare.js';
 import { resourceView, resourcesView } from './views/resources.js';
 import { devMailView } from './views/dev-mail.js';
+import { emailPreferencesView, mailSettingsView } from './views/mail.js';
 
 const HOME = { admin: '#/admin/people', therapist: '#/therapist', patient: '#/patient' };
 const ROLE_NAMES = { admin: 'Admin', therapist: 'Therapist', patient: 'Patient' };
@@ -75,6 +76,13 @@ ROUTES.push(
 // The development mailbox (issue 15): reached from the README, not the navigation
 // (production has none); the API answers 404 outside development mode.
 ROUTES.push({ pattern: /^#\/dev\/mail$/, role: 'admin', view: devMailView, title: 'Sent mail (development)' });
+
+// Email (issue 15): the clinic's mail settings for admins; everyone's own email preferences.
+NAV.admin.push(['#/mail-settings', 'Email settings']);
+for (const role of ['admin', 'therapist', 'patient']) NAV[role].push(['#/settings/email', 'Email preferences']);
+ROUTES.push(
+  { pattern: /^#\/mail-settings$/, role: 'admin', view: mailSettingsView, title: 'Email settings' },
+  { pattern: /^#\/settings\/email$/, role: '*', view: emailPreferencesView, title: 'Email preferences' });
 
 /** A message for the sign-in page (after signing out, or when a session ended). */
 let notice = null;

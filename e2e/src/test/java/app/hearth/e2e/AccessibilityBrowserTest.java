@@ -160,20 +160,21 @@ class AccessibilityBrowserTest {
             Page a = signedIn(adminContext, "admin@demo.hearth");
             for (String hash : List.of("#/admin/people", "#/admin/audit", "#/admin/calendar", "#/availability", "#/lobby", "#/policy",
                     "#/care-settings", "#/patients/" + PATIENT, "#/library", "#/library/" + LIBRARY_ITEM, "#/resources",
-                    "#/resources/" + ids.resource, "#/dev/mail")) {
+                    "#/resources/" + ids.resource, "#/dev/mail", "#/mail-settings", "#/settings/email")) {
                 visit(a, "admin", hash);
             }
 
             Page p = signedIn(patientContext, "patient1@demo.hearth");
             for (String hash : List.of("#/patient", "#/course", "#/intake", "#/consents", "#/measures/" + ids.measure, "#/aftercare",
-                    "#/practice/" + ids.practice, "#/resources/" + ids.resource, "#/policy", "#/after/" + ids.appointment)) {
+                    "#/practice/" + ids.practice, "#/resources/" + ids.resource, "#/policy", "#/after/" + ids.appointment,
+                    "#/settings/email")) {
                 visit(p, "patient", hash);
             }
 
             Page t = signedIn(therapistContext, "therapist@demo.hearth");
             for (String hash : List.of("#/therapist", "#/availability", "#/lobby", "#/policy", "#/patients/" + PATIENT,
                     "#/notes/" + ids.appointment, "#/library", "#/library/new/script", "#/library/new/playlist",
-                    "#/library/" + LIBRARY_ITEM, "#/resources", "#/resources/" + ids.resource)) {
+                    "#/library/" + LIBRARY_ITEM, "#/resources", "#/resources/" + ids.resource, "#/settings/email")) {
                 visit(t, "therapist", hash);
             }
 

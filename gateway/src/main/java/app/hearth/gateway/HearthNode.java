@@ -235,7 +235,7 @@ public final class HearthNode implements AutoCloseable {
                 app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
             }
             mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
-                    clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock);
+                    clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock, store, people);
             metrics.bindMail(mailer, vertx);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));

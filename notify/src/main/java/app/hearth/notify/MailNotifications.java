@@ -226,7 +226,7 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
         Instant now = clock.instant();
         ZoneId zone = zoneOf(p, clinics.find(a.clinicId()));
         for (Duration before : clinicSettings.reminderOffsets()) {
-            Instant due = a.start().minus(before);
+            Instant due = reminderTime(a.start(), before, zone);
             if (!due.isAfter(now)) {
                 continue; // booked closer than this: that reminder has nothing to add
             }
@@ -234,6 +234,21 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
             outbox.enqueue(new OutboxMessage(Messages.REMINDER + ":" + a.id() + ":" + p.id() + ":" + before, a.clinicId(), p.id(),
                     p.email(), Messages.REMINDER, c.subject(), c.text(), c.html(), List.of(), due, a.start(), a.id()), now);
         }
+    }
+
+    /**
+     * When a reminder {@code before} the start goes out, in the recipient's zone (docs/adr/0024,
+     * addendum): an offset of whole days is calendar days on the wall clock ("24 h before" a 10:00
+     * session is 10:00 the day before, even across a DST change); any other offset is that many real
+     * hours and minutes. A wall-clock time that does not exist that day (the skipped hour) moves
+     * forward by the gap, and one that exists twice (the repeated hour) is the earlier.
+     */
+    static Instant reminderTime(Instant start, Duration before, ZoneId zone) {
+        long minutes = before.toMinutes();
+        if (minutes > 0 && minutes % (24 * 60) == 0 && before.equals(Duration.ofMinutes(minutes))) {
+            return start.atZone(zone).minusDays(minutes / (24 * 60)).toInstant();
+        }
+        return start.minus(before);
     }
 
     /** The appointment's therapists and its patient, or a circle's seated patients; those who can get mail. */

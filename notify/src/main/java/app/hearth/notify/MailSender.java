@@ -36,14 +36,16 @@ public final class MailSender {
     private final SenderSettings settings;
     private final String owner;
     private final Clock clock;
+    private final MailPolicy policy;
     private long timer = -1;
     private boolean draining;
     private boolean storeDown;
     private volatile boolean stopped;
 
     public MailSender(Vertx vertx, Outbox outbox, Blocking store, SmtpSettings smtp, SenderSettings settings, String owner,
-                      Clock clock) {
+                      Clock clock, MailPolicy policy) {
         this.vertx = vertx;
+        this.policy = policy;
         this.outbox = outbox;
         this.store = store;
         this.client = MailClient.create(vertx, mailConfig(smtp));
@@ -112,7 +114,17 @@ public final class MailSender {
         if (m.staleAfter() != null && clock.instant().isAfter(m.staleAfter())) {
             return store.run(() -> outbox.expire(m.id(), owner)).mapEmpty();
         }
-        return client.sendMail(toMail(m)).transform(sent -> {
+        // every message passes the policy: preferences and unsubscribe links (docs/adr/0029)
+        return store.run(() -> policy.decide(m, clock.instant())).compose(decision -> {
+            if (decision.send().isEmpty()) {
+                return store.run(() -> outbox.suppress(m.id(), owner, clock.instant())).mapEmpty();
+            }
+            return send(claimed, decision.send().get(), decision.headers());
+        });
+    }
+
+    private Future<Void> send(Outbox.Claimed claimed, OutboxMessage m, java.util.Map<String, String> headers) {
+        return client.sendMail(toMail(m, headers)).transform(sent -> {
             Instant now = clock.instant();
             if (sent.succeeded()) {
                 return store.run(() -> {
@@ -130,9 +142,10 @@ public final class MailSender {
         });
     }
 
-    private MailMessage toMail(OutboxMessage m) {
+    private MailMessage toMail(OutboxMessage m, java.util.Map<String, String> headers) {
         MailMessage mail = new MailMessage().setFrom(from).setTo(m.to()).setSubject(m.subject()).setText(m.text())
                 .setHtml(m.html());
+        headers.forEach(mail::addHeader);
         if (!m.attachments().isEmpty()) {
             List<MailAttachment> files = m.attachments().stream().map(a -> MailAttachment.create().setName(a.name())
                     .setContentType(a.contentType()).setDisposition("attachment")

@@ -26,7 +26,8 @@ import org.bson.conversions.Bson;
  * Blocking: call on a store worker.
  *
  * <p>States: {@code pending} (waiting, or leased while being sent), {@code sent}, {@code withdrawn}
- * (a cancelled appointment's reminder), {@code expired} (stale before it could be sent).
+ * (a cancelled appointment's reminder), {@code expired} (stale before it could be sent),
+ * {@code suppressed} (an optional kind its recipient turned off, docs/adr/0029).
  */
 public final class Outbox {
 
@@ -35,6 +36,7 @@ public final class Outbox {
     public static final String SENT = "sent";
     public static final String WITHDRAWN = "withdrawn";
     public static final String EXPIRED = "expired";
+    public static final String SUPPRESSED = "suppressed";
 
     private final MongoCollection<Document> messages;
 
@@ -129,6 +131,26 @@ public final class Outbox {
     public boolean expire(String id, String owner) {
         return messages.updateOne(owned(id, owner), Updates.combine(Updates.set("state", EXPIRED),
                 Updates.set("leaseOwner", null), Updates.set("leaseUntil", null))).getModifiedCount() == 1;
+    }
+
+    /** A claimed message of a kind its recipient turned off: kept (not sent) so the dedupe key stays taken. */
+    public boolean suppress(String id, String owner, Instant now) {
+        return messages.updateOne(owned(id, owner), Updates.combine(Updates.set("state", SUPPRESSED),
+                Updates.set("closedAt", Documents.date(now)), Updates.set("leaseOwner", null), Updates.set("leaseUntil", null)))
+                .getModifiedCount() == 1;
+    }
+
+    /**
+     * Deletes what is done with and older than {@code cutoff} (docs/adr/0029): messages sent before
+     * it, and withdrawn, expired or suppressed ones written before it whose appointment (if any)
+     * also lies before it, so a future appointment's withdrawn reminders keep their keys. How many.
+     */
+    public long prune(Instant cutoff) {
+        java.util.Date before = Documents.date(cutoff);
+        return messages.deleteMany(Filters.or(
+                Filters.and(Filters.eq("state", SENT), Filters.lt("sentAt", before)),
+                Filters.and(Filters.in("state", WITHDRAWN, EXPIRED, SUPPRESSED), Filters.lt("createdAt", before),
+                        Filters.or(Filters.eq("staleAfter", null), Filters.lt("staleAfter", before))))).getDeletedCount();
     }
 
     /** Withdraws the unsent reminders of an appointment (cancelled or moved); how many. */

@@ -94,7 +94,8 @@ public record NodeConfig(
      * Email (issue 15, docs/adr/0024). {@code smtp} empty: no HEARTH_SMTP_HOST, so development mode
      * sends to the embedded SMTP server and production queues mail until a server is configured.
      */
-    public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender) {
+    public record Mail(Optional<app.hearth.notify.SmtpSettings> smtp, String from, app.hearth.notify.SenderSettings sender,
+                       Duration pruneAfter, Duration pruneInterval) {
     }
 
     /**
@@ -242,7 +243,13 @@ public record NodeConfig(
                 || sender.retryBase().isNegative() || sender.lease().compareTo(Duration.ofSeconds(1)) < 0) {
             throw new ConfigException("HEARTH_MAIL_POLL_INTERVAL and HEARTH_MAIL_RETRY_BASE must be positive, HEARTH_MAIL_LEASE at least PT1S");
         }
-        return new Mail(smtp, from, sender);
+        // sent mail (and withdrawn, expired, suppressed) is deleted after this (docs/adr/0029)
+        Duration pruneAfter = s.getDuration("HEARTH_MAIL_PRUNE_AFTER", Duration.ofDays(30));
+        Duration pruneInterval = s.getDuration("HEARTH_MAIL_PRUNE_INTERVAL", Duration.ofHours(1));
+        if (pruneAfter.compareTo(Duration.ofMinutes(1)) < 0 || pruneInterval.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new ConfigException("HEARTH_MAIL_PRUNE_AFTER must be at least PT1M and HEARTH_MAIL_PRUNE_INTERVAL at least PT0.1S");
+        }
+        return new Mail(smtp, from, sender, pruneAfter, pruneInterval);
     }
 
     /** HEARTH_MAIL_WAITING_DELAY and HEARTH_MAIL_MEASURE_SCAN (issue 15). */

@@ -47,7 +47,7 @@ public final class ApiContract {
         }
         Object parsed = new Yaml(new SafeConstructor(new LoaderOptions()))
                 .load(text.replace("application/problem+json:", "application/json:").replace("text/calendar:", "text/plain:")
-                .replace("audio/*:", "application/octet-stream:"));
+                .replace("audio/*:", "application/octet-stream:").replace("text/html:", "text/plain:"));
         return new ApiContract(Buffer.buffer(text), new JsonObject(Json.encode(parsed)));
     }
 

@@ -83,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
         new app.hearth.gateway.api.AftercareApi(services.aftercare()).mount(builder);
         new app.hearth.gateway.api.DevMailApi(services.mailer()).mount(builder);
         new app.hearth.gateway.api.MailSettingsApi(services.mailer().settings()).mount(builder);
+        new app.hearth.gateway.api.MailPreferencesApi(services.mailer().preferences()).mount(builder);
 
         Router router = builder.createRouter();
         if (services.trustForwarded()) {
@@ -115,6 +116,10 @@ public final class HttpVerticle extends VerticleBase {
         root.route("/api/audio*").handler(this::securityHeaders);
         new app.hearth.gateway.api.AudioEndpoints(services.audio(), authenticate).mount(root);
         root.route("/api/audio*").failureHandler(ProblemResponder::handleFailure);
+        // unsubscribe links (docs/adr/0029): the one-click POST is a form, not JSON
+        root.route("/api/mail/unsubscribe/*").handler(this::securityHeaders);
+        new app.hearth.gateway.api.UnsubscribeEndpoints(services.mailer().preferences()).mount(root);
+        root.route("/api/mail/unsubscribe/*").failureHandler(ProblemResponder::handleFailure);
         if (!services.mailer().devPageEnabled()) {
             // production: the development mail page does not exist, signed in or not (issue 15)
             root.route("/api/dev/*").handler(this::securityHeaders).handler(ctx -> ProblemResponder.sendStatus(ctx, 404));

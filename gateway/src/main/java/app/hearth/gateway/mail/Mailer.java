@@ -38,6 +38,11 @@ public final class Mailer implements AutoCloseable {
     private final EmbeddedSmtp embedded;
     private final MailSender sender;
     private final app.hearth.notify.MailSettingsService settings;
+    /** Each person's optional mail and unsubscribe links (docs/adr/0029). */
+    private app.hearth.notify.MailPreferencesService preferences;
+    private app.hearth.notify.UnsubscribeLinks links;
+    private Vertx pruneVertx;
+    private long pruneTimer = -1;
     /** The outbox's backlog as last counted (-1 before the first count); read by the metrics gauge. */
     private final java.util.concurrent.atomic.AtomicLong backlog = new java.util.concurrent.atomic.AtomicLong(-1);
     private Vertx backlogVertx;
@@ -56,7 +61,21 @@ public final class Mailer implements AutoCloseable {
     }
 
     public static Mailer start(NodeConfig config, Vertx vertx, Outbox outbox, app.hearth.notify.ClinicMailSettings clinicSettings,
-                               Blocking store, AuditLog audit, String nodeId, Clock clock) {
+                               Blocking store, AuditLog audit, String nodeId, Clock clock, app.hearth.platform.store.Store db,
+                               app.hearth.booking.people.PersonRepository people) {
+        app.hearth.notify.MailPreferences preferences = new app.hearth.notify.MailPreferences(db);
+        app.hearth.notify.UnsubscribeLinks links = new app.hearth.notify.UnsubscribeLinks(db);
+        links.ensureIndexes();
+        app.hearth.notify.MailPolicy policy = new app.hearth.notify.MailPolicy(preferences, links, config.http().publicBaseUrl());
+        Mailer mailer = start(config, vertx, outbox, clinicSettings, store, audit, nodeId, clock, policy);
+        mailer.links = links;
+        mailer.preferences = new app.hearth.notify.MailPreferencesService(preferences, links, people, audit, store, clock);
+        mailer.prune(vertx, config.mail().pruneAfter(), config.mail().pruneInterval());
+        return mailer;
+    }
+
+    private static Mailer start(NodeConfig config, Vertx vertx, Outbox outbox, app.hearth.notify.ClinicMailSettings clinicSettings,
+                                Blocking store, AuditLog audit, String nodeId, Clock clock, app.hearth.notify.MailPolicy policy) {
         boolean development = config.mode() == NodeConfig.Mode.DEVELOPMENT;
         NodeConfig.Mail mail = config.mail();
         EmbeddedSmtp embedded = null;
@@ -72,7 +91,7 @@ public final class Mailer implements AutoCloseable {
         // Sent set-password links are kept readable only where the development mail page shows them.
         app.hearth.notify.SenderSettings senderSettings = mail.sender().removingSentLinks(!development);
         MailSender sender = smtp.map(s -> new MailSender(vertx, outbox, store, s, senderSettings,
-                nodeId + "/" + OpaqueTokens.newId(), clock)).orElse(null);
+                nodeId + "/" + OpaqueTokens.newId(), clock, policy)).orElse(null);
         if (sender != null) {
             sender.start();
         }
@@ -88,6 +107,29 @@ public final class Mailer implements AutoCloseable {
     /** The clinic's mail settings (reminder times, dosing instructions). */
     public app.hearth.notify.MailSettingsService settings() {
         return settings;
+    }
+
+    /** Each person's optional mail, and the unsubscribe links (docs/adr/0029). */
+    public app.hearth.notify.MailPreferencesService preferences() {
+        return preferences;
+    }
+
+    /**
+     * Every {@code every}, deletes sent (and withdrawn, expired, suppressed) mail older than
+     * {@code after}, and expired unsubscribe links. Every node does it: deleting twice is harmless.
+     */
+    private void prune(Vertx vertx, java.time.Duration after, java.time.Duration every) {
+        pruneVertx = vertx;
+        pruneTimer = vertx.setPeriodic(every.toMillis(), every.toMillis(), id -> store.run(() -> {
+            java.time.Instant now = clock.instant();
+            return outbox.prune(now.minus(after)) + links.prune(now);
+        }).onComplete(done -> {
+            if (done.failed()) {
+                LOG.warn("Pruning old mail failed: {}", done.cause().getClass().getSimpleName());
+            } else if (done.result() > 0) {
+                LOG.info("Pruned {} old mail messages and unsubscribe links", done.result());
+            }
+        }));
     }
 
     /** Whether the development mail page answers (development mode only). */
@@ -127,6 +169,9 @@ public final class Mailer implements AutoCloseable {
     public void close() {
         if (backlogTimer >= 0) {
             backlogVertx.cancelTimer(backlogTimer);
+        }
+        if (pruneTimer >= 0) {
+            pruneVertx.cancelTimer(pruneTimer);
         }
         if (sender != null) {
             try {

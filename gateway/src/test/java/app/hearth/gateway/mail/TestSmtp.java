@@ -47,7 +47,13 @@ final class TestSmtp implements AutoCloseable {
     }
 
     /** One delivered message, its parts decoded. */
-    record Mail(String to, String from, String subject, String text, String html, List<String> calendars, List<String> contentTypes) {
+    record Mail(String to, String from, String subject, String text, String html, List<String> calendars, List<String> contentTypes,
+                Map<String, String> headers) {
+        /** A top-level header's first value, or null. */
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                    .findFirst().orElse(null);
+        }
     }
 
     /** What this server received for that address (the server keeps what it got across restarts of this object only). */
@@ -83,8 +89,13 @@ final class TestSmtp implements AutoCloseable {
         List<String> calendars = new ArrayList<>();
         List<String> types = new ArrayList<>();
         walk(m, text, calendars, types);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        for (java.util.Enumeration<jakarta.mail.Header> all = m.getAllHeaders(); all.hasMoreElements(); ) {
+            jakarta.mail.Header header = all.nextElement();
+            headers.putIfAbsent(header.getName(), jakarta.mail.internet.MimeUtility.unfold(header.getValue()));
+        }
         return new Mail(m.getRecipients(Message.RecipientType.TO)[0].toString(), m.getFrom()[0].toString(), m.getSubject(),
-                text[0], text[1], calendars, types);
+                text[0], text[1], calendars, types, headers);
     }
 
     private static void walk(Part part, String[] text, List<String> calendars, List<String> types) throws Exception {
