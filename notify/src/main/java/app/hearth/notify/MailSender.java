@@ -11,8 +11,10 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +57,19 @@ public final class MailSender {
         this.clock = clock;
     }
 
+    static final Duration SMTP_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration SMTP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     static MailConfig mailConfig(SmtpSettings smtp) {
         MailConfig config = new MailConfig().setHostname(smtp.host()).setPort(smtp.port()).setSsl(smtp.ssl())
                 .setStarttls(StartTLSOptions.valueOf(smtp.startTls().name()))
                 // one connection per message: after the server restarts no pooled connection is stale
-                .setKeepAlive(false);
+                .setKeepAlive(false)
+                // a server that accepts and then never answers must fail the attempt (and back off) well
+                // within the default two-minute lease; otherwise the lease runs out mid-send and another
+                // node may send the same message again
+                .setConnectTimeout((int) SMTP_CONNECT_TIMEOUT.toMillis())
+                .setIdleTimeout((int) SMTP_IDLE_TIMEOUT.toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
         if (smtp.username().isPresent()) {
             config.setLogin(LoginOption.REQUIRED).setUsername(smtp.username().get()).setPassword(smtp.password().orElse(""));
         } else {
