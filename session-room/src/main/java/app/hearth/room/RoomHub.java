@@ -1122,6 +1122,9 @@ public final class RoomHub {
             members.add(local);
             return members;
         });
+        if (!locals.containsKey(local.connection.id())) {
+            exit(local, roomId); // closed while its join was under way: not left in the index
+        }
     }
 
     /** The connection left the room (or was told to). */
