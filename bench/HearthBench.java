@@ -1743,14 +1743,15 @@ public class HearthBench {
             }
         }
 
+        /** The median; of an even count, the mean of the middle two. */
         static double median(List<Double> values) {
             List<Double> sorted = values.stream().sorted().toList();
-            return sorted.get(sorted.size() / 2);
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
         static long medianLong(List<Long> values) {
-            List<Long> sorted = values.stream().sorted().toList();
-            return sorted.get(sorted.size() / 2);
+            return Math.round(median(values.stream().map(Long::doubleValue).toList()));
         }
 
         static String ms(long micros) {
