@@ -89,7 +89,8 @@ public class HearthBench {
                         Integer.parseInt(options.getOrDefault("rooms", "50")),
                         Stream.of(options.getOrDefault("rates", "500").split(",")).map(String::trim).map(Integer::parseInt).toList(),
                         Integer.parseInt(options.getOrDefault("seconds", "8")),
-                        Integer.parseInt(options.getOrDefault("rounds", "3")), envOption(options.getOrDefault("env", "")));
+                        Integer.parseInt(options.getOrDefault("rounds", "3")), envOption(options.getOrDefault("env", "")),
+                        Integer.parseInt(options.getOrDefault("nodes", "1")));
                 case "refusals" -> refusals(jar, Integer.parseInt(options.getOrDefault("good", "20")),
                         Integer.parseInt(options.getOrDefault("requests", "50")),
                         Integer.parseInt(options.getOrDefault("malformed", "1000")),
@@ -1391,6 +1392,8 @@ public class HearthBench {
         /** One member's socket as the load generator sees it: sends are chained so one is in flight at a time. */
         static final class Member {
             final int index;
+            /** The Hearth node it is connected to (1 or 2; the peer is one process: 1). */
+            int node = 1;
             final String roomId;
             final java.net.http.WebSocket ws;
             final java.util.function.Function<String, String> frame;
@@ -1416,6 +1419,9 @@ public class HearthBench {
         static final class Run {
             final long[] sentAt;
             final int[] sentBy;
+            final int[] sentFrom;
+            /** Per latency: whether sender and receiver were on different nodes. */
+            final boolean[] cross;
             final java.util.concurrent.atomic.AtomicIntegerArray receipts;
             final long[] latencies;
             final AtomicInteger latencyCount = new AtomicInteger();
@@ -1428,6 +1434,8 @@ public class HearthBench {
             Run(int messages, String tag) {
                 sentAt = new long[messages];
                 sentBy = new int[messages];
+                sentFrom = new int[messages];
+                cross = new boolean[messages * (PER_ROOM - 1) + 16];
                 receipts = new java.util.concurrent.atomic.AtomicIntegerArray(messages);
                 latencies = new long[messages * (PER_ROOM - 1) + 16];
                 this.tag = tag;
@@ -1435,6 +1443,10 @@ public class HearthBench {
 
             /** A text arrived at member {@code to}: the chat lines of this run are "…fo#<tag>#<seq>#…". */
             void received(int to, long atNanos, String text) {
+                received(to, 1, atNanos, text);
+            }
+
+            void received(int to, int toNode, long atNanos, String text) {
                 int at = text.indexOf("fo#" + tag + "#");
                 if (at < 0) {
                     return;
@@ -1449,6 +1461,7 @@ public class HearthBench {
                 int n = latencyCount.getAndIncrement();
                 if (n < latencies.length) {
                     latencies[n] = (atNanos - sentAt[seq]) / 1000;
+                    cross[n] = sentFrom[seq] != toNode;
                 }
                 deliveries.incrementAndGet();
                 lastReceipt.accumulateAndGet(atNanos, Math::max);
@@ -1459,6 +1472,8 @@ public class HearthBench {
         static final class Target {
             final String name;
             final long pid;
+            /** Further server processes (Hearth's second node) whose CPU counts too. */
+            final List<Long> morePids = new ArrayList<>();
             final List<List<Member>> rooms;
             volatile Run run;
 
@@ -1473,8 +1488,11 @@ public class HearthBench {
                       double seconds, int errors) {
         }
 
-        static void run(Path jar, boolean compare, int rooms, List<Integer> rates, int seconds, int rounds, Map<String, String> extraEnv)
-                throws Exception {
+        static void run(Path jar, boolean compare, int rooms, List<Integer> rates, int seconds, int rounds, Map<String, String> extraEnv,
+                        int nodes) throws Exception {
+            if (nodes < 1 || nodes > 2) {
+                throw new IllegalArgumentException("--nodes is 1 or 2");
+            }
             if (rooms < 1 || rooms > 250 || seconds < 2 || seconds > 60 || rounds < 1 || rounds > 9
                     || rates.stream().anyMatch(r -> r < 1 || r > 5000)) {
                 throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 250, 2 ≤ --seconds ≤ 60, 1 ≤ --rounds ≤ 9, 1 ≤ each rate ≤ 5000");
@@ -1482,7 +1500,7 @@ public class HearthBench {
             long started = System.nanoTime();
             System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
             List<Target> targets = new ArrayList<>();
-            targets.add(hearth(jar, rooms, extraEnv));
+            targets.add(hearth(jar, rooms, extraEnv, nodes));
             if (compare) {
                 targets.add(socketIo(rooms));
             }
@@ -1542,7 +1560,7 @@ public class HearthBench {
             int messages = rate * seconds;
             Run run = new Run(messages, tag);
             t.run = run;
-            double cpuBefore = cpuSeconds(t.pid);
+            double cpuBefore = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum();
             long start = System.nanoTime() + 20_000_000L;
             long stepNanos = 1_000_000_000L / rate;
             int roomCount = t.rooms.size();
@@ -1555,6 +1573,7 @@ public class HearthBench {
                 List<Member> room = t.rooms.get(i % roomCount);
                 Member sender = room.get((i / roomCount) % room.size());
                 run.sentBy[i] = sender.index;
+                run.sentFrom[i] = sender.node;
                 run.sentAt[i] = System.nanoTime();
                 sender.chat("fo#" + tag + "#" + i + "# a line of chat");
             }
@@ -1563,7 +1582,7 @@ public class HearthBench {
             while (run.deliveries.get() < expected && System.nanoTime() - lastSend < DRAIN_MS * 1_000_000L) {
                 Thread.sleep(5); // draining, bounded by DRAIN_MS
             }
-            double cpu = cpuSeconds(t.pid) - cpuBefore;
+            double cpu = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum() - cpuBefore;
             t.run = null;
             int lost = 0;
             int extra = 0;
@@ -1577,35 +1596,87 @@ public class HearthBench {
             java.util.Arrays.sort(sorted);
             double span = Math.max(1, run.lastReceipt.get() - start) / 1e9;
             List<Long> list = java.util.Arrays.stream(sorted).boxed().toList();
+            List<Long> same = new ArrayList<>();
+            List<Long> crossed = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                (run.cross[k] ? crossed : same).add(run.latencies[k]);
+            }
+            Collections.sort(same);
+            Collections.sort(crossed);
+            if (!crossed.isEmpty()) {
+                System.out.printf("    %s same node: p50 %s, p99 %s (%d); across nodes: p50 %s, p99 %s (%d)%n", t.name,
+                        ms(percentile(same, 50)), ms(percentile(same, 99)), same.size(),
+                        ms(percentile(crossed, 50)), ms(percentile(crossed, 99)), crossed.size());
+            }
             Thread.sleep(500); // a breath between runs so one run's stragglers do not start the next
             return new Result(rate, run.deliveries.get() / span, percentile(list, 50), percentile(list, 99),
                     n == 0 ? 0 : sorted[n - 1], lost, extra, cpu, span, run.errors.get());
         }
 
         /** Hearth on one node: rooms of a facilitator and 7 admitted patients, set up through the REST API (as `rooms`). */
-        static Target hearth(Path jar, int rooms, Map<String, String> extraEnv) throws Exception {
+        static Target hearth(Path jar, int rooms, Map<String, String> extraEnv, int nodes) throws Exception {
             Path dir = Files.createTempDirectory("hearth-bench-fanout-");
             TEMP_DIRS.add(dir);
             int port = freePort();
             Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
                     "HEARTH_JWT_ISSUER", "http://bench.local"));
             env.putAll(extraEnv);
+            Process node2 = null;
+            Api api2 = null;
+            if (nodes == 2) {
+                // as `rooms`: node 2 uses node 1's embedded store and keys, one Hazelcast cluster on loopback
+                int mongoPort = freePort();
+                int c1 = freePort();
+                int c2 = freePort();
+                env.put("HEARTH_CLUSTER_MEMBERS", "127.0.0.1:" + c1 + ",127.0.0.1:" + c2);
+                env.put("HEARTH_CLUSTER_NAME", "bench-fanout-" + c1);
+                env.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(mongoPort));
+                env.put("HEARTH_CLUSTER_PORT", Integer.toString(c1));
+                Process node1 = launch(jar, dir, port, env);
+                awaitReadyLine(node1, Duration.ofSeconds(120));
+                Path dir2 = Files.createTempDirectory("hearth-bench-fanout-2-");
+                TEMP_DIRS.add(dir2);
+                Map<String, String> env2 = new java.util.HashMap<>(env);
+                env2.remove("HEARTH_EMBEDDED_MONGO_PORT");
+                env2.put("MONGO_URI", "mongodb://127.0.0.1:" + mongoPort);
+                env2.put("HEARTH_CLUSTER_PORT", Integer.toString(c2));
+                env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir.resolve("keys/jwt-private.pem").toString());
+                env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir.resolve("keys/jwt-public.pem").toString());
+                env2.put("HEARTH_CARE_KEYSET_FILE", dir.resolve("keys/care-keyset.json").toString());
+                env2.put("HEARTH_DEMO_SEED", "false");
+                int port2 = freePort();
+                node2 = launch(jar, dir2, port2, env2);
+                awaitReadyLine(node2, Duration.ofSeconds(120));
+                api2 = new Api("http://127.0.0.1:" + port2);
+                RoomsBench.awaitMembers(new Api("http://127.0.0.1:" + port), 2, 60_000);
+                return hearthRooms(node1, node2, new Api("http://127.0.0.1:" + port), api2, rooms);
+            }
             Process node = launch(jar, dir, port, env);
             awaitReadyLine(node, Duration.ofSeconds(120));
             Api api = new Api("http://127.0.0.1:" + port);
+            return hearthRooms(node, null, api, api, rooms);
+        }
+
+        /** Circles of 8 (facilitator on node 1, patients alternating node 2 / node 1 when there are two nodes). */
+        static Target hearthRooms(Process node, Process node2, Api api, Api api2, int rooms) throws Exception {
             String admin = api.token("admin@demo.hearth", "hearth-demo");
-            System.out.printf("Hearth: setting up %d circles of %d…%n", rooms, PER_ROOM);
+            System.out.printf("Hearth: setting up %d circles of %d%s…%n", rooms, PER_ROOM,
+                    node2 == null ? "" : " (facilitator on node 1, patients alternating node 2 / node 1)");
             long setup = System.nanoTime();
             RoomsBench.socketHttp = FanoutBench::http;
-            List<RoomsBench.Room> circles = RoomsBench.setUp(api, api, admin, rooms, PER_ROOM, new RoomsBench.Split());
+            List<RoomsBench.Room> circles = RoomsBench.setUp(api, api2, admin, rooms, PER_ROOM, new RoomsBench.Split());
             System.out.printf("Hearth: set-up took %.0f s%n", (System.nanoTime() - setup) / 1e9);
-            Target target = new Target("Hearth", node.pid(), new ArrayList<>());
+            Target target = new Target(node2 == null ? "Hearth" : "Hearth (2 nodes)", node.pid(), new ArrayList<>());
+            if (node2 != null) {
+                target.morePids.add(node2.pid());
+            }
             int index = 0;
             for (RoomsBench.Room room : circles) {
                 List<Member> members = new ArrayList<>();
                 String roomId = room.roomId;
                 for (RoomsBench.Client c : room.members()) {
                     AtomicInteger ids = new AtomicInteger();
+                    int onNode = node2 == null ? 1 : c.node;
                     Member m = new Member(index++, roomId, c.socket, text -> "{\"type\":\"chat.send\",\"id\":\"f"
                             + ids.incrementAndGet() + "\",\"roomId\":\"" + roomId + "\",\"text\":\"" + text + "\"}");
                     c.tap = (at, text) -> {
@@ -1614,9 +1685,10 @@ public class HearthBench {
                             r.errors.incrementAndGet();
                         }
                         if (r != null) {
-                            r.received(m.index, at, text);
+                            r.received(m.index, onNode, at, text);
                         }
                     };
+                    m.node = onNode;
                     members.add(m);
                 }
                 target.rooms.add(members);
