@@ -1523,8 +1523,8 @@ public class HearthBench {
                 }
             }
             System.out.println();
-            System.out.printf("fan-out: %d rooms × %d sockets on one node, %d s per run, %d round(s) per rate, medians; "
-                    + "run took %.0f s; load average at end: %s%n", rooms, PER_ROOM, seconds, rounds,
+            System.out.printf("fan-out: %d rooms × %d sockets on %s, %d s per run, %d round(s) per rate, medians; "
+                    + "run took %.0f s; load average at end: %s%n", rooms, PER_ROOM, nodes == 1 ? "one node" : "two nodes", seconds, rounds,
                     (System.nanoTime() - started) / 1e9, Files.readString(Path.of("/proc/loadavg")).strip());
             System.out.println();
             System.out.println("| load | server | deliveries/s | p50 | p99 | max | lost | server CPU s per 10k deliveries |");
