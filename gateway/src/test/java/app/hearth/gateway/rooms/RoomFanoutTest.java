@@ -1,6 +1,7 @@
 package app.hearth.gateway.rooms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.gateway.testing.ApiClient;
 import app.hearth.gateway.testing.OpenRoom;
@@ -8,7 +9,14 @@ import app.hearth.gateway.testing.RoomClient;
 import app.hearth.gateway.testing.TestNode;
 import app.hearth.room.RoomHub;
 import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,5 +114,79 @@ class RoomFanoutTest {
                 c.close();
             }
         }
+    }
+
+    /** What a raw socket saw: when (ms after the welcome) each server ping came, and the close code and time. */
+    record Seen(List<Long> pingsAtMs, int closeCode, long closedAtMs) {
+    }
+
+    /**
+     * Opens a raw socket (its pings unanswered, unlike a browser's or the JDK's) and reads until the
+     * server closes it or {@code forMs} pass; with {@code talking}, it sends an application ping every
+     * second, as a browser's page does every 3 s.
+     */
+    static Seen watchRaw(String admin, boolean talking, long forMs) throws Exception {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String url = api.post("/api/realtime/ticket", admin, null, "").json().getString("url");
+        try (Socket raw = new Socket("127.0.0.1", node.port())) {
+            raw.setSoTimeout(1_000);
+            OutputStream out = raw.getOutputStream();
+            DataInputStream in = new DataInputStream(raw.getInputStream());
+            out.write(("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                    + Base64.getEncoder().encodeToString("hearth-idle-test".getBytes(StandardCharsets.US_ASCII)) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(RoomSocketLimitsTest.readHead(in).startsWith("HTTP/1.1 101"));
+            RoomSocketLimitsTest.readFrame(in); // welcome
+            long opened = System.nanoTime();
+            long nextTalk = opened;
+            List<Long> pings = new ArrayList<>();
+            while (System.nanoTime() - opened < TimeUnit.MILLISECONDS.toNanos(forMs)) {
+                if (talking && System.nanoTime() >= nextTalk) {
+                    RoomSocketLimitsTest.writeFrame(out, 0x81, new JsonObject().put("type", "ping").put("id", "t" + nextTalk)
+                            .put("clientTime", System.currentTimeMillis()).encode().getBytes(StandardCharsets.UTF_8));
+                    nextTalk += TimeUnit.SECONDS.toNanos(1);
+                }
+                RoomSocketLimitsTest.Frame frame;
+                try {
+                    frame = RoomSocketLimitsTest.readFrame(in);
+                } catch (java.net.SocketTimeoutException quiet) {
+                    continue; // nothing within a second: look at the clock again
+                }
+                long at = (System.nanoTime() - opened) / 1_000_000;
+                if (frame.opcode() == 0x9) {
+                    pings.add(at); // never answered
+                } else if (frame.opcode() == 0x8) {
+                    return new Seen(pings, frame.closeCode(), at);
+                }
+            }
+            return new Seen(pings, 0, -1);
+        }
+    }
+
+    @Test
+    @DisplayName("heartbeat with the default timings: a silent socket is first pinged after ~4 s of silence and closed as dead within 10 s; "
+            + "a socket that talks is never pinged")
+    void cheapHeartbeat() throws Exception {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        CompletableFuture<Seen> talking = CompletableFuture.supplyAsync(() -> {
+            try {
+                return watchRaw(admin, true, 11_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Seen silent = watchRaw(admin, false, 15_000);
+        assertEquals(4000, silent.closeCode(), "closed as dead: " + silent);
+        assertTrue(silent.closedAtMs() <= 10_000, "closed within 10 s of its last sign of life: " + silent);
+        assertTrue(silent.closedAtMs() >= 7_500, "not before the 8 s idle timeout: " + silent);
+        assertTrue(!silent.pingsAtMs().isEmpty() && silent.pingsAtMs().get(0) >= 3_500,
+                "first pinged once silent for the 4 s ping interval: " + silent);
+        assertTrue(silent.pingsAtMs().size() <= 3, "pinged at most every half interval while silent: " + silent);
+        Seen talker = talking.get(30, TimeUnit.SECONDS);
+        assertEquals(0, talker.closeCode(), "the talking socket stays open: " + talker);
+        assertEquals(List.of(), talker.pingsAtMs(), "a socket that talks is never pinged");
     }
 }
