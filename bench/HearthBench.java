@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  *   java bench/HearthBench.java cold-start [--runs 5] [--env K=V,K=V] [--jar gateway/target/hearth.jar]
  *   java bench/HearthBench.java login [--concurrency 8] [--seconds 20] [--max-requests 20000] [--jar ...]
  *   java bench/HearthBench.java booking [--concurrency 4] [--jar ...]
+ *   java bench/HearthBench.java fanout|fanout-compare [--rooms 50] [--rates 500,1000] [--seconds 8] [--rounds 3] [--jar ...]
+ *       (rooms of 8 on one node, chat at fixed total rates; fanout-compare also drives bench/socketio-peer, interleaved)
  *   java bench/HearthBench.java rooms [--rooms 8] [--per-room 4] [--messages 20] [--idle-connections 500] [--jar ...]
  *       (two nodes on loopback; chat fan-out, roster pushes, waiting-room alerts, heap per idle socket, dead-node cleanup)
  *
@@ -83,6 +85,12 @@ public class HearthBench {
                         Integer.parseInt(options.getOrDefault("messages", "100")),
                         Integer.parseInt(options.getOrDefault("bombs", "5")),
                         Integer.parseInt(options.getOrDefault("pings-per-socket", "0")), envOption(options.getOrDefault("env", "")));
+                case "fanout", "fanout-compare" -> FanoutBench.run(jar, args[0].equals("fanout-compare"),
+                        Integer.parseInt(options.getOrDefault("rooms", "50")),
+                        Stream.of(options.getOrDefault("rates", "500").split(",")).map(String::trim).map(Integer::parseInt).toList(),
+                        Integer.parseInt(options.getOrDefault("seconds", "8")),
+                        Integer.parseInt(options.getOrDefault("rounds", "3")), envOption(options.getOrDefault("env", "")),
+                        Integer.parseInt(options.getOrDefault("nodes", "1")));
                 case "refusals" -> refusals(jar, Integer.parseInt(options.getOrDefault("good", "20")),
                         Integer.parseInt(options.getOrDefault("requests", "50")),
                         Integer.parseInt(options.getOrDefault("malformed", "1000")),
@@ -573,6 +581,8 @@ public class HearthBench {
     static final class RoomsBench {
 
         static final long WAIT_MS = 15_000;
+        /** The HTTP client each room socket is opened with (the fanout mode shares a few between all). */
+        static java.util.function.Supplier<HttpClient> socketHttp = HttpClient::newHttpClient;
         /** Node 2's fixed heap (MiB) for the idle-connection figures. */
         static final int NODE2_HEAP_MIB = 512;
 
@@ -592,6 +602,8 @@ public class HearthBench {
             int nextId;
             /** When the last {@link #request} was handed to the socket. */
             long sentNanos;
+            /** Set by the fanout mode: every message goes here (arrival nanoTime, text) and is not kept. */
+            volatile java.util.function.BiConsumer<Long, String> tap;
 
             static Client open(Api api, HttpClient http, String token, String personId, int node) throws Exception {
                 String url = field(api.call("POST", "/api/realtime/ticket", token, null), "\"url\":\"");
@@ -609,7 +621,12 @@ public class HearthBench {
             public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
                 partial.append(data);
                 if (last) {
-                    received.add(new Received(System.nanoTime(), partial.toString()));
+                    java.util.function.BiConsumer<Long, String> t = tap;
+                    if (t != null) {
+                        t.accept(System.nanoTime(), partial.toString());
+                    } else {
+                        received.add(new Received(System.nanoTime(), partial.toString()));
+                    }
                     partial.setLength(0);
                 }
                 ws.request(1);
@@ -866,7 +883,7 @@ public class HearthBench {
                 start = start.isBefore(Instant.now().plusSeconds(60)) ? start.plusSeconds(300) : start;
                 String circle = api1.call("POST", "/api/appointments", admin, "{\"type\":\"circle\",\"therapistIds\":[\""
                         + therapist.id() + "\"],\"capacity\":" + Math.max(2, perRoom - 1) + ",\"start\":\"" + start + "\"}");
-                Client host = Client.open(api1, HttpClient.newHttpClient(), therapist.token(), therapist.id(), 1);
+                Client host = Client.open(api1, socketHttp.get(), therapist.token(), therapist.id(), 1);
                 Room room = new Room(field(circle, "\"roomId\":\""), field(circle, "\"id\":\""), host);
                 join(api1, host, room);
                 host.request("{\"type\":\"lobby.watch\",\"scope\":\"mine\"}");
@@ -875,7 +892,7 @@ public class HearthBench {
                     Api api = node == 1 ? api1 : api2;
                     Person patient = persons.get(r * perRoom + p);
                     api1.call("POST", "/api/appointments/" + room.appointmentId + "/seats", admin, "{\"patientId\":\"" + patient.id() + "\"}");
-                    Client c = Client.open(api, HttpClient.newHttpClient(), patient.token(), patient.id(), node);
+                    Client c = Client.open(api, socketHttp.get(), patient.token(), patient.id(), node);
                     join(api, c, room);
                     int from = host.received.size();
                     c.request("{\"type\":\"gate.submit\",\"roomId\":\"" + room.roomId + "\",\"address\":\"Bench Street 1\","
@@ -1346,6 +1363,472 @@ public class HearthBench {
             deflater.end();
             byte[] all = out.toByteArray();
             return java.util.Arrays.copyOf(all, all.length - 4);
+        }
+    }
+
+    // ---------------------------------------------------------------- room fan-out, Hearth and a Socket.IO peer
+
+    /**
+     * Room fan-out on one node (issue 16): {@code --rooms} rooms of 8 real WebSocket clients, chat at
+     * fixed total rates (open loop: message i is due at i / rate seconds, whatever came back), each
+     * line timed from the hand-off to the sender's socket to its arrival at each of the other 7
+     * members, on the harness's one clock. With {@code fanout-compare} the same generator also drives
+     * an idiomatic Socket.IO 4 server ({@code bench/socketio-peer}, Engine.IO v4 framing over the JDK
+     * WebSocket client), rounds interleaved (Hearth, peer, Hearth, peer, …) so both see the same noise.
+     * A line not received 5 s after the last send of its run is counted lost.
+     */
+    static final class FanoutBench {
+
+        static final int PER_ROOM = 8;
+        static final long DRAIN_MS = 5_000;
+        /** A few HTTP clients (selector threads) shared by all sockets, the same for both servers. */
+        static final List<HttpClient> HTTP = Stream.generate(() -> HttpClient.newBuilder().build()).limit(4).toList();
+        static final AtomicInteger NEXT_HTTP = new AtomicInteger();
+
+        static HttpClient http() {
+            return HTTP.get(Math.floorMod(NEXT_HTTP.getAndIncrement(), HTTP.size()));
+        }
+
+        /** One member's socket as the load generator sees it: sends are chained so one is in flight at a time. */
+        static final class Member {
+            final int index;
+            /** The Hearth node it is connected to (1 or 2; the peer is one process: 1). */
+            int node = 1;
+            final String roomId;
+            final java.net.http.WebSocket ws;
+            final java.util.function.Function<String, String> frame;
+            CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+            Member(int index, String roomId, java.net.http.WebSocket ws, java.util.function.Function<String, String> frame) {
+                this.index = index;
+                this.roomId = roomId;
+                this.ws = ws;
+                this.frame = frame;
+            }
+
+            synchronized void sendRaw(String text) {
+                tail = tail.thenCompose(x -> ws.sendText(text, true)).exceptionally(e -> null);
+            }
+
+            void chat(String text) {
+                sendRaw(frame.apply(text));
+            }
+        }
+
+        /** What one run is counting; the taps of every member write into the current one. */
+        static final class Run {
+            final long[] sentAt;
+            final int[] sentBy;
+            final int[] sentFrom;
+            /** Per latency: whether sender and receiver were on different nodes. */
+            final boolean[] cross;
+            final java.util.concurrent.atomic.AtomicIntegerArray receipts;
+            final long[] latencies;
+            final AtomicInteger latencyCount = new AtomicInteger();
+            final java.util.concurrent.atomic.AtomicLong lastReceipt = new java.util.concurrent.atomic.AtomicLong();
+            final AtomicInteger deliveries = new AtomicInteger();
+            /** Error replies (a refused line is lost too, but this says why). */
+            final AtomicInteger errors = new AtomicInteger();
+            final String tag;
+
+            Run(int messages, String tag) {
+                sentAt = new long[messages];
+                sentBy = new int[messages];
+                sentFrom = new int[messages];
+                cross = new boolean[messages * (PER_ROOM - 1) + 16];
+                receipts = new java.util.concurrent.atomic.AtomicIntegerArray(messages);
+                latencies = new long[messages * (PER_ROOM - 1) + 16];
+                this.tag = tag;
+            }
+
+            /** A text arrived at member {@code to}: the chat lines of this run are "…fo#<tag>#<seq>#…". */
+            void received(int to, long atNanos, String text) {
+                received(to, 1, atNanos, text);
+            }
+
+            void received(int to, int toNode, long atNanos, String text) {
+                int at = text.indexOf("fo#" + tag + "#");
+                if (at < 0) {
+                    return;
+                }
+                int from = at + 4 + tag.length();
+                int end = text.indexOf('#', from);
+                int seq = Integer.parseInt(text, from, end, 10);
+                if (seq >= sentAt.length || sentBy[seq] == to) {
+                    return; // its own line back (Socket.IO's room emit and Hearth's deliver both include the sender)
+                }
+                receipts.incrementAndGet(seq);
+                int n = latencyCount.getAndIncrement();
+                if (n < latencies.length) {
+                    latencies[n] = (atNanos - sentAt[seq]) / 1000;
+                    cross[n] = sentFrom[seq] != toNode;
+                }
+                deliveries.incrementAndGet();
+                lastReceipt.accumulateAndGet(atNanos, Math::max);
+            }
+        }
+
+        /** One server under test: its members by room, and how its member taps are pointed at a run. */
+        static final class Target {
+            final String name;
+            final long pid;
+            /** Further server processes (Hearth's second node) whose CPU counts too. */
+            final List<Long> morePids = new ArrayList<>();
+            final List<List<Member>> rooms;
+            volatile Run run;
+
+            Target(String name, long pid, List<List<Member>> rooms) {
+                this.name = name;
+                this.pid = pid;
+                this.rooms = rooms;
+            }
+        }
+
+        record Result(int rate, double deliveriesPerSecond, long p50, long p99, long max, int lost, int extra, double cpuSeconds,
+                      double seconds, int errors) {
+        }
+
+        static void run(Path jar, boolean compare, int rooms, List<Integer> rates, int seconds, int rounds, Map<String, String> extraEnv,
+                        int nodes) throws Exception {
+            if (nodes < 1 || nodes > 2) {
+                throw new IllegalArgumentException("--nodes is 1 or 2");
+            }
+            if (rooms < 1 || rooms > 250 || seconds < 2 || seconds > 60 || rounds < 1 || rounds > 9
+                    || rates.stream().anyMatch(r -> r < 1 || r > 5000)) {
+                throw new IllegalArgumentException("bounds: 1 ≤ --rooms ≤ 250, 2 ≤ --seconds ≤ 60, 1 ≤ --rounds ≤ 9, 1 ≤ each rate ≤ 5000");
+            }
+            long started = System.nanoTime();
+            System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
+            List<Target> targets = new ArrayList<>();
+            targets.add(hearth(jar, rooms, extraEnv, nodes));
+            if (compare) {
+                targets.add(socketIo(rooms));
+            }
+            // warm-up, not counted: JIT for both
+            for (Target t : targets) {
+                load(t, Math.min(rates.get(0), 500), 3, "w");
+            }
+            Map<String, Map<Integer, List<Result>>> results = new java.util.LinkedHashMap<>();
+            int runNo = 0;
+            for (int rate : rates) {
+                for (int round = 0; round < rounds; round++) {
+                    for (Target t : targets) {
+                        Result r = load(t, rate, seconds, "r" + (runNo++));
+                        results.computeIfAbsent(t.name, k -> new TreeMap<>()).computeIfAbsent(rate, k -> new ArrayList<>()).add(r);
+                        System.out.printf("  %s %d msgs/s round %d: %.0f deliveries/s, p50 %s, p99 %s, max %s, lost %d, "
+                                        + "duplicates %d, error replies %d, server CPU %.1f s in %.1f s; load %s%n",
+                                t.name, rate, round + 1, r.deliveriesPerSecond(), ms(r.p50()), ms(r.p99()), ms(r.max()), r.lost(),
+                                r.extra(), r.errors(), r.cpuSeconds(), r.seconds(), Files.readString(Path.of("/proc/loadavg")).strip());
+                    }
+                }
+            }
+            System.out.println();
+            System.out.printf("fan-out: %d rooms × %d sockets on %s, %d s per run, %d round(s) per rate, medians; "
+                    + "run took %.0f s; load average at end: %s%n", rooms, PER_ROOM, nodes == 1 ? "one node" : "two nodes", seconds, rounds,
+                    (System.nanoTime() - started) / 1e9, Files.readString(Path.of("/proc/loadavg")).strip());
+            System.out.println();
+            System.out.println("| load | server | deliveries/s | p50 | p99 | max | lost | server CPU s per 10k deliveries |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            for (int rate : rates) {
+                for (Target t : targets) {
+                    List<Result> rs = results.get(t.name).get(rate);
+                    double dps = median(rs.stream().map(Result::deliveriesPerSecond).toList());
+                    double cpu = median(rs.stream().map(r -> r.cpuSeconds() * 10_000 / Math.max(1, r.deliveriesPerSecond() * r.seconds())).toList());
+                    System.out.printf("| %d rooms × %d, %d msgs/s | %s | %.0f | %s | %s | %s | %s | %.2f |%n", rooms, PER_ROOM, rate, t.name, dps,
+                            ms(medianLong(rs.stream().map(Result::p50).toList())), ms(medianLong(rs.stream().map(Result::p99).toList())),
+                            ms(medianLong(rs.stream().map(Result::max).toList())),
+                            rs.stream().map(r -> Integer.toString(r.lost())).collect(java.util.stream.Collectors.joining(" / ")), cpu);
+                }
+            }
+            if (compare) {
+                System.out.println();
+                System.out.println("| load | p50 Hearth ÷ peer | p99 Hearth ÷ peer | deliveries/s Hearth ÷ peer |");
+                System.out.println("|---|---|---|---|");
+                for (int rate : rates) {
+                    List<Result> h = results.get(targets.get(0).name).get(rate);
+                    List<Result> p = results.get(targets.get(1).name).get(rate);
+                    System.out.printf("| %d rooms × %d, %d msgs/s | %.2f | %.2f | %.2f |%n", rooms, PER_ROOM, rate,
+                            medianLong(h.stream().map(Result::p50).toList()) / (double) Math.max(1, medianLong(p.stream().map(Result::p50).toList())),
+                            medianLong(h.stream().map(Result::p99).toList()) / (double) Math.max(1, medianLong(p.stream().map(Result::p99).toList())),
+                            median(h.stream().map(Result::deliveriesPerSecond).toList()) / Math.max(1, median(p.stream().map(Result::deliveriesPerSecond).toList())));
+                }
+            }
+        }
+
+        /** One measured run at a fixed total rate: rooms take turns, and in each room its members take turns. */
+        static Result load(Target t, int rate, int seconds, String tag) throws Exception {
+            int messages = rate * seconds;
+            Run run = new Run(messages, tag);
+            t.run = run;
+            double cpuBefore = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum();
+            long start = System.nanoTime() + 20_000_000L;
+            long stepNanos = 1_000_000_000L / rate;
+            int roomCount = t.rooms.size();
+            for (int i = 0; i < messages; i++) {
+                long due = start + i * stepNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                List<Member> room = t.rooms.get(i % roomCount);
+                Member sender = room.get((i / roomCount) % room.size());
+                run.sentBy[i] = sender.index;
+                run.sentFrom[i] = sender.node;
+                run.sentAt[i] = System.nanoTime();
+                sender.chat("fo#" + tag + "#" + i + "# a line of chat");
+            }
+            long lastSend = System.nanoTime();
+            long expected = (long) messages * (PER_ROOM - 1);
+            while (run.deliveries.get() < expected && System.nanoTime() - lastSend < DRAIN_MS * 1_000_000L) {
+                Thread.sleep(5); // draining, bounded by DRAIN_MS
+            }
+            double cpu = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum() - cpuBefore;
+            t.run = null;
+            int lost = 0;
+            int extra = 0;
+            for (int i = 0; i < messages; i++) {
+                int got = run.receipts.get(i);
+                lost += Math.max(0, PER_ROOM - 1 - got);
+                extra += Math.max(0, got - (PER_ROOM - 1));
+            }
+            int n = Math.min(run.latencyCount.get(), run.latencies.length);
+            long[] sorted = java.util.Arrays.copyOf(run.latencies, n);
+            java.util.Arrays.sort(sorted);
+            double span = Math.max(1, run.lastReceipt.get() - start) / 1e9;
+            List<Long> list = java.util.Arrays.stream(sorted).boxed().toList();
+            List<Long> same = new ArrayList<>();
+            List<Long> crossed = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                (run.cross[k] ? crossed : same).add(run.latencies[k]);
+            }
+            Collections.sort(same);
+            Collections.sort(crossed);
+            if (!crossed.isEmpty()) {
+                System.out.printf("    %s same node: p50 %s, p99 %s (%d); across nodes: p50 %s, p99 %s (%d)%n", t.name,
+                        ms(percentile(same, 50)), ms(percentile(same, 99)), same.size(),
+                        ms(percentile(crossed, 50)), ms(percentile(crossed, 99)), crossed.size());
+            }
+            Thread.sleep(500); // a breath between runs so one run's stragglers do not start the next
+            return new Result(rate, run.deliveries.get() / span, percentile(list, 50), percentile(list, 99),
+                    n == 0 ? 0 : sorted[n - 1], lost, extra, cpu, span, run.errors.get());
+        }
+
+        /** Hearth on one node: rooms of a facilitator and 7 admitted patients, set up through the REST API (as `rooms`). */
+        static Target hearth(Path jar, int rooms, Map<String, String> extraEnv, int nodes) throws Exception {
+            Path dir = Files.createTempDirectory("hearth-bench-fanout-");
+            TEMP_DIRS.add(dir);
+            int port = freePort();
+            Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
+                    "HEARTH_JWT_ISSUER", "http://bench.local"));
+            env.putAll(extraEnv);
+            Process node2 = null;
+            Api api2 = null;
+            if (nodes == 2) {
+                // as `rooms`: node 2 uses node 1's embedded store and keys, one Hazelcast cluster on loopback
+                int mongoPort = freePort();
+                int c1 = freePort();
+                int c2 = freePort();
+                env.put("HEARTH_CLUSTER_MEMBERS", "127.0.0.1:" + c1 + ",127.0.0.1:" + c2);
+                env.put("HEARTH_CLUSTER_NAME", "bench-fanout-" + c1);
+                env.put("HEARTH_EMBEDDED_MONGO_PORT", Integer.toString(mongoPort));
+                env.put("HEARTH_CLUSTER_PORT", Integer.toString(c1));
+                Process node1 = launch(jar, dir, port, env);
+                awaitReadyLine(node1, Duration.ofSeconds(120));
+                Path dir2 = Files.createTempDirectory("hearth-bench-fanout-2-");
+                TEMP_DIRS.add(dir2);
+                Map<String, String> env2 = new java.util.HashMap<>(env);
+                env2.remove("HEARTH_EMBEDDED_MONGO_PORT");
+                env2.put("MONGO_URI", "mongodb://127.0.0.1:" + mongoPort);
+                env2.put("HEARTH_CLUSTER_PORT", Integer.toString(c2));
+                env2.put("HEARTH_JWT_PRIVATE_KEY_FILE", dir.resolve("keys/jwt-private.pem").toString());
+                env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir.resolve("keys/jwt-public.pem").toString());
+                env2.put("HEARTH_CARE_KEYSET_FILE", dir.resolve("keys/care-keyset.json").toString());
+                env2.put("HEARTH_DEMO_SEED", "false");
+                int port2 = freePort();
+                node2 = launch(jar, dir2, port2, env2);
+                awaitReadyLine(node2, Duration.ofSeconds(120));
+                api2 = new Api("http://127.0.0.1:" + port2);
+                RoomsBench.awaitMembers(new Api("http://127.0.0.1:" + port), 2, 60_000);
+                return hearthRooms(node1, node2, new Api("http://127.0.0.1:" + port), api2, rooms);
+            }
+            Process node = launch(jar, dir, port, env);
+            awaitReadyLine(node, Duration.ofSeconds(120));
+            Api api = new Api("http://127.0.0.1:" + port);
+            return hearthRooms(node, null, api, api, rooms);
+        }
+
+        /** Circles of 8 (facilitator on node 1, patients alternating node 2 / node 1 when there are two nodes). */
+        static Target hearthRooms(Process node, Process node2, Api api, Api api2, int rooms) throws Exception {
+            String admin = api.token("admin@demo.hearth", "hearth-demo");
+            System.out.printf("Hearth: setting up %d circles of %d%s…%n", rooms, PER_ROOM,
+                    node2 == null ? "" : " (facilitator on node 1, patients alternating node 2 / node 1)");
+            long setup = System.nanoTime();
+            RoomsBench.socketHttp = FanoutBench::http;
+            List<RoomsBench.Room> circles = RoomsBench.setUp(api, api2, admin, rooms, PER_ROOM, new RoomsBench.Split());
+            System.out.printf("Hearth: set-up took %.0f s%n", (System.nanoTime() - setup) / 1e9);
+            Target target = new Target(node2 == null ? "Hearth" : "Hearth (2 nodes)", node.pid(), new ArrayList<>());
+            if (node2 != null) {
+                target.morePids.add(node2.pid());
+            }
+            int index = 0;
+            for (RoomsBench.Room room : circles) {
+                List<Member> members = new ArrayList<>();
+                String roomId = room.roomId;
+                for (RoomsBench.Client c : room.members()) {
+                    AtomicInteger ids = new AtomicInteger();
+                    int onNode = node2 == null ? 1 : c.node;
+                    Member m = new Member(index++, roomId, c.socket, text -> "{\"type\":\"chat.send\",\"id\":\"f"
+                            + ids.incrementAndGet() + "\",\"roomId\":\"" + roomId + "\",\"text\":\"" + text + "\"}");
+                    c.tap = (at, text) -> {
+                        Run r = target.run;
+                        if (r != null && text.startsWith("{\"type\":\"error\"")) {
+                            r.errors.incrementAndGet();
+                        }
+                        if (r != null) {
+                            r.received(m.index, onNode, at, text);
+                        }
+                    };
+                    m.node = onNode;
+                    members.add(m);
+                }
+                target.rooms.add(members);
+            }
+            return target;
+        }
+
+        /** The Socket.IO peer (bench/socketio-peer, npm install at the first run), its sockets authenticated on connect and joined. */
+        static Target socketIo(int rooms) throws Exception {
+            Path dir = Path.of("bench/socketio-peer");
+            if (!Files.isDirectory(dir.resolve("node_modules/socket.io"))) {
+                System.out.println("socket.io peer: npm install…");
+                Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund").directory(dir.toFile()).inheritIO().start();
+                if (!npm.waitFor(180, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+                    npm.destroyForcibly();
+                    throw new IllegalStateException("npm install in bench/socketio-peer failed");
+                }
+            }
+            String token = Long.toHexString(new java.security.SecureRandom().nextLong());
+            ProcessBuilder builder = new ProcessBuilder("node", "server.js").directory(dir.toFile()).redirectErrorStream(true);
+            builder.environment().put("BENCH_TOKEN", token);
+            builder.environment().put("PORT", "0");
+            Process peer = builder.start();
+            CHILDREN.add(peer);
+            BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Integer> ready = new CompletableFuture<>();
+            Thread drain = new Thread(() -> {
+                try {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        if (line.startsWith("socket.io peer ready at ")) {
+                            ready.complete(Integer.parseInt(line.substring("socket.io peer ready at ".length()).trim()));
+                        } else if (!ready.isDone()) {
+                            System.out.println("  peer: " + line);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the peer ended
+                }
+                ready.completeExceptionally(new IllegalStateException("the socket.io peer ended before it was ready"));
+            }, "socketio-peer-output");
+            drain.setDaemon(true);
+            drain.start();
+            int port = ready.get(30, TimeUnit.SECONDS);
+            Target target = new Target("Socket.IO 4.8.4", peer.pid(), new ArrayList<>());
+            int index = 0;
+            for (int r = 0; r < rooms; r++) {
+                String roomId = "room-" + r;
+                List<Member> members = new ArrayList<>();
+                for (int p = 0; p < PER_ROOM; p++) {
+                    members.add(SioClient.connect(target, port, token, "person-" + r + "-" + p, roomId, index++));
+                }
+                target.rooms.add(members);
+            }
+            System.out.printf("socket.io peer: %d sockets connected and in their rooms%n", rooms * PER_ROOM);
+            return target;
+        }
+
+        /** An Engine.IO v4 / Socket.IO v5 client over the JDK WebSocket: 40{auth}, 42[event,…], 2 → 3. */
+        static final class SioClient implements java.net.http.WebSocket.Listener {
+            final StringBuilder partial = new StringBuilder();
+            final java.util.concurrent.LinkedBlockingQueue<String> setup = new java.util.concurrent.LinkedBlockingQueue<>();
+            final Target target;
+            volatile Member member;
+            volatile boolean loaded;
+            final AtomicInteger acks = new AtomicInteger();
+
+            SioClient(Target target) {
+                this.target = target;
+            }
+
+            static Member connect(Target target, int port, String token, String person, String roomId, int index) throws Exception {
+                SioClient client = new SioClient(target);
+                java.net.http.WebSocket ws = http().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
+                        .get(15, TimeUnit.SECONDS);
+                client.expect("0{", 10_000); // Engine.IO open
+                Member m = new Member(index, roomId, ws, text -> "42" + client.acks.incrementAndGet()
+                        + "[\"chat\",{\"roomId\":\"" + roomId + "\",\"text\":\"" + text + "\"}]");
+                client.member = m;
+                m.sendRaw("40{\"token\":\"" + token + "\",\"person\":\"" + person + "\"}");
+                client.expect("40{", 10_000); // Socket.IO connect accepted (a refused token gets 44{…})
+                m.sendRaw("420[\"join\",\"" + roomId + "\"]");
+                client.expect("430[{\"ok\":true}]", 10_000);
+                client.loaded = true;
+                return m;
+            }
+
+            void expect(String prefix, long timeoutMs) throws InterruptedException {
+                long deadline = System.currentTimeMillis() + timeoutMs;
+                while (true) {
+                    String next = setup.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+                    if (next == null) {
+                        throw new IllegalStateException("socket.io peer: no " + prefix + " within " + timeoutMs + " ms");
+                    }
+                    if (next.startsWith(prefix)) {
+                        return;
+                    }
+                    if (next.startsWith("44")) {
+                        throw new IllegalStateException("socket.io peer refused the connection: " + next);
+                    }
+                }
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    String text = partial.toString();
+                    partial.setLength(0);
+                    long at = System.nanoTime();
+                    if (text.equals("2")) {
+                        member.sendRaw("3"); // Engine.IO ping → pong
+                    } else if (!loaded) {
+                        setup.add(text);
+                    } else {
+                        Run r = target.run;
+                        if (r != null) {
+                            r.received(member.index, at, text);
+                        }
+                    }
+                }
+                ws.request(1);
+                return null;
+            }
+        }
+
+        /** The median; of an even count, the mean of the middle two. */
+        static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        static long medianLong(List<Long> values) {
+            return Math.round(median(values.stream().map(Long::doubleValue).toList()));
+        }
+
+        static String ms(long micros) {
+            return micros >= 1_000_000 ? String.format("%.1f s", micros / 1e6)
+                    : micros >= 10_000 ? String.format("%.0f ms", micros / 1e3) : String.format("%.1f ms", micros / 1e3);
         }
     }
 

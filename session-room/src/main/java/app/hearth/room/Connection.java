@@ -16,6 +16,14 @@ public interface Connection {
 
     void send(JsonObject message);
 
+    /**
+     * Sends a message already encoded as JSON text: a room message going to many members is encoded
+     * once (docs/adr/0028). Real sockets write the text as it is.
+     */
+    default void sendText(String json) {
+        send(new JsonObject(json));
+    }
+
     /** A WebSocket ping frame: the browser answers with a pong by itself, even in a background tab. */
     void ping();
 

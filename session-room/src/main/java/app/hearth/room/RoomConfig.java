@@ -9,8 +9,11 @@ import java.time.Duration;
  * @param closeGrace        how long after an appointment's end its room stays open (default 15 min)
  * @param reconnectGrace    how long a dropped connection keeps its seat (default 8 s): a person back
  *                          within it needs no new admission; after it they are gone from every roster
- * @param idleTimeout       a connection silent this long (no message, no pong) is taken for dead (5 s)
- * @param pingInterval      how often the server pings each connection (2 s); browsers answer on their own
+ * @param idleTimeout       a connection silent this long (no message, no pong) is taken for dead (8 s); the
+ *                          heartbeat notices within a second more (docs/adr/0028)
+ * @param pingInterval      how long a connection may be silent before the server pings it (4 s), and then
+ *                          again every half interval; browsers answer on their own, and a browser's page
+ *                          sends its own pings every 3 s, so only idle clients are pinged
  * @param seatTtl           the backstop lifetime of a seat whose node stopped refreshing it (30 s)
  * @param maxMessageBytes   the largest message accepted (16 KiB); larger ones get an error
  * @param messagesPerSecond the sustained rate per connection (20); bursts up to {@link #messageBurst()} pass,
@@ -21,7 +24,7 @@ public record RoomConfig(Duration closeGrace, Duration reconnectGrace, Duration 
                          Duration seatTtl, int maxMessageBytes, int messagesPerSecond) {
 
     public static RoomConfig defaults() {
-        return new RoomConfig(Duration.ofMinutes(15), Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(2),
+        return new RoomConfig(Duration.ofMinutes(15), Duration.ofSeconds(8), Duration.ofSeconds(8), Duration.ofSeconds(4),
                 Duration.ofSeconds(30), 72 * 1024, 20);
     }
 

@@ -63,6 +63,23 @@ public final class RoomHub {
     private final Clock clock;
 
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
+    /**
+     * This node's connections by room (docs/adr/0028): delivering to a room walks its members here,
+     * never every connection of the node. Changed only through {@link #enter} and {@link #exit}.
+     */
+    private final Map<String, Set<Local>> byRoom = new ConcurrentHashMap<>();
+    /** This node's lobby watchers by clinic, for the same reason. */
+    private final Map<String, Set<Local>> watchersByClinic = new ConcurrentHashMap<>();
+    /**
+     * The seats of each room this node has members in, as last read from the store (on every change
+     * event, for the roster push) and patched by admissions and departures as their events arrive:
+     * a chat line's recipients come from here, not from a cluster query per line.
+     */
+    private final Map<String, KnownSeats> knownSeats = new ConcurrentHashMap<>();
+    /** Orders reads and patches of {@link #knownSeats}: a read that began before a later patch or read is dropped. */
+    private final java.util.concurrent.atomic.AtomicLong seatsVersion = new java.util.concurrent.atomic.AtomicLong();
+    /** How many connections delivering room messages has looked at (tests: a room's delivery visits its members only). */
+    private final java.util.concurrent.atomic.LongAdder deliveryVisits = new java.util.concurrent.atomic.LongAdder();
     /** Room-socket messages handled outside the hub, by type (see {@link #handle}). */
     private final Map<String, ExtraHandler> extraHandlers = new ConcurrentHashMap<>();
     /** Rooms and clinics with a push pending: many changes in a burst cost one re-read. */
@@ -85,6 +102,9 @@ public final class RoomHub {
     /** The event-bus header with the publish time (epoch µs) of a room event: fan-out and roster-push latency. */
     static final String SENT_AT_HEADER = "hearth-sent-at";
 
+    private record KnownSeats(long version, List<Seat> seats) {
+    }
+
     /** One connection of this node and what it is part of. */
     private static final class Local {
         final Connection connection;
@@ -96,6 +116,8 @@ public final class RoomHub {
         final Map<String, Seat> lastSeats = new ConcurrentHashMap<>();
         /** Closed for flooding: the rest of what it sent is not even read. */
         volatile boolean flooded;
+        /** When the heartbeat last pinged it (only connections silent for a ping interval are pinged). */
+        volatile long lastPingedMillis;
 
         Local(Connection connection, int perSecond, int burst, long now) {
             this.connection = connection;
@@ -140,7 +162,9 @@ public final class RoomHub {
         consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message ->
                 app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body(), sentAt(message))));
         presence.onExpired(seat -> publish(RoomEvent.changed(seat.clinicId(), seat.roomId())));
-        timers.add(vertx.setPeriodic(config.pingInterval().toMillis(), id -> heartbeat()));
+        // A short tick that only compares times; pings go to connections silent for a ping interval
+        // (a browser sends its own pings every 3 s, so in practice only idle clients are pinged).
+        timers.add(vertx.setPeriodic(heartbeatTickMillis(), id -> heartbeat()));
         timers.add(vertx.setPeriodic(Math.max(1000, config.seatTtl().toMillis() / 3), id -> refreshSeats()));
         timers.add(vertx.setPeriodic(5000, id -> closeEndedRooms()));
         return consumer.completion().compose(v -> circles.start());
@@ -180,10 +204,16 @@ public final class RoomHub {
     /** The socket closed (either side). Its seats are kept for the reconnect grace, then removed. */
     public void closed(String connectionId) {
         Local local = locals.remove(connectionId);
-        if (local == null || stopped) {
+        if (local == null) {
+            return;
+        }
+        List<String> rooms = List.copyOf(local.rooms.keySet());
+        rooms.forEach(roomId -> unindex(local, roomId));
+        unwatch(local);
+        if (stopped) {
             return; // shutting down: the survivors adopt this node's seats when it leaves the cluster
         }
-        for (String roomId : local.rooms.keySet()) {
+        for (String roomId : rooms) {
             markReconnecting(roomId, local.actor().personId(), connectionId, 0);
         }
     }
@@ -375,7 +405,7 @@ public final class RoomHub {
                 }
                 return records.safetyCheck(access.clinicId(), access.roomId(), access.personId());
             }).compose(check -> seatFor(local, access, closesAt, check.orElse(null), 0)).map(result -> {
-                local.rooms.put(access.roomId(), closesAt);
+                enter(local, access.roomId(), closesAt);
                 publish(RoomEvent.changed(access.clinicId(), access.roomId()));
                 if (result.seat().stage() == Seat.Stage.ADMITTED) {
                     // After the reply: a late joiner lands on the current step and moment.
@@ -470,7 +500,7 @@ public final class RoomHub {
     }
 
     private Future<JsonObject> leave(Local local, String roomId) {
-        local.rooms.remove(roomId);
+        exit(local, roomId);
         return presence.get(roomId, local.actor().personId()).compose(seat -> {
             if (seat.isEmpty() || !local.connection.id().equals(seat.get().connectionId())) {
                 return Future.succeededFuture(ok());
@@ -687,7 +717,12 @@ public final class RoomHub {
         if (line.isEmpty()) {
             return Future.failedFuture(new RoomException(WsErrorCode.INVALID_MESSAGE, "A chat line cannot be blank"));
         }
-        return presence.inRoom(roomId).map(seats -> {
+        // The room's seats as this node knows them (read on the last change, patched by admissions and
+        // departures); a sender they do not show admitted is looked up in the store, as before.
+        List<Seat> known = local.rooms.containsKey(roomId) ? knownSeats(roomId) : null;
+        Future<List<Seat>> seatsNow = known != null && known.stream().anyMatch(s -> s.personId().equals(actor.personId())
+                && s.stage() == Seat.Stage.ADMITTED) ? Future.succeededFuture(known) : readSeats(roomId);
+        return seatsNow.map(seats -> {
             Seat mine = seats.stream().filter(s -> s.personId().equals(actor.personId())).findFirst()
                     .filter(s -> s.stage() == Seat.Stage.ADMITTED)
                     .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "You can chat once you are in the room"));
@@ -706,6 +741,11 @@ public final class RoomHub {
             return Future.failedFuture(new RoomException(WsErrorCode.FORBIDDEN, "The waiting room board is for the care team"));
         }
         local.lobbyScope = scope;
+        watchersByClinic.compute(actor.clinicId(), (k, set) -> {
+            Set<Local> watchers = set == null ? ConcurrentHashMap.newKeySet() : set;
+            watchers.add(local);
+            return watchers;
+        });
         return presence.inClinic(actor.clinicId()).map(seats -> {
             JsonObject snapshot = lobbySnapshot(local, seats);
             tellWaitingSeen(local, seats);
@@ -851,7 +891,7 @@ public final class RoomHub {
     private void pushExercise(String roomId) {
         presence.inRoom(roomId).onSuccess(seats -> exercises.current(roomId).onSuccess(state -> state.ifPresent(s -> {
             JsonObject message = new JsonObject().put("type", "exercise.state").put("roomId", roomId).put("state", s);
-            for (Local local : locals.values()) {
+            for (Local local : inRoomHere(roomId)) {
                 String person = local.actor().personId();
                 if (local.rooms.containsKey(roomId) && seats.stream().anyMatch(x -> x.personId().equals(person)
                         && x.stage() == Seat.Stage.ADMITTED && local.connection.id().equals(x.connectionId()))) {
@@ -1109,6 +1149,97 @@ public final class RoomHub {
         return prefix + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
+    // ------------------------------------------------------------------ the room index and known seats
+
+    /** The connection is in the room (joined); indexed for delivery. */
+    private void enter(Local local, String roomId, Instant closesAt) {
+        local.rooms.put(roomId, closesAt);
+        byRoom.compute(roomId, (k, set) -> {
+            Set<Local> members = set == null ? ConcurrentHashMap.newKeySet() : set;
+            members.add(local);
+            return members;
+        });
+        if (!locals.containsKey(local.connection.id())) {
+            exit(local, roomId); // closed while its join was under way: not left in the index
+        }
+    }
+
+    /** The connection left the room (or was told to). */
+    private void exit(Local local, String roomId) {
+        local.rooms.remove(roomId);
+        unindex(local, roomId);
+    }
+
+    private void unindex(Local local, String roomId) {
+        Set<Local> left = byRoom.computeIfPresent(roomId, (k, set) -> {
+            set.remove(local);
+            return set.isEmpty() ? null : set;
+        });
+        if (left == null) {
+            knownSeats.remove(roomId); // nobody here any more: no roster pushes keep it fresh
+        }
+    }
+
+    private void unwatch(Local local) {
+        watchersByClinic.computeIfPresent(local.actor().clinicId(), (k, set) -> {
+            set.remove(local);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** This node's connections in the room (a live view; empty when none). */
+    private Set<Local> inRoomHere(String roomId) {
+        return byRoom.getOrDefault(roomId, Set.of());
+    }
+
+    /** The room's seats as this node knows them, or null when it has not read them (or has nobody there). */
+    private List<Seat> knownSeats(String roomId) {
+        KnownSeats known = knownSeats.get(roomId);
+        return known == null ? null : known.seats();
+    }
+
+    /** Reads the room's seats from the store and keeps them, unless a later read or patch came first. */
+    private Future<List<Seat>> readSeats(String roomId) {
+        long version = seatsVersion.incrementAndGet();
+        return presence.inRoom(roomId).onSuccess(seats -> {
+            if (byRoom.containsKey(roomId)) {
+                knownSeats.compute(roomId, (k, old) -> old != null && old.version() > version ? old : new KnownSeats(version, seats));
+            }
+        });
+    }
+
+    /**
+     * An admission or departure, applied to the known seats as its event arrives, before the re-read
+     * it also causes: a chat line sent meanwhile reaches the person just admitted and not the one who
+     * just left. Reads begun before it are dropped; an admission of someone not in them drops them
+     * (the next line reads the store).
+     */
+    private void patchKnownSeats(String roomId, String personId, boolean admitted) {
+        long version = seatsVersion.incrementAndGet();
+        Instant now = clock.instant();
+        knownSeats.computeIfPresent(roomId, (k, old) -> {
+            if (admitted && old.seats().stream().noneMatch(seat -> seat.personId().equals(personId))) {
+                return null;
+            }
+            List<Seat> next = new ArrayList<>();
+            for (Seat seat : old.seats()) {
+                if (personId == null || seat.personId().equals(personId)) {
+                    if (admitted) {
+                        next.add(seat.stage() == Seat.Stage.ADMITTED ? seat : seat.withStage(Seat.Stage.ADMITTED, now));
+                    } // a departure: dropped
+                } else {
+                    next.add(seat);
+                }
+            }
+            return new KnownSeats(version, List.copyOf(next));
+        });
+    }
+
+    /** How many connections deliveries to rooms have looked at on this node so far (tests). */
+    public long deliveryVisits() {
+        return deliveryVisits.sum();
+    }
+
     // ------------------------------------------------------------------ events
 
     private void publish(RoomEvent event) {
@@ -1147,9 +1278,7 @@ public final class RoomHub {
 
     /** Rooms that at least one of this node's connections is in. */
     public int liveRooms() {
-        Set<String> rooms = new java.util.HashSet<>();
-        locals.values().forEach(l -> rooms.addAll(l.rooms.keySet()));
-        return rooms.size();
+        return byRoom.size();
     }
 
     /** This node's connections waiting to be let in (their seats as last read), in any room. */
@@ -1161,41 +1290,56 @@ public final class RoomHub {
     private void onEvent(JsonObject json, long sentAtMicros) {
         RoomEvent event = RoomEvent.fromJson(json);
         switch (event.kind()) {
-            case "admitted" -> forPeopleInRoom(event, local -> {
-                send(local, new JsonObject().put("type", "room.admitted").put("roomId", event.roomId()));
-                metrics.delivered(event.kind(), since(sentAtMicros));
-                sendExercise(local, event.roomId());
-            });
+            case "admitted" -> {
+                patchKnownSeats(event.roomId(), event.personId(), true);
+                forPeopleInRoom(event, local -> {
+                    send(local, new JsonObject().put("type", "room.admitted").put("roomId", event.roomId()));
+                    metrics.delivered(event.kind(), since(sentAtMicros));
+                    sendExercise(local, event.roomId());
+                });
+            }
             case "exercise" -> {
                 pushExercise(event.roomId());
                 return;
             }
-            case "left" -> forPeopleInRoom(event, local -> {
-                local.rooms.remove(event.roomId());
-                JsonObject left = new JsonObject().put("type", "room.left").put("roomId", event.roomId()).put("reason", event.reason());
-                if (event.message() != null && !event.message().isBlank()) {
-                    left.put("message", event.message());
-                }
-                if (event.appointmentId() != null) {
-                    left.put("appointmentId", event.appointmentId());
-                }
-                send(local, left);
-                metrics.delivered(event.kind(), since(sentAtMicros));
-            });
+            case "left" -> {
+                patchKnownSeats(event.roomId(), event.personId(), false);
+                forPeopleInRoom(event, local -> {
+                    exit(local, event.roomId());
+                    JsonObject left = new JsonObject().put("type", "room.left").put("roomId", event.roomId()).put("reason", event.reason());
+                    if (event.message() != null && !event.message().isBlank()) {
+                        left.put("message", event.message());
+                    }
+                    if (event.appointmentId() != null) {
+                        left.put("appointmentId", event.appointmentId());
+                    }
+                    send(local, left);
+                    metrics.delivered(event.kind(), since(sentAtMicros));
+                });
+            }
             case "replaced" -> {
                 Local old = locals.get(event.connectionId());
                 if (old != null) {
-                    old.rooms.remove(event.roomId());
+                    exit(old, event.roomId());
                     error(old, null, WsErrorCode.REPLACED, "You joined this session from another tab or device");
-                    locals.remove(event.connectionId());
+                    if (locals.remove(event.connectionId()) != null) {
+                        List.copyOf(old.rooms.keySet()).forEach(roomId -> unindex(old, roomId));
+                        unwatch(old);
+                    }
                     old.connection.close((short) 4001, "replaced");
                 }
             }
             case "deliver" -> {
+                // Only this room's connections on this node (the index), and the message encoded once for all of them.
                 int delivered = 0;
-                for (Local local : locals.values()) {
+                String encoded = null;
+                for (Local local : inRoomHere(event.roomId())) {
+                    deliveryVisits.increment();
                     if (local.rooms.containsKey(event.roomId()) && event.recipients().contains(local.actor().personId())) {
-                        send(local, event.chat());
+                        if (encoded == null) {
+                            encoded = event.chat().encode();
+                        }
+                        local.connection.sendText(encoded);
                         metrics.delivered(event.kind(), since(sentAtMicros));
                         delivered++;
                     }
@@ -1214,7 +1358,7 @@ public final class RoomHub {
     }
 
     private void forPeopleInRoom(RoomEvent event, java.util.function.Consumer<Local> action) {
-        for (Local local : locals.values()) {
+        for (Local local : List.copyOf(inRoomHere(event.roomId()))) {
             if (local.rooms.containsKey(event.roomId())
                     && (event.personId() == null || event.personId().equals(local.actor().personId()))) {
                 action.accept(local);
@@ -1223,8 +1367,8 @@ public final class RoomHub {
     }
 
     private void schedulePush(String clinicId, String roomId) {
-        boolean anyInRoom = locals.values().stream().anyMatch(l -> l.rooms.containsKey(roomId));
-        boolean anyWatching = locals.values().stream().anyMatch(l -> l.lobbyScope != null && l.actor().clinicId().equals(clinicId));
+        boolean anyInRoom = byRoom.containsKey(roomId);
+        boolean anyWatching = watchersByClinic.containsKey(clinicId);
         boolean first = false;
         if (anyInRoom) {
             first |= pendingRooms.add(roomId);
@@ -1241,7 +1385,7 @@ public final class RoomHub {
         for (String roomId : List.copyOf(pendingRooms)) {
             pendingRooms.remove(roomId);
             Long since = pendingSince.remove(roomId);
-            presence.inRoom(roomId).onSuccess(seats -> {
+            readSeats(roomId).onSuccess(seats -> {
                         pushRoster(roomId, seats);
                         if (since != null) {
                             metrics.rosterPushed(since(since));
@@ -1252,7 +1396,7 @@ public final class RoomHub {
         for (String clinicId : List.copyOf(pendingClinics)) {
             pendingClinics.remove(clinicId);
             presence.inClinic(clinicId).onSuccess(seats -> {
-                for (Local local : locals.values()) {
+                for (Local local : watchersByClinic.getOrDefault(clinicId, Set.of())) {
                     if (local.lobbyScope != null && local.actor().clinicId().equals(clinicId)) {
                         send(local, lobbySnapshot(local, seats));
                         tellWaitingSeen(local, seats);
@@ -1265,7 +1409,7 @@ public final class RoomHub {
     private void pushRoster(String roomId, List<Seat> seats) {
         endOrphanedBreakouts(roomId, seats);
         List<String> hosts = seats.stream().findFirst().map(Seat::hostIds).orElse(List.of());
-        for (Local local : locals.values()) {
+        for (Local local : inRoomHere(roomId)) {
             if (!local.rooms.containsKey(roomId)) {
                 continue;
             }
@@ -1446,7 +1590,7 @@ public final class RoomHub {
     private void forgiveOwnStall(long now) {
         long previous = lastHeartbeatMillis;
         lastHeartbeatMillis = now;
-        if (previous != 0 && now - previous > Math.max(config.idleTimeout().toMillis(), 3 * config.pingInterval().toMillis())) {
+        if (previous != 0 && now - previous > Math.max(config.idleTimeout().toMillis(), 3 * heartbeatTickMillis())) {
             LOG.warn("This node did not run for {} ms; its connections get a fresh heartbeat window", now - previous);
             for (Local local : locals.values()) {
                 local.lastHeardMillis = Math.max(local.lastHeardMillis, now);
@@ -1456,19 +1600,32 @@ public final class RoomHub {
 
     // ------------------------------------------------------------------ housekeeping
 
-    /** Pings every connection and closes the ones that stopped answering (a closed lid, a lost network). */
+    /**
+     * Closes the connections that stopped answering (a closed lid, a lost network) and pings only
+     * those silent for a ping interval, at most every half interval: a connection that talks (a
+     * browser's own 3 s pings, chat) is never pinged, so an idle node costs a comparison per
+     * connection per tick. A dead one is closed at most one tick after the idle timeout.
+     */
     private void heartbeat() {
         long now = clock.millis();
         long idle = config.idleTimeout().toMillis();
+        long ping = config.pingInterval().toMillis();
         forgiveOwnStall(now);
-        for (Local local : List.copyOf(locals.values())) {
-            if (now - local.lastHeardMillis > idle) {
+        for (Local local : locals.values()) {
+            long silent = now - local.lastHeardMillis;
+            if (silent > idle) {
                 local.connection.close((short) 4000, "no heartbeat");
                 closed(local.connection.id());
-            } else {
+            } else if (silent >= ping && now - local.lastPingedMillis >= ping / 2) {
+                local.lastPingedMillis = now;
                 local.connection.ping();
             }
         }
+    }
+
+    /** The heartbeat's period: a quarter of the ping interval, between 250 ms and 1 s. */
+    long heartbeatTickMillis() {
+        return Math.max(250, Math.min(1000, config.pingInterval().toMillis() / 4));
     }
 
     private void refreshSeats() {
@@ -1488,7 +1645,7 @@ public final class RoomHub {
         for (Local local : locals.values()) {
             local.rooms.forEach((roomId, closesAt) -> {
                 if (!now.isBefore(closesAt)) {
-                    local.rooms.remove(roomId);
+                    exit(local, roomId);
                     send(local, new JsonObject().put("type", "room.left").put("roomId", roomId).put("reason", "closed")
                             .put("message", "This session's time is over"));
                     presence.get(roomId, local.actor().personId()).onSuccess(seat -> seat.ifPresent(s ->

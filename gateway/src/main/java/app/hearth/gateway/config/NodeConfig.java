@@ -72,8 +72,9 @@ public record NodeConfig(
 
     /**
      * Live rooms. Defaults: a room stays open 15 minutes after its appointment's end; a dropped
-     * connection keeps its seat 8 s; a connection silent for 5 s (pinged every 2 s) is taken for dead,
-     * so a vanished browser is gone from every roster within about 15 s.
+     * connection keeps its seat 8 s; a connection silent for 8 s (pinged once silent for 4 s) is taken
+     * for dead within 9 s (shown reconnecting), so a vanished browser is gone from every roster within
+     * about 17 s (docs/adr/0028).
      */
     public record Rooms(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
                         int maxMessageBytes, int messagesPerSecond) {
@@ -181,8 +182,8 @@ public record NodeConfig(
         Rooms rooms = new Rooms(
                 s.getDuration("HEARTH_ROOM_CLOSE_GRACE", Duration.ofMinutes(15)),
                 s.getDuration("HEARTH_ROOM_RECONNECT_GRACE", Duration.ofSeconds(8)),
-                s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(5)),
-                s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(2)),
+                s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(8)),
+                s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(4)),
                 s.getInt("HEARTH_WS_MAX_MESSAGE_BYTES", 72 * 1024),
                 s.getInt("HEARTH_WS_MESSAGES_PER_SECOND", 20));
         if (rooms.idleTimeout().compareTo(rooms.pingInterval()) <= 0) {

@@ -181,6 +181,13 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
         }
 
         @Override
+        public void sendText(String json) {
+            if (!ws.isClosed()) {
+                ws.writeTextMessage(json);
+            }
+        }
+
+        @Override
         public void ping() {
             if (!ws.isClosed()) {
                 ws.writePing(Buffer.buffer("hb"));
