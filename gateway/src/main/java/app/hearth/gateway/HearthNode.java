@@ -281,6 +281,10 @@ public final class HearthNode implements AutoCloseable {
                 revokedSessions.evictExpired();
                 booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
             });
+            // Booking changes whose mail a crash may have lost between the change and the outbox are
+            // stored with a notice; every node replays old ones (docs/adr/0024, addendum "Pending notices").
+            vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> booking.replayNotices()
+                    .onFailure(e -> LOG.warn("Replaying appointment notices failed: {}", e.toString())));
             java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
             // The operator creates clinics on the management port when HEARTH_OPERATOR_TOKEN is set (docs/adr/0027).
             app.hearth.gateway.operator.OperatorApi operatorApi = config.operatorToken().isEmpty() ? null

@@ -17,6 +17,8 @@ import org.bson.Document;
 public final class CalendarThreads {
 
     public static final String COLLECTION = "mail_calendar_threads";
+    /** Set once the appointment's CANCEL has its SEQUENCE, so a second cancellation notice reuses it. */
+    private static final String CANCELLED = "cancelled";
 
     /** The event's UID and the SEQUENCE of the latest invitation sent for it. */
     public record Thread(String uid, int sequence) {
@@ -43,10 +45,28 @@ public final class CalendarThreads {
         return upsert(to, old.uid(), old.sequence() + 1);
     }
 
-    /** The thread of a cancelled appointment: same UID, one more SEQUENCE than its last invitation. */
+    /**
+     * The thread of a cancelled appointment: same UID, one more SEQUENCE than its last invitation,
+     * once: asked again (a replayed notice, docs/adr/0024 addendum) it answers the same. Two callers
+     * at once read the same SEQUENCE and set the same value.
+     */
     public Thread cancelled(String appointmentId) {
+        Document existing = threads.find(Filters.eq("_id", appointmentId)).first();
+        if (existing != null && existing.getBoolean(CANCELLED, false)) {
+            return new Thread(existing.getString("uid"), existing.getInteger("sequence"));
+        }
         Thread current = find(appointmentId);
         Document d = threads.findOneAndUpdate(Filters.eq("_id", appointmentId),
+                Updates.combine(Updates.set("uid", current.uid()), Updates.set("sequence", current.sequence() + 1),
+                        Updates.set(CANCELLED, true)),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        return new Thread(d.getString("uid"), d.getInteger("sequence"));
+    }
+
+    /** A patient left a circle that goes on: one more SEQUENCE of the circle's thread for their CANCEL, each time. */
+    public Thread left(String circleId) {
+        Thread current = find(circleId);
+        Document d = threads.findOneAndUpdate(Filters.eq("_id", circleId),
                 Updates.combine(Updates.set("uid", current.uid()), Updates.set("sequence", current.sequence() + 1)),
                 new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
         return new Thread(d.getString("uid"), d.getInteger("sequence"));

@@ -190,7 +190,7 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
     @Override
     public void unseated(Appointment circle, String patientId) {
         outbox.withdrawReminders(circle.id(), patientId);
-        CalendarThreads.Thread thread = threads.cancelled(circle.id());
+        CalendarThreads.Thread thread = threads.left(circle.id());
         people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p ->
                 changeMessage(Messages.CANCELLED, p, circle, null, thread,
                         "unseated:" + circle.id() + ":" + p.id() + ":" + clock.instant().toEpochMilli()));

@@ -116,7 +116,7 @@ public final class BookingService {
     public Future<Appointment> book(Actor actor, BookingRequest request) {
         return store.run(() -> {
                     Appointment booked = bookBlocking(actor, request, null);
-                    tell(booked.id(), () -> events.booked(booked));
+                    tellOnce(booked.id(), NOTICE_BOOKED, () -> events.booked(booked));
                     return booked;
                 })
                 .compose(a -> audit(actor, "appointment.create", "appointment", a.id()).map(a));
@@ -197,7 +197,9 @@ public final class BookingService {
                 List.of(replacing == null ? new Appointment.HistoryEntry(now, actor.personId(), "appointment.booked", null)
                         : new Appointment.HistoryEntry(now, actor.personId(), "appointment.rescheduled-from", replacing.id())));
         try {
-            schedule.insert(appointment);
+            // the notice is stored with the appointment, so its mail survives a crash before it is queued
+            schedule.insert(appointment, replacing == null ? new ScheduleStore.Notice(NOTICE_BOOKED, now, null)
+                    : new ScheduleStore.Notice(NOTICE_RESCHEDULED, now, replacing.id()));
         } catch (RuntimeException e) {
             claims.undo(id, replacing == null ? null : replacing.id(), null);
             if (e instanceof com.mongodb.MongoWriteException w && app.hearth.platform.store.Documents.isDuplicateKey(w)) {
@@ -240,7 +242,7 @@ public final class BookingService {
                     "appointment.rescheduled-to", moved.id() + (reason == null || reason.isBlank() ? "" : ": " + reason)));
             claims.release(old.id());
             Appointment cancelledOld = schedule.find(actor.clinicId(), old.id()).orElse(old);
-            tell(moved.id(), () -> events.rescheduled(cancelledOld, moved));
+            tellOnce(moved.id(), NOTICE_RESCHEDULED, () -> events.rescheduled(cancelledOld, moved));
             return moved;
         }).compose(a -> audit(actor, "appointment.reschedule", "appointment", id).map(a));
     }
@@ -386,11 +388,12 @@ public final class BookingService {
                 throw ScheduleProblems.REASON_REQUIRED.exception("Cancelling this close to the start needs a reason", "reason");
             }
             Appointment before = schedule.cancel(actor.clinicId(), id, new Appointment.HistoryEntry(now, actor.personId(),
-                            late ? "appointment.cancelled-late" : "appointment.cancelled", reason))
+                            late ? "appointment.cancelled-late" : "appointment.cancelled", reason),
+                            new ScheduleStore.Notice(NOTICE_CANCELLED, now, null))
                     .orElseThrow(() -> ScheduleProblems.ALREADY_CANCELLED.exception(null));
             claims.release(before.id());
             Appointment cancelled = schedule.find(actor.clinicId(), id).orElseThrow();
-            tell(id, () -> events.cancelled(cancelled));
+            tellOnce(id, NOTICE_CANCELLED, () -> events.cancelled(cancelled));
             return cancelled;
         }).compose(a -> audit(actor, "appointment.cancel", "appointment", id).map(a));
     }
@@ -500,6 +503,98 @@ public final class BookingService {
      */
     public Future<Integer> releaseOrphanClaims(Instant writtenBefore) {
         return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), writtenBefore, clock.instant()));
+    }
+
+    // ------------------------------------------------------------------ pending notices
+
+    static final String NOTICE_BOOKED = "booked";
+    static final String NOTICE_RESCHEDULED = "rescheduled";
+    static final String NOTICE_CANCELLED = "cancelled";
+    /** How old a pending notice must be before the sweep replays it: the live path has long finished by then. */
+    public static final Duration NOTICE_GRACE = Duration.ofMinutes(1);
+    /** How long one node's sweep holds an appointment's notices; a sweep that dies lets them go after this. */
+    static final Duration NOTICE_LEASE = Duration.ofMinutes(2);
+
+    /** Replays the notices older than {@link #NOTICE_GRACE}; every node calls it periodically. */
+    public Future<Integer> replayNotices() {
+        return replayNotices(clock.instant().minus(NOTICE_GRACE));
+    }
+
+    /**
+     * Tells the listeners again of changes stored with a notice written before {@code writtenBefore}
+     * that was never cleared (the node died between the change and its mail, or a listener threw),
+     * then clears it. Listeners are idempotent (the outbox's dedupe keys), so a replay after a
+     * listener that did finish queues nothing twice. A booking or move cancelled since is not
+     * announced; a move whose new appointment was cancelled since cancels the old one in calendars.
+     *
+     * @return how many notices were replayed
+     */
+    public Future<Integer> replayNotices(Instant writtenBefore) {
+        return store.run(() -> {
+            int replayed = 0;
+            for (int i = 0; i < 100; i++) {
+                Instant now = clock.instant();
+                ScheduleStore.PendingNotices pending = schedule.claimNotices(writtenBefore, now, now.plus(NOTICE_LEASE)).orElse(null);
+                if (pending == null) {
+                    break;
+                }
+                Appointment a = pending.appointment();
+                boolean all = true;
+                for (ScheduleStore.Notice notice : pending.notices()) {
+                    if (tell(a.id(), () -> replay(a, notice))) {
+                        schedule.clearNotice(a.id(), notice.kind());
+                        replayed++;
+                    } else {
+                        all = false; // kept, and leased: the next sweep after the lease tries again
+                    }
+                }
+                if (all) {
+                    schedule.releaseNoticeLease(a.id());
+                }
+            }
+            if (replayed > 0) {
+                LOG.info("Replayed {} appointment notices whose mail a crash or a failure may have lost", replayed);
+            }
+            return replayed;
+        });
+    }
+
+    private void replay(Appointment a, ScheduleStore.Notice notice) {
+        boolean booked = a.status() == Appointment.Status.BOOKED;
+        switch (notice.kind()) {
+            case NOTICE_BOOKED -> {
+                if (booked) {
+                    events.booked(a);
+                }
+            }
+            case NOTICE_RESCHEDULED -> {
+                Appointment from = schedule.find(a.clinicId(), notice.from()).orElse(null);
+                if (from == null) {
+                    if (booked) {
+                        events.booked(a);
+                    }
+                } else if (booked) {
+                    events.rescheduled(from, a);
+                } else {
+                    // moved, then cancelled before anyone heard of the move: the old time is off
+                    events.cancelled(from);
+                }
+            }
+            case NOTICE_CANCELLED -> events.cancelled(a);
+            default -> LOG.warn("Appointment {} has a notice of unknown kind {}", a.id(), notice.kind());
+        }
+    }
+
+    /** Tells the listeners of a change stored with its notice; once they heard, the notice goes. */
+    private void tellOnce(String appointmentId, String kind, Runnable listener) {
+        if (tell(appointmentId, listener)) {
+            try {
+                schedule.clearNotice(appointmentId, kind);
+            } catch (RuntimeException e) {
+                // the sweep replays it; the listeners are idempotent
+                LOG.warn("Clearing the {} notice of appointment {} failed: {}", kind, appointmentId, e.getClass().getSimpleName());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ rules
@@ -625,11 +720,13 @@ public final class BookingService {
     }
 
     /** A listener's failure never undoes or refuses a change that is already stored. */
-    private static void tell(String appointmentId, Runnable listener) {
+    private static boolean tell(String appointmentId, Runnable listener) {
         try {
             listener.run();
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("Telling listeners about appointment {} failed: {}", appointmentId, e.getClass().getSimpleName());
+            return false;
         }
     }
 

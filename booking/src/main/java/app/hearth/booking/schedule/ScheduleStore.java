@@ -29,6 +29,22 @@ public final class ScheduleStore {
     public static final String APPOINTMENTS = "appointments";
     /** A circle's list of seat attempts whose time claims reconciliation released: they can no longer be seated. */
     public static final String VOIDED_CLAIMS = "voidedClaims";
+    /**
+     * Changes whose mail is not yet known to be queued: {@code [{kind, at, from?}]}, written in the
+     * same single-document write as the change itself and pulled once the listeners were told
+     * (docs/adr/0024, addendum "Pending notices").
+     */
+    public static final String NOTICES = "notices";
+    /** Until when one node's sweep replays this appointment's notices. */
+    public static final String NOTICE_LEASE = "noticeLease";
+
+    /** A change the listeners (the mail outbox) may not have heard of. {@code from}: a move's old appointment. */
+    public record Notice(String kind, Instant at, String from) {
+    }
+
+    /** An appointment whose notices one sweep claimed, and those older than the sweep's grace. */
+    public record PendingNotices(Appointment appointment, List<Notice> notices) {
+    }
 
     private final MongoCollection<Document> policies;
     private final MongoCollection<Document> availability;
@@ -45,6 +61,7 @@ public final class ScheduleStore {
         appointments.createIndex(Indexes.ascending("therapistIds", "start"));
         appointments.createIndex(Indexes.ascending("patientId", "start"));
         appointments.createIndex(Indexes.ascending("attendees.patientId"));
+        appointments.createIndex(Indexes.ascending(NOTICES + ".at"));
     }
 
     MongoCollection<Document> appointmentCollection() {
@@ -74,6 +91,51 @@ public final class ScheduleStore {
         appointments.insertOne(ScheduleDocuments.appointment(appointment));
     }
 
+    /** Inserts the appointment with its pending notice, in the one write. */
+    public void insert(Appointment appointment, Notice notice) {
+        appointments.insertOne(ScheduleDocuments.appointment(appointment).append(NOTICES, List.of(notice(notice))));
+    }
+
+    /** The listeners were told of this change: its notice goes. */
+    public void clearNotice(String appointmentId, String kind) {
+        appointments.updateOne(Filters.eq("_id", appointmentId), Updates.pull(NOTICES, new Document("kind", kind)));
+    }
+
+    /**
+     * Claims one appointment with a notice written before {@code before} whose sweep lease is free,
+     * leasing it until {@code leaseUntil}, so two nodes sweeping at once never replay the same one.
+     */
+    public Optional<PendingNotices> claimNotices(Instant before, Instant now, Instant leaseUntil) {
+        Document d = appointments.findOneAndUpdate(Filters.and(
+                        Filters.elemMatch(NOTICES, Filters.lt("at", Date.from(before))),
+                        Filters.not(Filters.gt(NOTICE_LEASE, Date.from(now)))),
+                Updates.set(NOTICE_LEASE, Date.from(leaseUntil)), new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        if (d == null) {
+            return Optional.empty();
+        }
+        List<Notice> notices = new ArrayList<>();
+        for (Document n : d.getList(NOTICES, Document.class, List.of())) {
+            Notice notice = new Notice(n.getString("kind"), n.getDate("at").toInstant(), n.getString("from"));
+            if (notice.at().isBefore(before)) {
+                notices.add(notice);
+            }
+        }
+        return Optional.of(new PendingNotices(ScheduleDocuments.appointment(d), notices));
+    }
+
+    /** The sweep is done with this appointment. */
+    public void releaseNoticeLease(String appointmentId) {
+        appointments.updateOne(Filters.eq("_id", appointmentId), Updates.unset(NOTICE_LEASE));
+    }
+
+    private static Document notice(Notice n) {
+        Document d = new Document("kind", n.kind()).append("at", Date.from(n.at()));
+        if (n.from() != null) {
+            d.append("from", n.from());
+        }
+        return d;
+    }
+
     public Optional<Appointment> find(String clinicId, String id) {
         return Optional.ofNullable(appointments.find(Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId))).first())
                 .map(ScheduleDocuments::appointment);
@@ -100,9 +162,17 @@ public final class ScheduleStore {
 
     /** Booked → cancelled, once. @return the appointment before the change, or empty if it was not booked */
     public Optional<Appointment> cancel(String clinicId, String id, Appointment.HistoryEntry entry) {
+        return cancel(clinicId, id, entry, null);
+    }
+
+    /** As {@link #cancel(String, String, Appointment.HistoryEntry)}, recording {@code notice} (if any) in the same write. */
+    public Optional<Appointment> cancel(String clinicId, String id, Appointment.HistoryEntry entry, Notice notice) {
+        Bson change = Updates.combine(Updates.set("status", "cancelled"), Updates.push("history", ScheduleDocuments.history(entry)));
+        if (notice != null) {
+            change = Updates.combine(change, Updates.push(NOTICES, notice(notice)));
+        }
         return Optional.ofNullable(appointments.findOneAndUpdate(
-                Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked")),
-                Updates.combine(Updates.set("status", "cancelled"), Updates.push("history", ScheduleDocuments.history(entry)))))
+                Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked")), change))
                 .map(ScheduleDocuments::appointment);
     }
 

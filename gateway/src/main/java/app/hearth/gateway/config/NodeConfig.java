@@ -106,8 +106,15 @@ public record NodeConfig(
      *                     the therapist is emailed (HEARTH_MAIL_WAITING_DELAY, default 1 minute)
      * @param measureScan  how often a node looks for questionnaires that fell due, to email the patient
      *                     (HEARTH_MAIL_MEASURE_SCAN, default 15 minutes; the first look one interval after start)
+     * @param noticeSweep  how often a node replays booking changes whose mail may have been lost
+     *                     (HEARTH_MAIL_NOTICE_SWEEP, default 30 seconds; docs/adr/0024, addendum "Pending notices")
      */
-    public record MailTriggers(Duration waitingDelay, Duration measureScan) {
+    public record MailTriggers(Duration waitingDelay, Duration measureScan, Duration noticeSweep) {
+
+        /** With the default notice sweep (30 s). */
+        public MailTriggers(Duration waitingDelay, Duration measureScan) {
+            this(waitingDelay, measureScan, Duration.ofSeconds(30));
+        }
     }
 
     /**
@@ -256,7 +263,11 @@ public record NodeConfig(
     /** HEARTH_MAIL_WAITING_DELAY and HEARTH_MAIL_MEASURE_SCAN (issue 15). */
     private static MailTriggers mailTriggers(Settings s) {
         MailTriggers t = new MailTriggers(s.getDuration("HEARTH_MAIL_WAITING_DELAY", Duration.ofMinutes(1)),
-                s.getDuration("HEARTH_MAIL_MEASURE_SCAN", Duration.ofMinutes(15)));
+                s.getDuration("HEARTH_MAIL_MEASURE_SCAN", Duration.ofMinutes(15)),
+                s.getDuration("HEARTH_MAIL_NOTICE_SWEEP", Duration.ofSeconds(30)));
+        if (t.noticeSweep().compareTo(Duration.ofMillis(500)) < 0) {
+            throw new ConfigException("HEARTH_MAIL_NOTICE_SWEEP must be at least PT0.5S");
+        }
         if (t.waitingDelay().compareTo(Duration.ofMillis(500)) < 0 || t.measureScan().compareTo(Duration.ofMillis(500)) < 0) {
             throw new ConfigException("HEARTH_MAIL_WAITING_DELAY and HEARTH_MAIL_MEASURE_SCAN must be at least PT0.5S");
         }
