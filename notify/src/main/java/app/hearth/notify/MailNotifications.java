@@ -191,9 +191,14 @@ public final class MailNotifications implements BookingEvents, LinkEvents {
     public void unseated(Appointment circle, String patientId) {
         outbox.withdrawReminders(circle.id(), patientId);
         CalendarThreads.Thread thread = threads.left(circle.id());
+        // each leave is its own message, named by when it is in the circle's history, so a replayed
+        // notice (docs/adr/0024, addendum) names the same one
+        Instant leftAt = circle.history().stream().filter(h -> "circle.left".equals(h.action()) && h.detail() != null
+                        && (h.detail().equals(patientId) || h.detail().startsWith(patientId + ":")))
+                .map(Appointment.HistoryEntry::at).reduce((first, later) -> later).orElse(clock.instant());
         people.findInClinic(circle.clinicId(), patientId).filter(MailNotifications::reachable).ifPresent(p ->
                 changeMessage(Messages.CANCELLED, p, circle, null, thread,
-                        "unseated:" + circle.id() + ":" + p.id() + ":" + clock.instant().toEpochMilli()));
+                        "unseated:" + circle.id() + ":" + p.id() + ":" + leftAt.toEpochMilli()));
     }
 
     private void changeMessage(String kind, Person p, Appointment a, Instant previousStart, CalendarThreads.Thread thread) {

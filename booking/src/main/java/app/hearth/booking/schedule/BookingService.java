@@ -326,7 +326,7 @@ public final class BookingService {
                         return ScheduleProblems.ALREADY_SEATED.exception(null, "patientId");
                     });
             if (joined.attendees().stream().anyMatch(x -> x.patientId().equals(patientId) && x.state() == Appointment.AttendeeState.SEATED)) {
-                tell(circleId, () -> events.seated(joined, patientId));
+                tellOnce(circleId, NOTICE_SEATED, patientId, () -> events.seated(joined, patientId));
             }
             return joined;
         }).compose(circle -> audit(actor, "circle.join", "appointment", circleId).map(circle));
@@ -354,8 +354,8 @@ public final class BookingService {
                             actor.clinicId(), "circle.promoted-from-waitlist", "person", promoted, Outcome.SUCCESS,
                             actor.sourceAddress())));
             Appointment after = schedule.find(actor.clinicId(), circleId).orElseThrow();
-            tell(circleId, () -> events.unseated(after, patientId));
-            promotedId.ifPresent(promoted -> tell(circleId, () -> events.seated(after, promoted)));
+            tellOnce(circleId, NOTICE_UNSEATED, patientId, () -> events.unseated(after, patientId));
+            promotedId.ifPresent(promoted -> tellOnce(circleId, NOTICE_SEATED, promoted, () -> events.seated(after, promoted)));
             return after;
         }).compose(circle -> audit(actor, "circle.leave", "appointment", circleId).map(circle));
     }
@@ -510,6 +510,8 @@ public final class BookingService {
     static final String NOTICE_BOOKED = "booked";
     static final String NOTICE_RESCHEDULED = "rescheduled";
     static final String NOTICE_CANCELLED = "cancelled";
+    static final String NOTICE_SEATED = "seated";
+    static final String NOTICE_UNSEATED = "unseated";
     /** How old a pending notice must be before the sweep replays it: the live path has long finished by then. */
     public static final Duration NOTICE_GRACE = Duration.ofMinutes(1);
     /** How long one node's sweep holds an appointment's notices; a sweep that dies lets them go after this. */
@@ -542,7 +544,7 @@ public final class BookingService {
                 boolean all = true;
                 for (ScheduleStore.Notice notice : pending.notices()) {
                     if (tell(a.id(), () -> replay(a, notice))) {
-                        schedule.clearNotice(a.id(), notice.kind());
+                        schedule.clearNotice(a.id(), notice.kind(), notice.patientId());
                         replayed++;
                     } else {
                         all = false; // kept, and leased: the next sweep after the lease tries again
@@ -581,15 +583,34 @@ public final class BookingService {
                 }
             }
             case NOTICE_CANCELLED -> events.cancelled(a);
+            case NOTICE_SEATED -> {
+                if (booked && seated(a, notice.patientId())) {
+                    events.seated(a, notice.patientId());
+                }
+            }
+            case NOTICE_UNSEATED -> {
+                if (!seated(a, notice.patientId())) { // seated again since: that seat's invitation speaks
+                    events.unseated(a, notice.patientId());
+                }
+            }
             default -> LOG.warn("Appointment {} has a notice of unknown kind {}", a.id(), notice.kind());
         }
     }
 
+    private static boolean seated(Appointment circle, String patientId) {
+        return circle.attendees().stream().anyMatch(x -> x.patientId().equals(patientId) && x.state() == Appointment.AttendeeState.SEATED);
+    }
+
     /** Tells the listeners of a change stored with its notice; once they heard, the notice goes. */
     private void tellOnce(String appointmentId, String kind, Runnable listener) {
+        tellOnce(appointmentId, kind, null, listener);
+    }
+
+    /** As {@link #tellOnce(String, String, Runnable)}, for a circle seat's notice (that patient's). */
+    private void tellOnce(String appointmentId, String kind, String patientId, Runnable listener) {
         if (tell(appointmentId, listener)) {
             try {
-                schedule.clearNotice(appointmentId, kind);
+                schedule.clearNotice(appointmentId, kind, patientId);
             } catch (RuntimeException e) {
                 // the sweep replays it; the listeners are idempotent
                 LOG.warn("Clearing the {} notice of appointment {} failed: {}", kind, appointmentId, e.getClass().getSimpleName());

@@ -38,8 +38,15 @@ public final class ScheduleStore {
     /** Until when one node's sweep replays this appointment's notices. */
     public static final String NOTICE_LEASE = "noticeLease";
 
-    /** A change the listeners (the mail outbox) may not have heard of. {@code from}: a move's old appointment. */
-    public record Notice(String kind, Instant at, String from) {
+    /**
+     * A change the listeners (the mail outbox) may not have heard of. {@code from}: a move's old
+     * appointment; {@code patientId}: who took or gave up a circle seat.
+     */
+    public record Notice(String kind, Instant at, String from, String patientId) {
+
+        public Notice(String kind, Instant at, String from) {
+            this(kind, at, from, null);
+        }
     }
 
     /** An appointment whose notices one sweep claimed, and those older than the sweep's grace. */
@@ -98,7 +105,16 @@ public final class ScheduleStore {
 
     /** The listeners were told of this change: its notice goes. */
     public void clearNotice(String appointmentId, String kind) {
-        appointments.updateOne(Filters.eq("_id", appointmentId), Updates.pull(NOTICES, new Document("kind", kind)));
+        clearNotice(appointmentId, kind, null);
+    }
+
+    /** As {@link #clearNotice(String, String)}, for a seat's notice: that patient's. */
+    public void clearNotice(String appointmentId, String kind, String patientId) {
+        Document match = new Document("kind", kind);
+        if (patientId != null) {
+            match.append("patientId", patientId);
+        }
+        appointments.updateOne(Filters.eq("_id", appointmentId), Updates.pull(NOTICES, match));
     }
 
     /**
@@ -115,7 +131,7 @@ public final class ScheduleStore {
         }
         List<Notice> notices = new ArrayList<>();
         for (Document n : d.getList(NOTICES, Document.class, List.of())) {
-            Notice notice = new Notice(n.getString("kind"), n.getDate("at").toInstant(), n.getString("from"));
+            Notice notice = new Notice(n.getString("kind"), n.getDate("at").toInstant(), n.getString("from"), n.getString("patientId"));
             if (notice.at().isBefore(before)) {
                 notices.add(notice);
             }
@@ -132,6 +148,9 @@ public final class ScheduleStore {
         Document d = new Document("kind", n.kind()).append("at", Date.from(n.at()));
         if (n.from() != null) {
             d.append("from", n.from());
+        }
+        if (n.patientId() != null) {
+            d.append("patientId", n.patientId());
         }
         return d;
     }
@@ -194,7 +213,8 @@ public final class ScheduleStore {
         Document result = appointments.findOneAndUpdate(Filters.and(notIn, Filters.lt("seatCount", capacity),
                         Filters.ne("attendees.state", "waitlisted")),
                 Updates.combine(Updates.push("attendees", ScheduleDocuments.attendee(seated)), Updates.inc("seatCount", 1),
-                        Updates.push("history", ScheduleDocuments.history(entry))), after);
+                        Updates.push("history", ScheduleDocuments.history(entry)),
+                        Updates.push(NOTICES, notice(new Notice(BookingService.NOTICE_SEATED, entry.at(), null, seated.patientId())))), after);
         if (result == null) {
             Appointment.Attendee waiting = new Appointment.Attendee(seated.patientId(), Appointment.AttendeeState.WAITLISTED,
                     seated.joinedAt());
@@ -214,37 +234,52 @@ public final class ScheduleStore {
     /** Removes a patient's seat or waitlist place. @return the circle before the change, or empty if they had none */
     public Optional<Appointment> leave(String clinicId, String circleId, String patientId, Appointment.HistoryEntry entry) {
         Bson circle = Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId));
+        Bson notice = Updates.push(NOTICES, notice(new Notice(BookingService.NOTICE_UNSEATED, entry.at(), null, patientId)));
         Document before = appointments.findOneAndUpdate(
                 Filters.and(circle, Filters.elemMatch("attendees", Filters.and(Filters.eq("patientId", patientId), Filters.eq("state", "seated")))),
                 Updates.combine(Updates.pull("attendees", new Document("patientId", patientId)), Updates.inc("seatCount", -1),
-                        Updates.push("history", ScheduleDocuments.history(entry))));
+                        Updates.push("history", ScheduleDocuments.history(entry)), notice));
         if (before == null) {
             before = appointments.findOneAndUpdate(
                     Filters.and(circle, Filters.elemMatch("attendees", Filters.and(Filters.eq("patientId", patientId), Filters.eq("state", "waitlisted")))),
                     Updates.combine(Updates.pull("attendees", new Document("patientId", patientId)),
-                            Updates.push("history", ScheduleDocuments.history(entry))));
+                            Updates.push("history", ScheduleDocuments.history(entry)), notice));
         }
         return Optional.ofNullable(before).map(ScheduleDocuments::appointment);
     }
 
     /**
-     * Seats the first waitlisted patient if a seat is free, in one conditional update (the positional
-     * operator picks the first waitlisted element in join order).
+     * Seats the first waitlisted patient (in join order) if a seat is free, with their seat's notice,
+     * in one conditional update naming them.
      *
      * @return who was promoted, or empty
      */
     public Optional<String> promoteFirstWaitlisted(String clinicId, String circleId, int capacity, Instant at, String actorId) {
-        Document before = appointments.findOneAndUpdate(
-                Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
-                        Filters.lt("seatCount", capacity), Filters.eq("attendees.state", "waitlisted")),
-                Updates.combine(Updates.set("attendees.$.state", "seated"), Updates.inc("seatCount", 1),
-                        Updates.push("history", ScheduleDocuments.history(new Appointment.HistoryEntry(at, actorId,
-                                "circle.promoted-from-waitlist", null)))));
-        if (before == null) {
-            return Optional.empty();
+        // Read who is first, then seat exactly them, so the same write can record their notice. Waitlist
+        // places are only appended or removed, so the first one read is still first unless removed or
+        // promoted meanwhile; then the update matches nothing and we read again.
+        for (int round = 0; round < 10; round++) {
+            Document circle = appointments.find(Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId),
+                    Filters.eq("status", "booked"), Filters.lt("seatCount", capacity))).first();
+            String first = circle == null ? null : ScheduleDocuments.appointment(circle).attendees().stream()
+                    .filter(a -> a.state() == Appointment.AttendeeState.WAITLISTED).findFirst().map(Appointment.Attendee::patientId)
+                    .orElse(null);
+            if (first == null) {
+                return Optional.empty();
+            }
+            Document before = appointments.findOneAndUpdate(
+                    Filters.and(Filters.eq("_id", circleId), Filters.eq("clinicId", clinicId), Filters.eq("status", "booked"),
+                            Filters.lt("seatCount", capacity),
+                            Filters.elemMatch("attendees", Filters.and(Filters.eq("patientId", first), Filters.eq("state", "waitlisted")))),
+                    Updates.combine(Updates.set("attendees.$.state", "seated"), Updates.inc("seatCount", 1),
+                            Updates.push("history", ScheduleDocuments.history(new Appointment.HistoryEntry(at, actorId,
+                                    "circle.promoted-from-waitlist", null))),
+                            Updates.push(NOTICES, notice(new Notice(BookingService.NOTICE_SEATED, at, null, first)))));
+            if (before != null) {
+                return Optional.of(first);
+            }
         }
-        return ScheduleDocuments.appointment(before).attendees().stream()
-                .filter(a -> a.state() == Appointment.AttendeeState.WAITLISTED).findFirst().map(Appointment.Attendee::patientId);
+        return Optional.empty();
     }
 
     /**

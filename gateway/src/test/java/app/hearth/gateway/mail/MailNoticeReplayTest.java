@@ -199,6 +199,51 @@ class MailNoticeReplayTest {
     }
 
     @Test
+    @DisplayName("a circle seat taken and given up in the crash window: one invitation, one CANCEL, however often replayed")
+    void circleSeatsLostInTheCrashWindow() throws Exception {
+        JsonObject a = newPatient();
+        JsonObject b = newPatient();
+        String aId = a.getString("id");
+        String aEmail = a.getString("email");
+        Instant start = nextMark(Instant.now().plus(Duration.ofHours(50)));
+        ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
+                .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
+        assertEquals(201, circle.status(), circle.body());
+        String id = circle.json().getString("id");
+        String uid = id + "@hearth";
+
+        // the seat's own write with its notice; the node "died" before the outbox write
+        appointments().updateOne(Filters.eq("_id", id), Updates.combine(
+                Updates.push("attendees", new Document("patientId", aId).append("state", "seated").append("joinedAt", new Date())),
+                Updates.inc("seatCount", 1), Updates.push(ScheduleStore.NOTICES, staleNotice("seated").append("patientId", aId))));
+        awaitNoticesCleared(id);
+        Eventually.within(Duration.ofSeconds(20), "the replayed seat invitation", () -> assertEquals(1, calendarMail(aEmail, uid, "REQUEST").size()));
+        appointments().updateOne(Filters.eq("_id", id), Updates.push(ScheduleStore.NOTICES, staleNotice("seated").append("patientId", aId)));
+        awaitNoticesCleared(id);
+        assertEquals(1, outboxRows("seated", id + ":" + aId), "one seat, one message");
+
+        // a seat taken through the API leaves no notice behind
+        assertEquals(200, api.postJson("/api/appointments/" + id + "/seats", admin, new JsonObject().put("patientId", b.getString("id"))).status());
+        assertTrue(appointments().find(Filters.eq("_id", id)).first().getList(ScheduleStore.NOTICES, Document.class, List.of()).isEmpty());
+
+        // giving the seat up, written with its notice; the node "died" again
+        appointments().updateOne(Filters.eq("_id", id), Updates.combine(Updates.pull("attendees", new Document("patientId", aId)),
+                Updates.inc("seatCount", -1),
+                Updates.push("history", new Document("at", new Date()).append("actorId", "demo-admin").append("action", "circle.left")
+                        .append("detail", aId)),
+                Updates.push(ScheduleStore.NOTICES, staleNotice("unseated").append("patientId", aId))));
+        awaitNoticesCleared(id);
+        Eventually.within(Duration.ofSeconds(20), "the replayed seat cancellation", () -> assertEquals(1, calendarMail(aEmail, uid, "CANCEL").size()));
+        appointments().updateOne(Filters.eq("_id", id), Updates.push(ScheduleStore.NOTICES, staleNotice("unseated").append("patientId", aId)));
+        awaitNoticesCleared(id);
+        assertEquals(1, outboxRows("unseated", id + ":" + aId), "one leave, one message");
+        assertEquals(0, store.collection("mail_outbox").countDocuments(Filters.and(Filters.eq("appointmentId", id),
+                Filters.eq("recipientId", aId), Filters.eq("kind", "reminder"), Filters.eq("state", "pending"))), "their reminders are withdrawn");
+        assertEquals(1, calendarMail(aEmail, uid, "CANCEL").size());
+        assertEquals(1, calendarMail(aEmail, uid, "REQUEST").size());
+    }
+
+    @Test
     @DisplayName("two sweeps claiming at once: only one gets the appointment's notices until its lease runs out or is released")
     void oneSweepClaimsAtATime() {
         // a database of its own, so the node's sweep does not take part
