@@ -214,9 +214,10 @@ public final class HearthNode implements AutoCloseable {
             }
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
+            app.hearth.gateway.mail.MailingCareEvents mailingCareEvents = new app.hearth.gateway.mail.MailingCareEvents(careEvents,
+                    mailNotifications, storeWork, new app.hearth.care.measures.CareAlerts(store), people, clock);
             app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, careAccess,
-                    schedule, dosingRecords, audit, storeWork,
-                    new app.hearth.gateway.mail.MailingCareEvents(careEvents, mailNotifications, storeWork), clock);
+                    schedule, dosingRecords, audit, storeWork, mailingCareEvents, clock);
             measures.ensureIndexes();
             // Mail no request asks for (issue 15): patient waiting, measure due, distress (docs/adr/0030).
             app.hearth.gateway.mail.MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
@@ -285,6 +286,9 @@ public final class HearthNode implements AutoCloseable {
             // stored with a notice; every node replays old ones (docs/adr/0024, addendum "Pending notices").
             vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> booking.replayNotices()
                     .onFailure(e -> LOG.warn("Replaying appointment notices failed: {}", e.toString())));
+            // Safety alerts the same way: stored with their mail marked as owed, replayed by every node.
+            vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> mailingCareEvents.replayPending()
+                    .onFailure(e -> LOG.warn("Replaying safety alert mail failed: {}", e.toString())));
             java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
             // The operator creates clinics on the management port when HEARTH_OPERATOR_TOKEN is set (docs/adr/0027).
             app.hearth.gateway.operator.OperatorApi operatorApi = config.operatorToken().isEmpty() ? null

@@ -23,6 +23,17 @@ import org.bson.Document;
 public final class CareAlerts {
 
     public static final String COLLECTION = "care_alerts";
+    /**
+     * When the alert's email is still owed (docs/adr/0024, addendum "pending notices"): written in the
+     * alert's own insert, unset once the mail is queued, so a node dying in between loses nothing.
+     */
+    public static final String MAIL_PENDING = "mailPending";
+    /** Until when one node's sweep holds the alert's owed mail. */
+    public static final String MAIL_LEASE = "mailLease";
+
+    /** An alert whose mail is still owed, claimed by one sweep. */
+    public record PendingMail(String clinicId, String patientId, String alertId) {
+    }
 
     private final MongoCollection<Document> alerts;
 
@@ -33,6 +44,7 @@ public final class CareAlerts {
     public void ensureIndexes() {
         alerts.createIndex(Indexes.ascending("clinicId", "recipients", "acknowledgedAt"));
         alerts.createIndex(Indexes.ascending("clinicId", "patientId"));
+        alerts.createIndex(Indexes.ascending(MAIL_PENDING), new com.mongodb.client.model.IndexOptions().sparse(true));
     }
 
     /** Stores the alert unless it is there already (same response and kind). */
@@ -41,7 +53,8 @@ public final class CareAlerts {
             alerts.insertOne(new Document("_id", a.id()).append("clinicId", a.clinicId()).append("patientId", a.patientId())
                     .append("patientName", a.patientName()).append("kind", a.kind()).append("responseId", a.responseId())
                     .append("recipients", a.recipients()).append("raisedAt", Date.from(a.raisedAt()))
-                    .append("acknowledgedAt", null).append("acknowledgedBy", null));
+                    .append("acknowledgedAt", null).append("acknowledgedBy", null)
+                    .append(MAIL_PENDING, Date.from(a.raisedAt())));
         } catch (MongoWriteException e) {
             if (!Documents.isDuplicateKey(e)) {
                 throw e;
@@ -71,6 +84,23 @@ public final class CareAlerts {
         alerts.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("clinicId", clinicId), Filters.eq("acknowledgedAt", null)),
                 Updates.combine(Updates.set("acknowledgedAt", Date.from(at)), Updates.set("acknowledgedBy", by)));
         return find(clinicId, id);
+    }
+
+    /** The alert's mail is queued: nothing is owed any more (and no sweep holds it). */
+    public void clearMailPending(String id) {
+        alerts.updateOne(Filters.eq("_id", id), Updates.combine(Updates.unset(MAIL_PENDING), Updates.unset(MAIL_LEASE)));
+    }
+
+    /**
+     * Claims one alert whose mail has been owed since before {@code writtenBefore} and that no other
+     * sweep holds ({@code findOneAndUpdate}: two nodes never get the same one), holding it until
+     * {@code leaseUntil}; a sweep that dies lets it go then.
+     */
+    public Optional<PendingMail> claimMailPending(Instant writtenBefore, Instant now, Instant leaseUntil) {
+        Document d = alerts.findOneAndUpdate(Filters.and(Filters.lte(MAIL_PENDING, Date.from(writtenBefore)),
+                        Filters.or(Filters.exists(MAIL_LEASE, false), Filters.lte(MAIL_LEASE, Date.from(now)))),
+                Updates.set(MAIL_LEASE, Date.from(leaseUntil)));
+        return Optional.ofNullable(d).map(x -> new PendingMail(x.getString("clinicId"), x.getString("patientId"), x.getString("_id")));
     }
 
     static CareAlert fromDocument(Document d) {
