@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.care.measures.CareAlerts;
 import app.hearth.gateway.testing.ApiClient;
@@ -154,5 +155,27 @@ class MailAlertReplayTest {
         Eventually.within(Duration.ofSeconds(20), "the alert mail", () -> assertEquals(1, alertMail("therapist@demo.hearth", me)));
         assertEquals(1, outboxRows(alertId));
         assertFalse(alerts().find(Filters.eq("_id", alertId)).first().containsKey(CareAlerts.MAIL_PENDING));
+    }
+
+    @Test
+    @DisplayName("two sweeps claiming at once: only one gets the alert until its lease runs out")
+    void oneSweepHoldsAnAlert() {
+        // owed for 30 s only, younger than the node's own grace, so its sweep leaves it to this test
+        Instant raised = Instant.now().minus(Duration.ofSeconds(30));
+        String alertId = OpaqueTokens.newId() + "-phq9-item9";
+        alerts().insertOne(new Document("_id", alertId).append("clinicId", clinicId).append("patientId", "no-such-patient")
+                .append("patientName", "x").append("kind", "phq9-item9").append("responseId", OpaqueTokens.newId())
+                .append("recipients", List.of("demo-therapist-1")).append("raisedAt", Date.from(raised))
+                .append("acknowledgedAt", null).append("acknowledgedBy", null).append(CareAlerts.MAIL_PENDING, Date.from(raised)));
+        CareAlerts careAlerts = new CareAlerts(store);
+        Instant now = Instant.now();
+        java.util.function.Predicate<java.util.Optional<CareAlerts.PendingMail>> ours = o -> o.isPresent() && o.get().alertId().equals(alertId);
+        assertTrue(ours.test(careAlerts.claimMailPending(now, now, now.plus(Duration.ofMinutes(2)))), "the first sweep claims it");
+        assertFalse(ours.test(careAlerts.claimMailPending(now, now, now.plus(Duration.ofMinutes(2)))), "the second does not, while leased");
+        Instant later = now.plus(Duration.ofMinutes(3));
+        assertTrue(ours.test(careAlerts.claimMailPending(now, later, later.plus(Duration.ofMinutes(2)))), "after the lease, again");
+        careAlerts.clearMailPending(alertId);
+        assertFalse(alerts().find(Filters.eq("_id", alertId)).first().containsKey(CareAlerts.MAIL_PENDING));
+        assertFalse(ours.test(careAlerts.claimMailPending(later, later, later.plus(Duration.ofMinutes(2)))), "cleared: nothing owed");
     }
 }
