@@ -60,7 +60,7 @@ public class HearthBench {
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood|refusals [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood|fanout|fanout-compare|idle|refusals [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
