@@ -60,7 +60,7 @@ public class HearthBench {
     public static void main(String[] args) throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(HearthBench::cleanUp, "hearth-bench-cleanup"));
         if (args.length == 0) {
-            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood|refusals [options]");
+            System.err.println("usage: java bench/HearthBench.java cold-start|login|booking|rooms|flood|fanout|fanout-compare|idle|refusals [options]");
             System.exit(2);
         }
         Map<String, String> options = options(args);
@@ -85,12 +85,25 @@ public class HearthBench {
                         Integer.parseInt(options.getOrDefault("messages", "100")),
                         Integer.parseInt(options.getOrDefault("bombs", "5")),
                         Integer.parseInt(options.getOrDefault("pings-per-socket", "0")), envOption(options.getOrDefault("env", "")));
-                case "fanout", "fanout-compare" -> FanoutBench.run(jar, args[0].equals("fanout-compare"),
+                case "fanout", "fanout-compare" -> {
+                    int setupThreads = Integer.parseInt(options.getOrDefault("setup-threads", "1"));
+                    if (setupThreads < 1 || setupThreads > 16) {
+                        throw new IllegalArgumentException("1 ≤ --setup-threads ≤ 16");
+                    }
+                    if (setupThreads > 1) {
+                        RoomsBench.peopleThreads = setupThreads;
+                        RoomsBench.roomThreads = setupThreads;
+                    }
+                    FanoutBench.run(jar, args[0].equals("fanout-compare"),
                         Integer.parseInt(options.getOrDefault("rooms", "50")),
                         Stream.of(options.getOrDefault("rates", "500").split(",")).map(String::trim).map(Integer::parseInt).toList(),
                         Integer.parseInt(options.getOrDefault("seconds", "8")),
                         Integer.parseInt(options.getOrDefault("rounds", "3")), envOption(options.getOrDefault("env", "")),
                         Integer.parseInt(options.getOrDefault("nodes", "1")));
+                }
+                case "idle" -> FanoutBench.idle(jar, Integer.parseInt(options.getOrDefault("connections", "5000")),
+                        Integer.parseInt(options.getOrDefault("idle-seconds", "30")), "true".equals(options.getOrDefault("compare", "false")),
+                        Integer.parseInt(options.getOrDefault("heap-mib", "1024")), envOption(options.getOrDefault("env", "")));
                 case "refusals" -> refusals(jar, Integer.parseInt(options.getOrDefault("good", "20")),
                         Integer.parseInt(options.getOrDefault("requests", "50")),
                         Integer.parseInt(options.getOrDefault("malformed", "1000")),
@@ -585,6 +598,9 @@ public class HearthBench {
         static java.util.function.Supplier<HttpClient> socketHttp = HttpClient::newHttpClient;
         /** Node 2's fixed heap (MiB) for the idle-connection figures. */
         static final int NODE2_HEAP_MIB = 512;
+        /** Set-up parallelism: people made at once (each two Argon2id hashes), and circles set up at once. */
+        static int peopleThreads = 3;
+        static int roomThreads = 1;
 
         /** One WebSocket client; every text message is kept with the nanoTime it arrived. */
         static final class Client implements java.net.http.WebSocket.Listener {
@@ -856,7 +872,7 @@ public class HearthBench {
             }
             // the people first, three at a time (each costs two Argon2id hashes: set-password and sign-in)
             long run = System.nanoTime() % 100000;
-            ExecutorService pool = Executors.newFixedThreadPool(3);
+            ExecutorService pool = Executors.newFixedThreadPool(peopleThreads);
             List<java.util.concurrent.Future<Person>> people = new ArrayList<>();
             for (int r = 0; r < rooms; r++) {
                 for (int p = 0; p < perRoom; p++) {
@@ -873,8 +889,12 @@ public class HearthBench {
                 persons.add(f.get(120, TimeUnit.SECONDS));
             }
             System.out.printf("%d people made%n", persons.size());
-            List<Room> circles = new ArrayList<>();
-            for (int r = 0; r < rooms; r++) {
+            // the circles one after another (as always in `rooms`), or several at once (fanout's --setup-threads)
+            ExecutorService roomPool = Executors.newFixedThreadPool(roomThreads);
+            List<java.util.concurrent.Future<Room>> made = new ArrayList<>();
+            for (int r0 = 0; r0 < rooms; r0++) {
+                int r = r0;
+                made.add(roomPool.submit(() -> {
                 Person therapist = persons.get(r * perRoom);
                 api1.call("PUT", "/api/therapists/" + therapist.id() + "/availability", admin, "{\"timeZone\":\"" + zone
                         + "\",\"weekly\":[" + everyDay + "],\"minimumNoticeHours\":0,\"horizonDays\":30}");
@@ -900,11 +920,19 @@ public class HearthBench {
                     String pid = patient.id();
                     Client.Received seen = host.awaitFrom(from, t -> t.contains("\"lobby.snapshot\"")
                             && "waiting".equals(presenceOf(t, pid)), WAIT_MS);
-                    alerts.add(c, host, (seen.atNanos() - c.sentNanos) / 1000);
+                    synchronized (alerts) {
+                        alerts.add(c, host, (seen.atNanos() - c.sentNanos) / 1000);
+                    }
                     admit(room, c);
                     room.patients.add(c);
                 }
-                circles.add(room);
+                return room;
+                }));
+            }
+            roomPool.shutdown();
+            List<Room> circles = new ArrayList<>();
+            for (var f : made) {
+                circles.add(f.get(600, TimeUnit.SECONDS));
             }
             // everyone sees everyone in the room before anything is measured
             for (Room room : circles) {
@@ -1385,6 +1413,10 @@ public class HearthBench {
         static final List<HttpClient> HTTP = Stream.generate(() -> HttpClient.newBuilder().build()).limit(4).toList();
         static final AtomicInteger NEXT_HTTP = new AtomicInteger();
 
+        /** The last started peer's port and token (the idle mode opens its own sockets to it). */
+        static int peerPort;
+        static String peerToken;
+
         static HttpClient http() {
             return HTTP.get(Math.floorMod(NEXT_HTTP.getAndIncrement(), HTTP.size()));
         }
@@ -1732,6 +1764,8 @@ public class HearthBench {
             drain.setDaemon(true);
             drain.start();
             int port = ready.get(30, TimeUnit.SECONDS);
+            peerPort = port;
+            peerToken = token;
             Target target = new Target("Socket.IO 4.8.4", peer.pid(), new ArrayList<>());
             int index = 0;
             for (int r = 0; r < rooms; r++) {
@@ -1770,8 +1804,10 @@ public class HearthBench {
                 client.member = m;
                 m.sendRaw("40{\"token\":\"" + token + "\",\"person\":\"" + person + "\"}");
                 client.expect("40{", 10_000); // Socket.IO connect accepted (a refused token gets 44{…})
-                m.sendRaw("420[\"join\",\"" + roomId + "\"]");
-                client.expect("430[{\"ok\":true}]", 10_000);
+                if (roomId != null) { // the idle mode's sockets join no room
+                    m.sendRaw("420[\"join\",\"" + roomId + "\"]");
+                    client.expect("430[{\"ok\":true}]", 10_000);
+                }
                 client.loaded = true;
                 return m;
             }
@@ -1813,6 +1849,151 @@ public class HearthBench {
                 ws.request(1);
                 return null;
             }
+        }
+
+        /**
+         * Idle sockets (issue 16): {@code count} authenticated sockets held open and silent on one
+         * Hearth node (a fixed, pre-touched heap, so RSS growth is memory outside the heap), then as
+         * many on the Socket.IO peer (authenticated on connect, in no room). For each: used heap after
+         * a full GC (Hearth, jcmd), RSS growth, and the server's CPU over {@code idleSeconds} of silence
+         * (Hearth pings a socket silent for 4 s, then every 2 s; the JDK client answers each ping).
+         */
+        static void idle(Path jar, int count, int idleSeconds, boolean compare, int heapMib, Map<String, String> extraEnv) throws Exception {
+            if (count < 1 || count > 19_500 || idleSeconds < 5 || idleSeconds > 120 || heapMib < 256 || heapMib > 4096) {
+                throw new IllegalArgumentException("bounds: 1 ≤ --connections ≤ 19500 (20,000 open files per process here), "
+                        + "5 ≤ --idle-seconds ≤ 120, 256 ≤ --heap-mib ≤ 4096");
+            }
+            System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
+            List<String> rows = new ArrayList<>();
+            Path dir = Files.createTempDirectory("hearth-bench-idle-");
+            TEMP_DIRS.add(dir);
+            int port = freePort();
+            Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
+                    "HEARTH_JWT_ISSUER", "http://bench.local",
+                    "JAVA_TOOL_OPTIONS", "-Xms" + heapMib + "m -Xmx" + heapMib + "m -XX:+AlwaysPreTouch"));
+            env.putAll(extraEnv);
+            Process node = launch(jar, dir, port, env);
+            awaitReadyLine(node, Duration.ofSeconds(120));
+            Api api = new Api("http://127.0.0.1:" + port);
+            String admin = api.token("admin@demo.hearth", "hearth-demo");
+            long pid = node.pid();
+            Thread.sleep(5000); // start-up settles
+            long heapBefore = RoomsBench.heapUsedBytes(pid);
+            long rssBefore = rssKib(pid);
+            double cpuQuiet0 = cpuSeconds(pid);
+            Thread.sleep(idleSeconds * 1000L);
+            double quietCpu = (cpuSeconds(pid) - cpuQuiet0) / idleSeconds;
+            // a few selector threads for all idle sockets; opened from 4 threads at once, bounded in time
+            List<HttpClient> clients = Stream.generate(() -> HttpClient.newBuilder().executor(Executors.newFixedThreadPool(2)).build())
+                    .limit(4).toList();
+            List<RoomsBench.Client> idle = new CopyOnWriteArrayList<>();
+            long openStart = System.nanoTime();
+            long deadline = System.currentTimeMillis() + 300_000;
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            ExecutorService openers = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                openers.submit(() -> {
+                    while (next.getAndIncrement() < count && System.currentTimeMillis() < deadline && failures.get() < 50) {
+                        try {
+                            idle.add(RoomsBench.Client.open(api, clients.get(thread), admin, "admin", 1));
+                        } catch (Exception e) {
+                            if (failures.incrementAndGet() <= 3) {
+                                System.out.println("  open failed: " + e);
+                            }
+                        }
+                    }
+                });
+            }
+            openers.shutdown();
+            openers.awaitTermination(320, TimeUnit.SECONDS);
+            System.out.printf("Hearth: %d of %d idle sockets open in %.0f s (%d failed); load %s%n", idle.size(), count,
+                    (System.nanoTime() - openStart) / 1e9, failures.get(), Files.readString(Path.of("/proc/loadavg")).strip());
+            Thread.sleep(6000); // past the first ping (4 s of silence)
+            double cpu0 = cpuSeconds(pid);
+            int pings0 = idle.stream().mapToInt(c -> c.pings.get()).sum();
+            Thread.sleep(idleSeconds * 1000L);
+            double idleCpu = (cpuSeconds(pid) - cpu0) / idleSeconds;
+            int pingsInWindow = idle.stream().mapToInt(c -> c.pings.get()).sum() - pings0;
+            String loadIdle = Files.readString(Path.of("/proc/loadavg")).strip();
+            long held = idle.stream().filter(c -> c.closedWith == null && c.pings.get() > 0).count();
+            long closedByServer = idle.stream().filter(c -> c.closedWith != null).count();
+            long heapWith = RoomsBench.heapUsedBytes(pid);
+            long rssWith = rssKib(pid);
+            for (RoomsBench.Client c : idle) {
+                c.socket.abort();
+            }
+            Thread.sleep(5000); // the server's close handlers run
+            long heapClosed = RoomsBench.heapUsedBytes(pid);
+            System.out.printf("Hearth: %d held (pinged, open), %d closed by the server; %d pings in %d s; heap %.1f → %.1f → %.1f MiB; "
+                            + "RSS %.1f → %.1f MiB; CPU idle without / with them %.1f %% / %.1f %% of a core; load %s%n",
+                    held, closedByServer, pingsInWindow, idleSeconds, heapBefore / 1048576.0, heapWith / 1048576.0, heapClosed / 1048576.0,
+                    rssBefore / 1024.0, rssWith / 1024.0, quietCpu * 100, idleCpu * 100, loadIdle);
+            rows.add(String.format("| Hearth (heap %d MiB, pre-touched) | %,d of %,d | %.1f KiB | %.1f KiB | %.1f %% (%.1f %% without) | %,.0f pings/s | %+.1f MiB | %s |",
+                    heapMib, held, count, (heapWith - heapBefore) / 1024.0 / Math.max(1, held),
+                    (rssWith - rssBefore) / (double) Math.max(1, held), idleCpu * 100, quietCpu * 100,
+                    pingsInWindow / (double) idleSeconds, (heapClosed - heapBefore) / 1048576.0, loadIdle));
+            stop(node);
+            if (compare) {
+                rows.add(idlePeer(count, idleSeconds));
+            }
+            System.out.println();
+            System.out.println("| server | sockets held | heap per socket (after full GC) | RSS growth per socket | CPU while idle (of one core) | server pings | heap after closing (vs before) | load avg |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
+        }
+
+        /** The peer holding {@code count} authenticated sockets in no room; RSS and CPU of the node process. */
+        static String idlePeer(int count, int idleSeconds) throws Exception {
+            Target peer = socketIo(0);
+            long pid = peer.pid;
+            Thread.sleep(3000);
+            long rssBefore = rssKib(pid);
+            double cpuQuiet0 = cpuSeconds(pid);
+            Thread.sleep(idleSeconds * 1000L);
+            double quietCpu = (cpuSeconds(pid) - cpuQuiet0) / idleSeconds;
+            List<Member> held = new CopyOnWriteArrayList<>();
+            long deadline = System.currentTimeMillis() + 300_000;
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger failures = new AtomicInteger();
+            long openStart = System.nanoTime();
+            ExecutorService openers = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                openers.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < count && System.currentTimeMillis() < deadline && failures.get() < 50) {
+                        try {
+                            held.add(SioClient.connect(peer, peerPort, peerToken, "idle-" + i, null, i));
+                        } catch (Exception e) {
+                            if (failures.incrementAndGet() <= 3) {
+                                System.out.println("  open failed: " + e);
+                            }
+                        }
+                    }
+                });
+            }
+            openers.shutdown();
+            openers.awaitTermination(320, TimeUnit.SECONDS);
+            System.out.printf("peer: %d of %d idle sockets open in %.0f s (%d failed); load %s%n", held.size(), count,
+                    (System.nanoTime() - openStart) / 1e9, failures.get(), Files.readString(Path.of("/proc/loadavg")).strip());
+            Thread.sleep(6000);
+            double cpu0 = cpuSeconds(pid);
+            Thread.sleep(idleSeconds * 1000L);
+            double idleCpu = (cpuSeconds(pid) - cpu0) / idleSeconds;
+            String loadIdle = Files.readString(Path.of("/proc/loadavg")).strip();
+            long rssWith = rssKib(pid);
+            long open = held.stream().filter(m -> !m.ws.isInputClosed() && !m.ws.isOutputClosed()).count();
+            for (Member m : held) {
+                m.ws.abort();
+            }
+            Thread.sleep(3000);
+            long rssClosed = rssKib(pid);
+            System.out.printf("peer: %d held; RSS %.1f → %.1f → %.1f MiB; CPU idle without / with them %.1f %% / %.1f %% of a core; load %s%n",
+                    open, rssBefore / 1024.0, rssWith / 1024.0, rssClosed / 1024.0, quietCpu * 100, idleCpu * 100, loadIdle);
+            return String.format("| Socket.IO 4.8.4 | %,d of %,d | – (in RSS) | %.1f KiB | %.1f %% (%.1f %% without) | "
+                            + "one per 25 s (Engine.IO) | RSS %+.1f MiB | %s |", open, count,
+                    (rssWith - rssBefore) / (double) Math.max(1, open), idleCpu * 100, quietCpu * 100, (rssClosed - rssBefore) / 1024.0, loadIdle);
         }
 
         /** The median; of an even count, the mean of the middle two. */
