@@ -5,27 +5,62 @@ import app.hearth.booking.account.AccountService;
 import app.hearth.booking.account.CredentialRepository;
 import app.hearth.booking.account.RefreshTokens;
 import app.hearth.booking.account.SetPasswordTickets;
+import app.hearth.booking.calendar.CalendarFeeds;
+import app.hearth.booking.clinic.ClinicOnboarding;
 import app.hearth.booking.clinic.ClinicRepository;
 import app.hearth.booking.demo.DemoClinic;
 import app.hearth.booking.people.PeopleEvents;
 import app.hearth.booking.people.PeopleService;
 import app.hearth.booking.people.PersonRepository;
 import app.hearth.booking.schedule.BookingService;
-import app.hearth.booking.calendar.CalendarFeeds;
+import app.hearth.booking.schedule.DosingRecords;
 import app.hearth.booking.schedule.JoinTickets;
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.booking.schedule.TimeClaims;
+import app.hearth.care.CareAccess;
+import app.hearth.care.aftercare.AftercareService;
+import app.hearth.care.aftercare.AftercareStore;
+import app.hearth.care.aftercare.DemoResources;
+import app.hearth.care.measures.CareAlerts;
+import app.hearth.care.measures.MeasureResponses;
+import app.hearth.care.measures.MeasuresService;
+import app.hearth.care.notes.NotesService;
+import app.hearth.care.notes.NotesStore;
+import app.hearth.care.record.CareRecordService;
+import app.hearth.care.record.DemoConsents;
+import app.hearth.care.record.RecordStore;
+import app.hearth.fhir.FhirJson;
+import app.hearth.fhir.FhirReads;
 import app.hearth.gateway.auth.AccessTokens;
+import app.hearth.gateway.auth.ConnectionTickets;
 import app.hearth.gateway.auth.RevokedSessions;
-import app.hearth.gateway.rooms.SessionSockets;
+import app.hearth.gateway.care.BusCareEvents;
+import app.hearth.gateway.care.CareLive;
+import app.hearth.gateway.care.LibraryPracticeCatalog;
 import app.hearth.gateway.cluster.ClusterFactory;
 import app.hearth.gateway.config.NodeConfig;
+import app.hearth.gateway.fhir.FhirApi;
 import app.hearth.gateway.http.ApiContract;
 import app.hearth.gateway.http.HttpVerticle;
 import app.hearth.gateway.http.NodeServices;
 import app.hearth.gateway.http.Readiness;
+import app.hearth.gateway.logging.LogFormat;
+import app.hearth.gateway.mail.MailTriggers;
+import app.hearth.gateway.mail.Mailer;
+import app.hearth.gateway.mail.MailingCareEvents;
+import app.hearth.gateway.metrics.HearthMetrics;
+import app.hearth.gateway.metrics.ManagementServer;
+import app.hearth.gateway.operator.OperatorApi;
+import app.hearth.gateway.rooms.BookingRoomDirectory;
+import app.hearth.gateway.rooms.ConfiguredMediaPlan;
+import app.hearth.gateway.rooms.SessionSockets;
+import app.hearth.notify.CalendarThreads;
+import app.hearth.notify.ClinicMailSettings;
+import app.hearth.notify.MailNotifications;
+import app.hearth.notify.Outbox;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.config.ConfigException;
+import app.hearth.platform.security.FieldCipher;
 import app.hearth.platform.security.PasswordHasher;
 import app.hearth.platform.security.SigningKeys;
 import app.hearth.platform.store.Blocking;
@@ -33,16 +68,20 @@ import app.hearth.platform.store.EmbeddedMongoServer;
 import app.hearth.platform.store.Store;
 import app.hearth.protocol.EventBusAddresses;
 import app.hearth.protocol.ws.WsSchema;
-import app.hearth.gateway.auth.ConnectionTickets;
-import app.hearth.gateway.rooms.BookingRoomDirectory;
 import app.hearth.room.RoomConfig;
 import app.hearth.room.RoomHub;
 import app.hearth.room.RoomRecords;
+import app.hearth.room.exercise.ExerciseConductor;
+import app.hearth.room.exercise.ExerciseStates;
+import app.hearth.room.exercise.HazelcastExerciseStates;
+import app.hearth.room.exercise.InMemoryExerciseStates;
 import app.hearth.room.library.AudioStore;
 import app.hearth.room.library.ExerciseLibrary;
 import app.hearth.room.library.StarterLibrary;
+import app.hearth.room.presence.HazelcastLiveConnections;
 import app.hearth.room.presence.HazelcastPresenceStore;
 import app.hearth.room.presence.InMemoryPresenceStore;
+import app.hearth.room.presence.LiveConnections;
 import app.hearth.room.presence.PresenceStore;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -57,6 +96,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,12 +122,12 @@ public final class HearthNode implements AutoCloseable {
     private final int httpPort;
     private final RoomHub rooms;
     /** Email (issue 15): this node's outbox sender and embedded SMTP server; closed before Vert.x. */
-    private final app.hearth.gateway.mail.Mailer mailer;
+    private final Mailer mailer;
     /** The management port's (metrics) actual port; empty when it is off (docs/adr/0025). */
-    private final java.util.OptionalInt managementPort;
+    private final OptionalInt managementPort;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
-                       int httpPort, RoomHub rooms, java.util.OptionalInt managementPort, app.hearth.gateway.mail.Mailer mailer) {
+                       int httpPort, RoomHub rooms, OptionalInt managementPort, Mailer mailer) {
         this.rooms = rooms;
         this.mailer = mailer;
         this.managementPort = managementPort;
@@ -104,10 +144,10 @@ public final class HearthNode implements AutoCloseable {
         EmbeddedMongoServer embedded = null;
         Store store = null;
         Vertx vertx = null;
-        app.hearth.gateway.mail.Mailer mailer = null;
+        Mailer mailer = null;
         try {
             // text or JSON lines with the request id (docs/adr/0025), before the node logs anything
-            app.hearth.gateway.logging.LogFormat.apply(config.observability().logFormat());
+            LogFormat.apply(config.observability().logFormat());
             Files.createDirectories(config.dataDirectory());
             String mongoUri;
             if (config.store().embedded()) {
@@ -124,9 +164,9 @@ public final class HearthNode implements AutoCloseable {
                     : SigningKeys.loadOrGenerate(config.dataDirectory());
 
             // Clinical text is sealed with this before it reaches the store (docs/adr/0016).
-            app.hearth.platform.security.FieldCipher cipher = config.careKeysetFile().isPresent()
-                    ? app.hearth.platform.security.FieldCipher.read(config.careKeysetFile().get())
-                    : app.hearth.platform.security.FieldCipher.loadOrGenerate(config.dataDirectory());
+            FieldCipher cipher = config.careKeysetFile().isPresent()
+                    ? FieldCipher.read(config.careKeysetFile().get())
+                    : FieldCipher.loadOrGenerate(config.dataDirectory());
 
             PersonRepository people = new PersonRepository(store);
             AuditLog.ensureIndexesOn(store);
@@ -150,8 +190,8 @@ public final class HearthNode implements AutoCloseable {
                     config.demoBookNow());
 
             Optional<HazelcastClusterManager> clusterManager = Optional.empty();
-            app.hearth.gateway.metrics.HearthMetrics metrics = config.observability().managementEnabled()
-                    ? app.hearth.gateway.metrics.HearthMetrics.prometheus() : app.hearth.gateway.metrics.HearthMetrics.none();
+            HearthMetrics metrics = config.observability().managementEnabled()
+                    ? HearthMetrics.prometheus() : HearthMetrics.none();
             vertx = await(ClusterFactory.create(config.cluster(), metrics));
             if (config.cluster().enabled()) {
                 clusterManager = Optional.of((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager());
@@ -176,14 +216,14 @@ public final class HearthNode implements AutoCloseable {
                     .put("clinicId", person.clinicId()).put("personId", person.id()).put("role", person.role().wire())
                     .put("change", "created"));
             // Email (issue 15, docs/adr/0024): the outbox is written on the store worker of each change.
-            app.hearth.notify.Outbox mailOutbox = new app.hearth.notify.Outbox(store);
+            Outbox mailOutbox = new Outbox(store);
             mailOutbox.ensureIndexes();
-            app.hearth.notify.ClinicMailSettings mailSettings = new app.hearth.notify.ClinicMailSettings(store);
-            app.hearth.notify.MailNotifications mailNotifications = new app.hearth.notify.MailNotifications(people,
-                    new ClinicRepository(store), mailOutbox, new app.hearth.notify.CalendarThreads(store),
+            ClinicMailSettings mailSettings = new ClinicMailSettings(store);
+            MailNotifications mailNotifications = new MailNotifications(people,
+                    new ClinicRepository(store), mailOutbox, new CalendarThreads(store),
                     mailSettings, config.http().publicBaseUrl(), config.mail().from(), clock);
             PeopleService peopleService = new PeopleService(people, accounts, audit, storeWork, events, clock, mailNotifications);
-            app.hearth.booking.schedule.DosingRecords dosingRecords = new app.hearth.booking.schedule.DosingRecords(store);
+            DosingRecords dosingRecords = new DosingRecords(store);
             dosingRecords.ensureIndexes();
             BookingService booking = new BookingService(schedule, timeClaims, joinTickets, people, audit, storeWork, clock,
                     config.rooms().closeGrace(), dosingRecords, mailNotifications);
@@ -202,49 +242,49 @@ public final class HearthNode implements AutoCloseable {
                     library, clock, metrics);
             metrics.bindRooms(rooms);
             // The course of care (issue 11). Its events leave on the clustered bus, identifiers only.
-            app.hearth.gateway.care.BusCareEvents careEvents = new app.hearth.gateway.care.BusCareEvents(vertx.eventBus());
-            app.hearth.care.record.RecordStore careRecords = new app.hearth.care.record.RecordStore(store, cipher);
+            BusCareEvents careEvents = new BusCareEvents(vertx.eventBus());
+            RecordStore careRecords = new RecordStore(store, cipher);
             careRecords.ensureIndexes();
-            app.hearth.care.CareAccess careAccess = new app.hearth.care.CareAccess(people);
-            app.hearth.care.record.CareRecordService careRecord = new app.hearth.care.record.CareRecordService(careRecords,
+            CareAccess careAccess = new CareAccess(people);
+            CareRecordService careRecord = new CareRecordService(careRecords,
                     careAccess, schedule, dosingRecords, people,
                     careEvents, audit, storeWork, clock);
             if (config.demoSeed()) {
-                app.hearth.care.record.DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
+                DemoConsents.seed(careRecord, DemoClinic.CLINIC_ID);
             }
             // Measures and safety alerts of the course of care (issue 11): REST through NodeServices,
             // live through this node's room sockets (care.watch, care.alert across the cluster).
-            app.hearth.gateway.mail.MailingCareEvents mailingCareEvents = new app.hearth.gateway.mail.MailingCareEvents(careEvents,
-                    mailNotifications, storeWork, new app.hearth.care.measures.CareAlerts(store), people, clock);
-            app.hearth.care.measures.MeasuresService measures = new app.hearth.care.measures.MeasuresService(store, cipher, careAccess,
+            MailingCareEvents mailingCareEvents = new MailingCareEvents(careEvents,
+                    mailNotifications, storeWork, new CareAlerts(store), people, clock);
+            MeasuresService measures = new MeasuresService(store, cipher, careAccess,
                     schedule, dosingRecords, audit, storeWork, mailingCareEvents, clock);
             measures.ensureIndexes();
             // Mail no request asks for (issue 15): patient waiting, measure due, distress (docs/adr/0030).
-            app.hearth.gateway.mail.MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
+            MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
                     audit, storeWork, clock);
-            await(new app.hearth.gateway.care.CareLive(vertx, rooms, measures).start());
+            await(new CareLive(vertx, rooms, measures).start());
             // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.
-            app.hearth.care.notes.NotesService notes = new app.hearth.care.notes.NotesService(
-                    new app.hearth.care.notes.NotesStore(store, cipher), schedule, people, careEvents, audit, storeWork, clock);
+            NotesService notes = new NotesService(
+                    new NotesStore(store, cipher), schedule, people, careEvents, audit, storeWork, clock);
             // The aftercare plan between sessions (issue 12): practices from the library, the clinic's resources.
-            app.hearth.care.aftercare.AftercareStore aftercareStore = new app.hearth.care.aftercare.AftercareStore(store, cipher);
+            AftercareStore aftercareStore = new AftercareStore(store, cipher);
             aftercareStore.ensureIndexes();
-            app.hearth.care.aftercare.AftercareService aftercare = new app.hearth.care.aftercare.AftercareService(aftercareStore,
-                    careAccess, new app.hearth.gateway.care.LibraryPracticeCatalog(library), dosingRecords, new ClinicRepository(store),
+            AftercareService aftercare = new AftercareService(aftercareStore,
+                    careAccess, new LibraryPracticeCatalog(library), dosingRecords, new ClinicRepository(store),
                     people, careEvents, audit, storeWork, clock);
             if (config.demoSeed()) {
-                app.hearth.care.aftercare.DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
+                DemoResources.seed(aftercare, DemoClinic.CLINIC_ID);
             }
-            mailer = app.hearth.gateway.mail.Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
+            mailer = Mailer.start(config, vertx, mailOutbox, mailSettings, storeWork, audit,
                     clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"), clock, store, people);
             metrics.bindMail(mailer, vertx);
             SessionSockets sessionSockets = new SessionSockets();
             await(sessionSockets.start(vertx));
             // The FHIR R4 read API (issue 17, docs/adr/0026): one FHIR context for the node, made on first use.
-            app.hearth.fhir.FhirJson fhirJson = new app.hearth.fhir.FhirJson();
-            app.hearth.fhir.FhirReads fhirReads = new app.hearth.fhir.FhirReads(people, schedule, booking, careAccess,
-                    new app.hearth.care.measures.MeasureResponses(store, cipher), measures.instruments(), audit, storeWork, clock,
-                    config.http().publicBaseUrl() + app.hearth.gateway.fhir.FhirApi.PREFIX);
+            FhirJson fhirJson = new FhirJson();
+            FhirReads fhirReads = new FhirReads(people, schedule, booking, careAccess,
+                    new MeasureResponses(store, cipher), measures.instruments(), audit, storeWork, clock,
+                    config.http().publicBaseUrl() + FhirApi.PREFIX);
             ApiContract apiContract = ApiContract.load();
             OpenAPIContract contract = await(apiContract.parse(vertx));
             NodeServices services = new NodeServices(accounts, peopleService, booking, calendarFeeds, audit, tokens,
@@ -282,23 +322,23 @@ public final class HearthNode implements AutoCloseable {
                 revokedSessions.evictExpired();
                 booking.releaseOrphanClaims().onFailure(e -> LOG.warn("Releasing orphan time claims failed: {}", e.toString()));
             });
-            // Booking changes whose mail a crash may have lost between the change and the outbox are
-            // stored with a notice; every node replays old ones (docs/adr/0024, addendum "Pending notices").
-            vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> booking.replayNotices()
-                    .onFailure(e -> LOG.warn("Replaying appointment notices failed: {}", e.toString())));
-            // Safety alerts the same way: stored with their mail marked as owed, replayed by every node.
-            vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> mailingCareEvents.replayPending()
-                    .onFailure(e -> LOG.warn("Replaying safety alert mail failed: {}", e.toString())));
-            java.util.OptionalInt managementPort = java.util.OptionalInt.empty();
+            // Mail a crash may have lost between a change and the outbox: booking changes are stored with
+            // a notice, safety alerts with their mail marked as owed; every node replays old ones on one
+            // timer (docs/adr/0024, addendum "Pending notices").
+            vertx.setPeriodic(config.mailTriggers().noticeSweep().toMillis(), id -> {
+                booking.replayNotices().onFailure(e -> LOG.warn("Replaying appointment notices failed: {}", e.toString()));
+                mailingCareEvents.replayPending().onFailure(e -> LOG.warn("Replaying safety alert mail failed: {}", e.toString()));
+            });
+            OptionalInt managementPort = OptionalInt.empty();
             // The operator creates clinics on the management port when HEARTH_OPERATOR_TOKEN is set (docs/adr/0027).
-            app.hearth.gateway.operator.OperatorApi operatorApi = config.operatorToken().isEmpty() ? null
-                    : new app.hearth.gateway.operator.OperatorApi(config.operatorToken().get(),
-                    new app.hearth.booking.clinic.ClinicOnboarding(new ClinicRepository(store), people, accounts, audit, storeWork,
+            OperatorApi operatorApi = config.operatorToken().isEmpty() ? null
+                    : new OperatorApi(config.operatorToken().get(),
+                    new ClinicOnboarding(new ClinicRepository(store), people, accounts, audit, storeWork,
                             mailNotifications, clock));
             if (config.observability().managementEnabled()) {
                 NodeConfig.Observability o = config.observability();
                 try {
-                    managementPort = java.util.OptionalInt.of(await(app.hearth.gateway.metrics.ManagementServer.start(vertx,
+                    managementPort = OptionalInt.of(await(ManagementServer.start(vertx,
                             o.managementHost(), o.managementPort(), metrics, operatorApi)).actualPort());
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("the management port " + o.managementHost() + ":" + o.managementPort()
@@ -308,7 +348,7 @@ public final class HearthNode implements AutoCloseable {
                 LOG.info("Metrics at http://{}:{}/metrics (management port)", o.managementHost(), managementPort.getAsInt());
                 if (operatorApi != null) {
                     LOG.info("Operator endpoints at http://{}:{}{} (management port)", o.managementHost(), managementPort.getAsInt(),
-                            app.hearth.gateway.operator.OperatorApi.CLINICS);
+                            OperatorApi.CLINICS);
                 }
             }
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
@@ -336,7 +376,7 @@ public final class HearthNode implements AutoCloseable {
     }
 
     /** Where {@code /metrics} is served (the management port); empty when HEARTH_MANAGEMENT_ENABLED is false. */
-    public java.util.OptionalInt managementPort() {
+    public OptionalInt managementPort() {
         return managementPort;
     }
 
@@ -356,7 +396,7 @@ public final class HearthNode implements AutoCloseable {
     private static RoomHub startRooms(NodeConfig config, Vertx vertx, Optional<HazelcastClusterManager> cluster, Store store,
                                       Blocking storeWork, AuditLog audit, JoinTickets joinTickets, ScheduleStore schedule,
                                       PersonRepository people, ExerciseLibrary library, Clock clock,
-                                      app.hearth.gateway.metrics.HearthMetrics metrics) {
+                                      HearthMetrics metrics) {
         NodeConfig.Rooms r = config.rooms();
         RoomConfig roomConfig = new RoomConfig(r.closeGrace(), r.reconnectGrace(), r.idleTimeout(), r.pingInterval(),
                 RoomConfig.defaults().seatTtl().compareTo(r.reconnectGrace()) > 0 ? RoomConfig.defaults().seatTtl()
@@ -364,10 +404,10 @@ public final class HearthNode implements AutoCloseable {
         PresenceStore presence = cluster.<PresenceStore>map(cm -> new HazelcastPresenceStore(cm.getHazelcastInstance(),
                         Blocking.pool(vertx, "hearth-presence", 8), roomConfig.seatTtl()))
                 .orElseGet(() -> new InMemoryPresenceStore(roomConfig.seatTtl(), clock));
-        app.hearth.room.exercise.ExerciseStates exerciseStates = cluster.<app.hearth.room.exercise.ExerciseStates>map(cm ->
-                        new app.hearth.room.exercise.HazelcastExerciseStates(cm.getHazelcastInstance(),
+        ExerciseStates exerciseStates = cluster.<ExerciseStates>map(cm ->
+                        new HazelcastExerciseStates(cm.getHazelcastInstance(),
                                 Blocking.pool(vertx, "hearth-exercise", 4)))
-                .orElseGet(app.hearth.room.exercise.InMemoryExerciseStates::new);
+                .orElseGet(InMemoryExerciseStates::new);
         RoomRecords records = new RoomRecords(store, storeWork);
         records.ensureIndexes();
         // Vert.x's node id, which every member carries as an attribute: unlike the Hazelcast member's
@@ -375,14 +415,14 @@ public final class HearthNode implements AutoCloseable {
         // and circle drivers stay attributed to this node across one.
         String nodeId = cluster.map(HazelcastClusterManager::getNodeId).orElse("standalone");
         RoomHub hub = new RoomHub(vertx, presence, new BookingRoomDirectory(joinTickets, schedule, people, storeWork, clock),
-                records, audit, roomConfig, WsSchema.load(), new app.hearth.gateway.rooms.ConfiguredMediaPlan(config.media(), clock, metrics),
-                new app.hearth.room.exercise.ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
+                records, audit, roomConfig, WsSchema.load(), new ConfiguredMediaPlan(config.media(), clock, metrics),
+                new ExerciseConductor(exerciseStates, library, clock), nodeId, clock);
         await(hub.start());
         // Who has a Hearth page open anywhere (issue 15, docs/adr/0030): one entry per socket, cluster-wide.
-        app.hearth.room.presence.LiveConnections live = cluster.<app.hearth.room.presence.LiveConnections>map(cm ->
-                        new app.hearth.room.presence.HazelcastLiveConnections(cm.getHazelcastInstance(),
+        LiveConnections live = cluster.<LiveConnections>map(cm ->
+                        new HazelcastLiveConnections(cm.getHazelcastInstance(),
                                 Blocking.pool(vertx, "hearth-connections", 4), nodeId, roomConfig.seatTtl()))
-                .orElseGet(app.hearth.room.presence.LiveConnections::inMemory);
+                .orElseGet(LiveConnections::inMemory);
         hub.trackConnections(live);
         vertx.setPeriodic(Math.max(1000, roomConfig.seatTtl().toMillis() / 3), id -> live.refresh());
         cluster.ifPresent(cm -> cm.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
@@ -433,7 +473,7 @@ public final class HearthNode implements AutoCloseable {
     }
 
     /** This node's email part (issue 15): the sender, and the embedded SMTP server in development. */
-    public app.hearth.gateway.mail.Mailer mailer() {
+    public Mailer mailer() {
         return mailer;
     }
 
