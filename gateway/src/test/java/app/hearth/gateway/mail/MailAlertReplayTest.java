@@ -20,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Email: a safety alert whose mail a crash lost is replayed from its marker, once per therapist")
 class MailAlertReplayTest {
 
+    static MailNode mail;
     static TestSmtp smtp;
     static TestNode node;
     static ApiClient api;
@@ -48,12 +48,11 @@ class MailAlertReplayTest {
 
     @BeforeAll
     static void start() {
-        smtp = new TestSmtp(TestNode.freePort());
-        Map<String, String> settings = new HashMap<>(smtp.settings());
-        settings.put("HEARTH_MAIL_NOTICE_SWEEP", "PT0.5S");
-        node = TestNode.start(settings);
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        mail = MailNode.start(Map.of("HEARTH_MAIL_NOTICE_SWEEP", "PT0.5S"));
+        smtp = mail.smtp();
+        node = mail.node();
+        api = mail.api();
+        admin = mail.admin();
         store = Store.connect(node.storeUri(), node.databaseName());
         clinicId = store.collection("people").find(Filters.eq("_id", "demo-therapist-1")).first().getString("clinicId");
     }
@@ -63,11 +62,8 @@ class MailAlertReplayTest {
         if (store != null) {
             store.close();
         }
-        if (node != null) {
-            node.close();
-        }
-        if (smtp != null) {
-            smtp.close();
+        if (mail != null) {
+            mail.close();
         }
     }
 

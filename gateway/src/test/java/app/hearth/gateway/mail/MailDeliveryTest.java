@@ -18,7 +18,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class MailDeliveryTest {
 
     static final AtomicInteger PEOPLE = new AtomicInteger();
+    static MailNode mail;
     static TestSmtp smtp;
     static TestNode node;
     static ApiClient api;
@@ -50,21 +50,17 @@ class MailDeliveryTest {
 
     @BeforeAll
     static void start() {
-        smtp = new TestSmtp(TestNode.freePort());
-        Map<String, String> settings = new HashMap<>(smtp.settings());
-        settings.put("HEARTH_DEMO_BOOK_NOW", "true");
-        node = TestNode.start(settings);
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        mail = MailNode.start(Map.of("HEARTH_DEMO_BOOK_NOW", "true"));
+        smtp = mail.smtp();
+        node = mail.node();
+        api = mail.api();
+        admin = mail.admin();
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (smtp != null) {
-            smtp.close();
+        if (mail != null) {
+            mail.close();
         }
     }
 

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -43,6 +42,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Email: a booking change whose mail a crash lost is replayed from its stored notice, once")
 class MailNoticeReplayTest {
 
+    static MailNode mail;
     static TestSmtp smtp;
     static TestNode node;
     static ApiClient api;
@@ -52,13 +52,11 @@ class MailNoticeReplayTest {
 
     @BeforeAll
     static void start() {
-        smtp = new TestSmtp(TestNode.freePort());
-        Map<String, String> settings = new HashMap<>(smtp.settings());
-        settings.put("HEARTH_DEMO_BOOK_NOW", "true");
-        settings.put("HEARTH_MAIL_NOTICE_SWEEP", "PT0.5S");
-        node = TestNode.start(settings);
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        mail = MailNode.start(Map.of("HEARTH_DEMO_BOOK_NOW", "true", "HEARTH_MAIL_NOTICE_SWEEP", "PT0.5S"));
+        smtp = mail.smtp();
+        node = mail.node();
+        api = mail.api();
+        admin = mail.admin();
         store = Store.connect(node.storeUri(), node.databaseName());
         clinicId = store.collection("people").find(Filters.eq("_id", "demo-therapist-1")).first().getString("clinicId");
     }
@@ -68,11 +66,8 @@ class MailNoticeReplayTest {
         if (store != null) {
             store.close();
         }
-        if (node != null) {
-            node.close();
-        }
-        if (smtp != null) {
-            smtp.close();
+        if (mail != null) {
+            mail.close();
         }
     }
 

@@ -27,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -46,6 +45,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Email preferences and unsubscribe links")
 class MailPreferencesTest {
 
+    static MailNode mail;
     static TestSmtp smtp;
     static TestNode node;
     static ApiClient api;
@@ -54,12 +54,11 @@ class MailPreferencesTest {
 
     @BeforeAll
     static void start() {
-        smtp = new TestSmtp(TestNode.freePort());
-        Map<String, String> settings = new HashMap<>(smtp.settings());
-        settings.put("HEARTH_DEMO_BOOK_NOW", "true");
-        node = TestNode.start(settings);
-        api = new ApiClient(node.baseUrl());
-        admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        mail = MailNode.start(Map.of("HEARTH_DEMO_BOOK_NOW", "true"));
+        smtp = mail.smtp();
+        node = mail.node();
+        api = mail.api();
+        admin = mail.admin();
         try (Store store = Store.connect(node.storeUri(), node.databaseName())) {
             new ClinicRepository(store).insertIfAbsent(new Clinic("clinic-b", "Other Clinic", "Europe/Berlin"));
             PersonRepository people = new PersonRepository(store);
@@ -74,11 +73,8 @@ class MailPreferencesTest {
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (smtp != null) {
-            smtp.close();
+        if (mail != null) {
+            mail.close();
         }
     }
 
