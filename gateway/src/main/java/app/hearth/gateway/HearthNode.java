@@ -64,6 +64,7 @@ import app.hearth.platform.security.FieldCipher;
 import app.hearth.platform.security.PasswordHasher;
 import app.hearth.platform.security.SigningKeys;
 import app.hearth.platform.store.Blocking;
+import app.hearth.platform.store.ClusterTurns;
 import app.hearth.platform.store.EmbeddedMongoServer;
 import app.hearth.platform.store.Store;
 import app.hearth.protocol.EventBusAddresses;
@@ -123,11 +124,14 @@ public final class HearthNode implements AutoCloseable {
     private final RoomHub rooms;
     /** Email (issue 15): this node's outbox sender and embedded SMTP server; closed before Vert.x. */
     private final Mailer mailer;
+    /** Mail no request asks for (patient waiting, measure due, distress); stopped before Vert.x. */
+    private final MailTriggers mailTriggers;
     /** The management port's (metrics) actual port; empty when it is off (docs/adr/0025). */
     private final OptionalInt managementPort;
 
     private HearthNode(NodeConfig config, Vertx vertx, Store store, EmbeddedMongoServer embedded, boolean seededDemo,
-                       int httpPort, RoomHub rooms, OptionalInt managementPort, Mailer mailer) {
+                       int httpPort, RoomHub rooms, OptionalInt managementPort, Mailer mailer, MailTriggers mailTriggers) {
+        this.mailTriggers = mailTriggers;
         this.rooms = rooms;
         this.mailer = mailer;
         this.managementPort = managementPort;
@@ -145,6 +149,7 @@ public final class HearthNode implements AutoCloseable {
         Store store = null;
         Vertx vertx = null;
         Mailer mailer = null;
+        MailTriggers mailTriggers = null;
         try {
             // text or JSON lines with the request id (docs/adr/0025), before the node logs anything
             LogFormat.apply(config.observability().logFormat());
@@ -260,8 +265,8 @@ public final class HearthNode implements AutoCloseable {
                     schedule, dosingRecords, audit, storeWork, mailingCareEvents, clock);
             measures.ensureIndexes();
             // Mail no request asks for (issue 15): patient waiting, measure due, distress (docs/adr/0030).
-            MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
-                    audit, storeWork, clock);
+            mailTriggers = MailTriggers.start(vertx, config.mailTriggers(), rooms, mailNotifications, measures, people,
+                    audit, storeWork, new ClusterTurns(store), clock);
             await(new CareLive(vertx, rooms, measures).start());
             // Clinical notes per appointment (issue 12, docs/adr/0018): sealed like the rest of the record.
             NotesService notes = new NotesService(
@@ -354,8 +359,11 @@ public final class HearthNode implements AutoCloseable {
             vertx.eventBus().publish(EventBusAddresses.NODE_EVENTS, new JsonObject()
                     .put("nodeId", clusterManager.map(HazelcastClusterManager::getNodeId).orElse("standalone"))
                     .put("httpPort", listenPort).put("startedAt", Instant.now().toString()));
-            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms, managementPort, mailer);
+            return new HearthNode(config, vertx, store, embedded, seeded, listenPort, rooms, managementPort, mailer, mailTriggers);
         } catch (RuntimeException | IOException e) {
+            if (mailTriggers != null) {
+                mailTriggers.close();
+            }
             if (mailer != null) {
                 mailer.close();
             }
@@ -493,6 +501,7 @@ public final class HearthNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Live rooms did not stop cleanly: {}", e.toString());
         }
+        mailTriggers.close();
         mailer.close();
         closeQuietly(vertx, store, embedded);
     }

@@ -11,10 +11,12 @@ import app.hearth.platform.access.Role;
 import app.hearth.platform.audit.AuditEntry;
 import app.hearth.platform.audit.AuditLog;
 import app.hearth.platform.store.Blocking;
+import app.hearth.platform.store.ClusterTurns;
 import app.hearth.room.RoomHub;
 import app.hearth.room.UnattendedWaiting;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class MailTriggers implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MailTriggers.class);
+    /** The measure-due scan's turn in {@link ClusterTurns}. */
+    static final String MEASURE_SCAN = "mail.measure-due-scan";
 
     private final Vertx vertx;
     private final UnattendedWaiting waiting;
@@ -48,7 +52,7 @@ public final class MailTriggers implements AutoCloseable {
 
     public static MailTriggers start(Vertx vertx, NodeConfig.MailTriggers config, RoomHub rooms, MailNotifications mail,
                                      MeasuresService measures, PersonRepository people, AuditLog audit, Blocking store,
-                                     Clock clock) {
+                                     ClusterTurns turns, Clock clock) {
         // 1. a patient waits, and a therapist of the session has no live connection anywhere for the delay
         UnattendedWaiting waiting = new UnattendedWaiting(vertx, rooms::seatsHere, rooms.liveConnections(), config.waitingDelay(),
                 (seat, host) -> store.run(() -> {
@@ -69,7 +73,7 @@ public final class MailTriggers implements AutoCloseable {
         long every = config.measureScan().toMillis();
         long timer = vertx.setPeriodic(every, every, id -> {
             try {
-                self[0].scanMeasures(measures, people, mail, audit, store, clock);
+                self[0].scanMeasures(measures, people, mail, audit, store, turns, config.measureScan().dividedBy(2), clock);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 vertx.cancelTimer(id); // the node is shutting down: its pools are closed
             }
@@ -85,16 +89,18 @@ public final class MailTriggers implements AutoCloseable {
      * Every active patient's due occasions, one message per occasion and due date (several
      * questionnaires of one occasion are one "check-in"). Each queued message is audited as a
      * disclosure to the patient that something is due; computing without queuing reads nothing
-     * anyone sees. One scan at a time on this node; other nodes' scans meet the outbox's ids.
+     * anyone sees. One scan at a time on this node, and one node per half interval in the cluster
+     * (a turn in the store: every node reading every patient would repeat the same reads); a scan
+     * that still overlaps another meets the outbox's ids.
      */
     private void scanMeasures(MeasuresService measures, PersonRepository people, MailNotifications mail, AuditLog audit,
-                              Blocking store, Clock clock) {
+                              Blocking store, ClusterTurns turns, Duration turn, Clock clock) {
         if (!scanning.compareAndSet(false, true)) {
             return;
         }
         io.vertx.core.Future<List<Queued>> scan;
         try {
-            scan = store.run(() -> queueDue(measures, people, mail));
+            scan = store.run(() -> turns.take(MEASURE_SCAN, clock.instant(), turn) ? queueDue(measures, people, mail) : List.of());
         } catch (RuntimeException e) {
             scanning.set(false);
             throw e;
