@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.DemoDaytime;
 import app.hearth.gateway.testing.Eventually;
 import app.hearth.gateway.testing.TestNode;
 import app.hearth.platform.store.Store;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,14 +72,6 @@ class MailDeliveryTest {
                 .put("timeZone", zone).put("therapistId", "demo-therapist-1"));
         assertEquals(201, created.status(), created.body());
         return created.json();
-    }
-
-    static Instant nextMark(Instant after) {
-        Instant t = after.truncatedTo(ChronoUnit.HOURS);
-        while (t.isBefore(after)) {
-            t = t.plus(Duration.ofMinutes(15));
-        }
-        return t;
     }
 
     static String book(String patientId, Instant start) {
@@ -138,7 +130,7 @@ class MailDeliveryTest {
         JsonObject created = newPatient("Asia/Tokyo");
         String patientId = created.getJsonObject("person").getString("id");
         String email = created.getJsonObject("person").getString("email");
-        Instant start = nextMark(Instant.now().plus(Duration.ofHours(30)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(30)));
         String id = book(patientId, start);
         String uid = id + "@hearth";
 
@@ -192,7 +184,7 @@ class MailDeliveryTest {
         JsonObject first = newPatient("America/New_York");
         JsonObject second = newPatient("America/New_York");
         Instant now = Instant.now();
-        Instant startA = nextMark(now.plus(Duration.ofHours(50)));
+        Instant startA = DemoDaytime.morningAfter(now.plus(Duration.ofHours(50)));
         Instant startB = startA.plus(Duration.ofHours(3));
         // reminders due 4 s (A) and 6 s (B) from now; the other offset of each lies in the past or hours ahead
         Duration offsetA = Duration.between(now.plus(Duration.ofSeconds(4)), startA);
@@ -257,7 +249,7 @@ class MailDeliveryTest {
     void circleSeats() throws Exception {
         String x = newPatient("UTC").getJsonObject("person").getString("email");
         JsonObject[] people = {newPatient("UTC"), newPatient("UTC"), newPatient("UTC")};
-        Instant start = nextMark(Instant.now().plus(Duration.ofHours(40)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(40)));
         ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
         assertEquals(201, circle.status(), circle.body());

@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ class MailLogsTest {
                 String link = created.json().getJsonObject("setPasswordLink").getString("url");
                 secrets.addAll(List.of("Juniper Oakhollow", email, link.substring(link.indexOf('#') + 1), "invitation to Hearth",
                         "Session with your care team"));
-                Instant start = Instant.now().plus(Duration.ofHours(30)).truncatedTo(ChronoUnit.HOURS);
+                Instant start = app.hearth.gateway.testing.DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(30)));
                 ApiClient.Reply booked = api.postJson("/api/appointments", admin, new JsonObject().put("type", "preparation")
                         .put("therapistIds", new JsonArray().add("demo-therapist-1"))
                         .put("patientId", created.json().getJsonObject("person").getString("id")).put("start", start.toString()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.hearth.booking.schedule.ScheduleStore;
 import app.hearth.gateway.testing.ApiClient;
+import app.hearth.gateway.testing.DemoDaytime;
 import app.hearth.gateway.testing.Eventually;
 import app.hearth.gateway.testing.TestNode;
 import app.hearth.platform.security.OpaqueTokens;
@@ -17,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +79,6 @@ class MailNoticeReplayTest {
         return created.json().getJsonObject("person");
     }
 
-    static Instant nextMark(Instant after) {
-        Instant t = after.truncatedTo(ChronoUnit.HOURS);
-        while (t.isBefore(after)) {
-            t = t.plus(Duration.ofMinutes(15));
-        }
-        return t;
-    }
-
     static MongoCollection<Document> appointments() {
         return store.collection(ScheduleStore.APPOINTMENTS);
     }
@@ -123,7 +115,7 @@ class MailNoticeReplayTest {
         JsonObject patient = newPatient();
         String patientId = patient.getString("id");
         String email = patient.getString("email");
-        Instant start = nextMark(Instant.now().plus(Duration.ofHours(30)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(30)));
         Instant now = Instant.now();
         String id = OpaqueTokens.newId();
         // the appointment's own write, as BookingService makes it; the node "died" before the outbox write
@@ -162,7 +154,7 @@ class MailNoticeReplayTest {
         JsonObject patient = newPatient();
         String patientId = patient.getString("id");
         String email = patient.getString("email");
-        Instant start = nextMark(Instant.now().plus(Duration.ofHours(40)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(40)));
         ApiClient.Reply booked = api.postJson("/api/appointments", admin, new JsonObject().put("type", "preparation")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("patientId", patientId).put("start", start.toString()));
         assertEquals(201, booked.status(), booked.body());
@@ -200,7 +192,7 @@ class MailNoticeReplayTest {
         JsonObject b = newPatient();
         String aId = a.getString("id");
         String aEmail = a.getString("email");
-        Instant start = nextMark(Instant.now().plus(Duration.ofHours(50)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(50)));
         ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
         assertEquals(201, circle.status(), circle.body());

@@ -147,7 +147,7 @@ class MailPreferencesTest {
         assertEquals(200, api.put("/api/people/" + quiet.getString("id") + "/mail-preferences", admin,
                 new JsonObject().put("reminder", false)).status());
         Instant now = Instant.now();
-        Instant start = MailDeliveryTest.nextMark(now.plus(Duration.ofHours(60)));
+        Instant start = app.hearth.gateway.testing.DemoDaytime.morningAfter(now.plus(Duration.ofHours(60)));
         Instant startLoud = start.plus(Duration.ofHours(2));
         // one reminder each, due in a few seconds
         Duration offset = Duration.between(now.plus(Duration.ofSeconds(4)), start).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);

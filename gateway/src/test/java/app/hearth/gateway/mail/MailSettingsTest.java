@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ class MailSettingsTest {
             ApiClient.Reply created = api.postJson("/api/people", admin, new JsonObject().put("role", "patient")
                     .put("displayName", "Settings Patient").put("email", "settings.patient@example.org").put("therapistId", "demo-therapist-1"));
             String patientId = created.json().getJsonObject("person").getString("id");
-            Instant start = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS);
+            Instant start = app.hearth.gateway.testing.DemoDaytime.morningAfter(Instant.now().plus(Duration.ofDays(3)));
             ApiClient.Reply dosing = api.postJson("/api/appointments", admin, new JsonObject().put("type", "dosing")
                     .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("patientId", patientId)
                     .put("start", start.toString()).put("location", "Room 2"));
