@@ -107,7 +107,7 @@ export function startCareWatch(person) {
   if (watcher === person.id && socket) return;
   stopCareWatch();
   watcher = person.id;
-  socket = new RoomSocket();
+  socket = new RoomSocket({ resting: true }); // never in a room: pinged rarely (docs/adr/0031)
   socket.on('care.alert', (m) => raised(m.alert));
   socket.on('care.alert.acknowledged', (m) => cleared(m.alertId));
   socket.on('care.changed', (m) => careEvents.dispatchEvent(new CustomEvent('care.changed', { detail: m })));

@@ -6,11 +6,18 @@ import { api } from './api.js';
 import { ServerClock, localNow } from './exercise.js';
 
 const PING_MS = 3000;
+// A resting socket (in no room, watching no lobby: the therapist's alert socket) pings a little
+// more often than the server would ping it (welcome.limits.restingHeartbeatMs), so neither side
+// sends more than that; a wake-up or a network change checks at once instead (docs/adr/0031).
+const RESTING_PING_SHARE = 0.8;
+const RESTING_PING_FALLBACK_MS = 20000;
+const WAKE_CHECK_MS = 5000;
 const REQUEST_TIMEOUT_MS = 15000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-// A socket that hears nothing (not even a pong) for this long is dead, even if the browser was not
-// told: a vanished network often closes nothing. It is dropped and the socket comes back by itself.
-const SILENT_DEAD_MS = 3 * PING_MS;
+// A socket that hears nothing (not even a pong) for three ping intervals is dead, even if the
+// browser was not told: a vanished network often closes nothing. It is dropped and the socket
+// comes back by itself.
+const SILENT_PINGS = 3;
 
 /** A refused request: the protocol's stable code and its human message. */
 export class SocketError extends Error {
@@ -21,7 +28,9 @@ export class SocketError extends Error {
 }
 
 export class RoomSocket {
-  constructor() {
+  /** @param resting true for a socket that never enters a room or a lobby (pinged rarely). */
+  constructor({ resting = false } = {}) {
+    this.resting = resting;
     this.ws = null;
     this.nextId = 1;
     this.pending = new Map();
@@ -69,7 +78,7 @@ export class RoomSocket {
           welcomed = true;
           this.attempt = 0;
           this.setStatus('open');
-          this.startPings();
+          this.startPings(message.limits);
           resolve(message);
           return;
         }
@@ -108,19 +117,53 @@ export class RoomSocket {
     this.emit('*', message);
   }
 
-  startPings() {
+  startPings(limits) {
     clearInterval(this.pingTimer);
     this.lastHeard = localNow();
+    const every = this.resting
+      ? Math.round(((limits && limits.restingHeartbeatMs) || RESTING_PING_FALLBACK_MS / RESTING_PING_SHARE) * RESTING_PING_SHARE)
+      : PING_MS;
     const ping = () => {
-      if (localNow() - this.lastHeard > SILENT_DEAD_MS) {
+      if (localNow() - this.lastHeard > SILENT_PINGS * every) {
         this.abandon();
         return;
       }
       this.request({ type: 'ping', clientTime: localNow() }).catch(() => {});
     };
-    // A burst first, so the clock estimate is good before the first exercise state arrives.
-    for (let i = 0; i < 4; i++) setTimeout(ping, i * 150);
-    this.pingTimer = setInterval(ping, PING_MS);
+    if (this.resting) {
+      ping();
+      this.watchWakeUps();
+    } else {
+      // A burst first, so the clock estimate is good before the first exercise state arrives.
+      for (let i = 0; i < 4; i++) setTimeout(ping, i * 150);
+    }
+    this.pingTimer = setInterval(ping, every);
+  }
+
+  /**
+   * A resting socket pings rarely, so after the laptop wakes or the network changes it asks at once
+   * and gives the server a few seconds: a socket that died while asleep is replaced then, not a
+   * minute later.
+   */
+  watchWakeUps() {
+    if (this.wakeCheck) return;
+    this.wakeCheck = () => {
+      if (document.visibilityState === 'hidden' || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+      const asked = localNow();
+      this.request({ type: 'ping', clientTime: asked }).catch(() => {});
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = setTimeout(() => { if (this.lastHeard < asked) this.abandon(); }, WAKE_CHECK_MS);
+    };
+    document.addEventListener('visibilitychange', this.wakeCheck);
+    window.addEventListener('online', this.wakeCheck);
+  }
+
+  stopWakeUps() {
+    if (!this.wakeCheck) return;
+    document.removeEventListener('visibilitychange', this.wakeCheck);
+    window.removeEventListener('online', this.wakeCheck);
+    clearTimeout(this.wakeTimer);
+    this.wakeCheck = null;
   }
 
   /** Gives up on a silent socket without waiting for a close that may never come, and reconnects. */
@@ -178,6 +221,7 @@ export class RoomSocket {
 
   close() {
     this.closedByUs = true;
+    this.stopWakeUps();
     clearInterval(this.pingTimer);
     clearTimeout(this.retryTimer);
     if (this.ws) this.ws.close(1000, 'bye');

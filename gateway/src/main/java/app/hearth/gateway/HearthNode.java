@@ -408,7 +408,8 @@ public final class HearthNode implements AutoCloseable {
         NodeConfig.Rooms r = config.rooms();
         RoomConfig roomConfig = new RoomConfig(r.closeGrace(), r.reconnectGrace(), r.idleTimeout(), r.pingInterval(),
                 RoomConfig.defaults().seatTtl().compareTo(r.reconnectGrace()) > 0 ? RoomConfig.defaults().seatTtl()
-                        : r.reconnectGrace().multipliedBy(3), r.maxMessageBytes(), r.messagesPerSecond());
+                        : r.reconnectGrace().multipliedBy(3), r.maxMessageBytes(), r.messagesPerSecond(),
+                r.restingIdleTimeout(), r.restingPingInterval());
         PresenceStore presence = cluster.<PresenceStore>map(cm -> new HazelcastPresenceStore(cm.getHazelcastInstance(),
                         Blocking.pool(vertx, "hearth-presence", 8), roomConfig.seatTtl()))
                 .orElseGet(() -> new InMemoryPresenceStore(roomConfig.seatTtl(), clock));
@@ -429,7 +430,9 @@ public final class HearthNode implements AutoCloseable {
         // Who has a Hearth page open anywhere (issue 15, docs/adr/0030): one entry per socket, cluster-wide.
         LiveConnections live = cluster.<LiveConnections>map(cm ->
                         new HazelcastLiveConnections(cm.getHazelcastInstance(),
-                                Blocking.pool(vertx, "hearth-connections", 4), nodeId, roomConfig.seatTtl()))
+                                Blocking.pool(vertx, "hearth-connections", 4), nodeId,
+                                () -> cm.getHazelcastInstance().getCluster().getMembers().stream()
+                                        .map(ClusterFactory::nodeIdOf).collect(java.util.stream.Collectors.toSet())))
                 .orElseGet(LiveConnections::inMemory);
         hub.trackConnections(live);
         vertx.setPeriodic(Math.max(1000, roomConfig.seatTtl().toMillis() / 3), id -> live.refresh());
@@ -455,6 +458,7 @@ public final class HearthNode implements AutoCloseable {
             if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
                 LOG.info("The cluster merged after a split; re-asserting this node's live-room seats");
                 vertx.runOnContext(v -> hub.clusterMerged());
+                live.refresh();
             }
         }));
         return hub;

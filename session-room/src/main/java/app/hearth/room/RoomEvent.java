@@ -12,7 +12,9 @@ import java.util.List;
  *                     deliver (a message for some members only: a chat line, a WebRTC negotiation),
  *                     exercise (the room's exercise state changed: push it)
  * @param connectionId for replaced: the connection that lost its seat
- * @param reason       for left: denied, removed, ended, closed
+ * @param reason       for left: denied, removed, ended, closed; for deliver: {@value #TO_ADMITTED} when the
+ *                     message is for every admitted member (a chat line), so that each node also delivers
+ *                     to whom it knows to be admitted, not only to whom the sending node knew
  * @param recipients   for deliver: who gets {@code chat} (the message, despite its field name)
  * @param appointmentId for left with reason ended: the appointment whose session ended (each
  *                      person's page goes on to what follows it: the patient's end page, the note)
@@ -50,6 +52,16 @@ public record RoomEvent(String kind, String clinicId, String roomId, String pers
     public static RoomEvent replaced(String clinicId, String roomId, String personId, String connectionId) {
         return new RoomEvent("replaced", clinicId, roomId, personId, connectionId, null, null, List.of(), null);
     }
+
+    /**
+     * A message for every admitted member: {@code admitted} is who the sending node knows to be; each
+     * receiving node adds whom it knows (an admission it has handled and the sender's node not yet).
+     */
+    public static RoomEvent toAdmitted(String clinicId, String roomId, List<String> admitted, JsonObject message) {
+        return new RoomEvent("deliver", clinicId, roomId, null, null, TO_ADMITTED, null, admitted, message);
+    }
+
+    public static final String TO_ADMITTED = "admitted";
 
     /** A message for some members of the room only, on whichever node they are connected to. */
     public static RoomEvent deliver(String clinicId, String roomId, List<String> recipients, JsonObject message) {

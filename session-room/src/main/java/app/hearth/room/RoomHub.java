@@ -80,6 +80,17 @@ public final class RoomHub {
     private final java.util.concurrent.atomic.AtomicLong seatsVersion = new java.util.concurrent.atomic.AtomicLong();
     /** How many connections delivering room messages has looked at (tests: a room's delivery visits its members only). */
     private final java.util.concurrent.atomic.LongAdder deliveryVisits = new java.util.concurrent.atomic.LongAdder();
+    /**
+     * Events this node published that its own consumer has not handled yet. While none are, a chat
+     * line can go straight to this node's members from the sender's thread (one thread hop fewer):
+     * nothing this node said earlier — a departure, a removal — can still be on its way to be
+     * overtaken (docs/adr/0031).
+     */
+    private final java.util.concurrent.atomic.AtomicInteger ownInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** The event-bus header naming the node that published a room event. */
+    static final String ORIGIN_HEADER = "hearth-origin";
+    /** The header set when the publishing node has already delivered the event to its own members. */
+    static final String DELIVERED_HERE_HEADER = "hearth-delivered-here";
     /** Room-socket messages handled outside the hub, by type (see {@link #handle}). */
     private final Map<String, ExtraHandler> extraHandlers = new ConcurrentHashMap<>();
     /** Rooms and clinics with a push pending: many changes in a burst cost one re-read. */
@@ -118,6 +129,8 @@ public final class RoomHub {
         volatile boolean flooded;
         /** When the heartbeat last pinged it (only connections silent for a ping interval are pinged). */
         volatile long lastPingedMillis;
+        /** The last lobby snapshot pushed to it, as sent: an unchanged board is not sent again. */
+        volatile String lastLobby;
 
         Local(Connection connection, int perSecond, int burst, long now) {
             this.connection = connection;
@@ -159,8 +172,19 @@ public final class RoomHub {
     }
 
     public Future<Void> start() {
-        consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message ->
-                app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body(), sentAt(message))));
+        consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message -> {
+            boolean ours = nodeId.equals(message.headers().get(ORIGIN_HEADER));
+            try {
+                if (ours && message.headers().contains(DELIVERED_HERE_HEADER)) {
+                    return; // its members here already have it; other nodes deliver theirs
+                }
+                app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body(), sentAt(message)));
+            } finally {
+                if (ours) {
+                    ownInFlight.decrementAndGet();
+                }
+            }
+        });
         presence.onExpired(seat -> publish(RoomEvent.changed(seat.clinicId(), seat.roomId())));
         // A short tick that only compares times; pings go to connections silent for a ping interval
         // (a browser sends its own pings every 3 s, so in practice only idle clients are pinged).
@@ -190,7 +214,8 @@ public final class RoomHub {
                 .put("serverTime", now)
                 .put("limits", new JsonObject().put("maxMessageBytes", config.maxMessageBytes())
                         .put("messagesPerSecond", config.messagesPerSecond()).put("messageBurst", config.messageBurst())
-                        .put("heartbeatMs", config.pingInterval().toMillis())));
+                        .put("heartbeatMs", config.pingInterval().toMillis())
+                        .put("restingHeartbeatMs", config.restingPingInterval().toMillis())));
     }
 
     /** Any sign of life from the browser (a message, a pong): keeps the connection from being taken for dead. */
@@ -450,6 +475,10 @@ public final class RoomHub {
      * (their board or the room's waiting list): the waiting room then says the therapist knows, and
      * only then. Once per host connection and patient connection; delivered on the patient's node.
      */
+    private void tellWaitingSeen(Local viewer, LobbyView view) {
+        tellWaitingSeen(viewer, view.of(viewer.actor().personId()));
+    }
+
     private void tellWaitingSeen(Local viewer, List<Seat> seats) {
         String host = viewer.actor().personId();
         for (Seat seat : seats) {
@@ -727,10 +756,17 @@ public final class RoomHub {
                     .filter(s -> s.stage() == Seat.Stage.ADMITTED)
                     .orElseThrow(() -> new RoomException(WsErrorCode.NOT_IN_ROOM, "You can chat once you are in the room"));
             List<String> recipients = seats.stream().filter(s -> s.stage() == Seat.Stage.ADMITTED).map(Seat::personId).toList();
-            publish(RoomEvent.deliver(mine.clinicId(), roomId, recipients, new JsonObject().put("type", "chat.message")
+            RoomEvent event = RoomEvent.toAdmitted(mine.clinicId(), roomId, recipients, new JsonObject().put("type", "chat.message")
                     .put("roomId", roomId).put("from", new JsonObject().put("personId", mine.personId())
                             .put("displayName", mine.displayName()))
-                    .put("text", line).put("sentAt", clock.instant().toString())));
+                    .put("text", line).put("sentAt", clock.instant().toString()));
+            if (ownInFlight.get() == 0) {
+                long sentAt = micros(clock.instant());
+                deliverHere(event, sentAt);
+                publish(event, true);
+            } else {
+                publish(event);
+            }
             return ok();
         });
     }
@@ -746,9 +782,11 @@ public final class RoomHub {
             watchers.add(local);
             return watchers;
         });
+        local.lastLobby = null; // the reply is the board; the next change pushes it whole
         return presence.inClinic(actor.clinicId()).map(seats -> {
-            JsonObject snapshot = lobbySnapshot(local, seats);
-            tellWaitingSeen(local, seats);
+            LobbyView view = new LobbyView(actor.clinicId(), seats);
+            JsonObject snapshot = lobbySnapshot(local, view);
+            tellWaitingSeen(local, view);
             return snapshot;
         });
     }
@@ -1243,9 +1281,20 @@ public final class RoomHub {
     // ------------------------------------------------------------------ events
 
     private void publish(RoomEvent event) {
+        publish(event, false);
+    }
+
+    /** @param deliveredHere this node's members have it already: only the other nodes' consumers deliver it */
+    private void publish(RoomEvent event, boolean deliveredHere) {
         // the request id of what caused it and when it left, for the receivers' logs and metrics
-        vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson(), app.hearth.platform.logging.RequestIds
-                .deliveryOptions().addHeader(SENT_AT_HEADER, Long.toString(micros(clock.instant()))));
+        io.vertx.core.eventbus.DeliveryOptions options = app.hearth.platform.logging.RequestIds.deliveryOptions()
+                .addHeader(SENT_AT_HEADER, Long.toString(micros(clock.instant())))
+                .addHeader(ORIGIN_HEADER, nodeId);
+        if (deliveredHere) {
+            options.addHeader(DELIVERED_HERE_HEADER, "1");
+        }
+        ownInFlight.incrementAndGet();
+        vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson(), options);
     }
 
     private static long micros(Instant instant) {
@@ -1330,21 +1379,7 @@ public final class RoomHub {
                 }
             }
             case "deliver" -> {
-                // Only this room's connections on this node (the index), and the message encoded once for all of them.
-                int delivered = 0;
-                String encoded = null;
-                for (Local local : inRoomHere(event.roomId())) {
-                    deliveryVisits.increment();
-                    if (local.rooms.containsKey(event.roomId()) && event.recipients().contains(local.actor().personId())) {
-                        if (encoded == null) {
-                            encoded = event.chat().encode();
-                        }
-                        local.connection.sendText(encoded);
-                        metrics.delivered(event.kind(), since(sentAtMicros));
-                        delivered++;
-                    }
-                }
-                LOG.debug("Room message delivered to {} connection(s) on this node", delivered);
+                deliverHere(event, sentAtMicros);
                 return;
             }
             default -> { }
@@ -1355,6 +1390,37 @@ public final class RoomHub {
         if (!pendingRooms.contains(event.roomId())) {
             pendingSince.remove(event.roomId()); // nobody here in that room: no roster to time
         }
+    }
+
+    /** Only this room's connections on this node (the index), and the message encoded once for all of them. */
+    private void deliverHere(RoomEvent event, long sentAtMicros) {
+        Set<String> recipients = recipientsHere(event);
+        String encoded = null;
+        for (Local local : inRoomHere(event.roomId())) {
+            deliveryVisits.increment();
+            if (local.rooms.containsKey(event.roomId()) && recipients.contains(local.actor().personId())) {
+                if (encoded == null) {
+                    encoded = event.chat().encode();
+                }
+                local.connection.sendText(encoded);
+                metrics.delivered(event.kind(), since(sentAtMicros));
+            }
+        }
+    }
+
+    /**
+     * Who on this node gets a delivered message: its recipients, and for a message to every admitted
+     * member also whom this node knows to be admitted. This node handles an admission before telling
+     * its own member "admitted", so a line from another node that had not heard of it yet still
+     * reaches them (the sender's view alone would miss them).
+     */
+    private Set<String> recipientsHere(RoomEvent event) {
+        Set<String> recipients = new java.util.HashSet<>(event.recipients());
+        List<Seat> known = RoomEvent.TO_ADMITTED.equals(event.reason()) ? knownSeats(event.roomId()) : null;
+        if (known != null) {
+            known.stream().filter(seat -> seat.stage() == Seat.Stage.ADMITTED).forEach(seat -> recipients.add(seat.personId()));
+        }
+        return recipients;
     }
 
     private void forPeopleInRoom(RoomEvent event, java.util.function.Consumer<Local> action) {
@@ -1396,10 +1462,17 @@ public final class RoomHub {
         for (String clinicId : List.copyOf(pendingClinics)) {
             pendingClinics.remove(clinicId);
             presence.inClinic(clinicId).onSuccess(seats -> {
+                // Grouped once for all watchers, and each board sent only when it changed for its
+                // watcher: a change in one therapist's room costs the others nothing (issue 16).
+                LobbyView view = new LobbyView(clinicId, seats);
                 for (Local local : watchersByClinic.getOrDefault(clinicId, Set.of())) {
                     if (local.lobbyScope != null && local.actor().clinicId().equals(clinicId)) {
-                        send(local, lobbySnapshot(local, seats));
-                        tellWaitingSeen(local, seats);
+                        String board = lobbySnapshot(local, view).encode();
+                        if (!board.equals(local.lastLobby)) {
+                            local.lastLobby = board;
+                            local.connection.sendText(board);
+                        }
+                        tellWaitingSeen(local, view);
                     }
                 }
             }).onFailure(e -> LOG.warn("Could not read a clinic's lobby: {}", e.toString()));
@@ -1434,13 +1507,34 @@ public final class RoomHub {
         }
     }
 
-    private JsonObject lobbySnapshot(Local local, List<Seat> seats) {
+    /**
+     * A clinic's seats as the lobby boards need them: the patients' seats in order of arrival, and
+     * the same grouped by each of their hosts, so each watcher's board is a lookup, not a scan.
+     */
+    private static final class LobbyView {
+        final List<Seat> patients;
+        final Map<String, List<Seat>> byHost = new java.util.HashMap<>();
+
+        LobbyView(String clinicId, List<Seat> seats) {
+            patients = seats.stream().filter(s -> !s.host()).filter(s -> s.clinicId().equals(clinicId))
+                    .sorted(java.util.Comparator.comparing(Seat::since)).toList();
+            for (Seat seat : patients) {
+                for (String host : seat.hostIds()) {
+                    byHost.computeIfAbsent(host, k -> new ArrayList<>()).add(seat);
+                }
+            }
+        }
+
+        List<Seat> of(String hostId) {
+            return byHost.getOrDefault(hostId, List.of());
+        }
+    }
+
+    private JsonObject lobbySnapshot(Local local, LobbyView view) {
         String viewer = local.actor().personId();
         boolean clinicWide = "clinic".equals(local.lobbyScope);
         JsonArray entries = new JsonArray();
-        seats.stream().filter(s -> !s.host()).filter(s -> s.clinicId().equals(local.actor().clinicId()))
-                .filter(s -> clinicWide || s.hostIds().contains(viewer))
-                .sorted(java.util.Comparator.comparing(Seat::since))
+        (clinicWide ? view.patients : view.of(viewer))
                 .forEach(s -> entries.add(new JsonObject().put("roomId", s.roomId()).put("appointmentId", s.appointmentId())
                         .put("appointmentType", s.appointmentType()).put("start", s.start().toString())
                         .put("end", s.end().toString()).put("therapistIds", new JsonArray(s.hostIds()))
@@ -1603,15 +1697,24 @@ public final class RoomHub {
     /**
      * Closes the connections that stopped answering (a closed lid, a lost network) and pings only
      * those silent for a ping interval, at most every half interval: a connection that talks (a
-     * browser's own 3 s pings, chat) is never pinged, so an idle node costs a comparison per
-     * connection per tick. A dead one is closed at most one tick after the idle timeout.
+     * browser's own pings, chat) is never pinged, so an idle node costs a comparison per
+     * connection per tick. A dead one is closed at most one tick after the idle timeout. Connections
+     * in a room or a lobby are timed by the ping interval and idle timeout; resting ones (in neither)
+     * by the resting pair (docs/adr/0031).
      */
     private void heartbeat() {
         long now = clock.millis();
-        long idle = config.idleTimeout().toMillis();
-        long ping = config.pingInterval().toMillis();
+        long activeIdle = config.idleTimeout().toMillis();
+        long activePing = config.pingInterval().toMillis();
+        long restingIdle = config.restingIdleTimeout().toMillis();
+        long restingPing = config.restingPingInterval().toMillis();
         forgiveOwnStall(now);
         for (Local local : locals.values()) {
+            // A connection shown in a roster or watching a lobby must be found dead within seconds; one
+            // at rest (a dashboard's alert socket) only holds memory, so it is asked a fifth as often.
+            boolean resting = local.rooms.isEmpty() && local.lobbyScope == null;
+            long idle = resting ? restingIdle : activeIdle;
+            long ping = resting ? restingPing : activePing;
             long silent = now - local.lastHeardMillis;
             if (silent > idle) {
                 local.connection.close((short) 4000, "no heartbeat");

@@ -74,10 +74,12 @@ public record NodeConfig(
      * Live rooms. Defaults: a room stays open 15 minutes after its appointment's end; a dropped
      * connection keeps its seat 8 s; a connection silent for 8 s (pinged once silent for 4 s) is taken
      * for dead within 9 s (shown reconnecting), so a vanished browser is gone from every roster within
-     * about 17 s (docs/adr/0028).
+     * about 17 s (docs/adr/0028). A resting connection (in no room, watching no lobby: a dashboard's
+     * socket for care alerts) is pinged after 25 s of silence and taken for dead after 60 s: no roster
+     * depends on it, and 20,000 of them must cost little (docs/adr/0031).
      */
     public record Rooms(Duration closeGrace, Duration reconnectGrace, Duration idleTimeout, Duration pingInterval,
-                        int maxMessageBytes, int messagesPerSecond) {
+                        Duration restingIdleTimeout, Duration restingPingInterval, int maxMessageBytes, int messagesPerSecond) {
     }
 
     /**
@@ -186,15 +188,25 @@ public record NodeConfig(
                 s.getInt("HEARTH_LOGINS_PER_ADDRESS", 30),
                 s.getDuration("HEARTH_LOGIN_WINDOW", Duration.ofMinutes(15)));
 
+        Duration idleTimeout = s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(8));
+        Duration pingInterval = s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(4));
         Rooms rooms = new Rooms(
                 s.getDuration("HEARTH_ROOM_CLOSE_GRACE", Duration.ofMinutes(15)),
                 s.getDuration("HEARTH_ROOM_RECONNECT_GRACE", Duration.ofSeconds(8)),
-                s.getDuration("HEARTH_WS_IDLE_TIMEOUT", Duration.ofSeconds(8)),
-                s.getDuration("HEARTH_WS_PING_INTERVAL", Duration.ofSeconds(4)),
+                idleTimeout,
+                pingInterval,
+                // never quicker than a connection in a room, whatever those are set to
+                s.getDuration("HEARTH_WS_RESTING_IDLE_TIMEOUT", max(Duration.ofSeconds(60), idleTimeout)),
+                s.getDuration("HEARTH_WS_RESTING_PING_INTERVAL", max(Duration.ofSeconds(25), pingInterval)),
                 s.getInt("HEARTH_WS_MAX_MESSAGE_BYTES", 72 * 1024),
                 s.getInt("HEARTH_WS_MESSAGES_PER_SECOND", 20));
         if (rooms.idleTimeout().compareTo(rooms.pingInterval()) <= 0) {
             throw new ConfigException("HEARTH_WS_IDLE_TIMEOUT must be longer than HEARTH_WS_PING_INTERVAL");
+        }
+        if (rooms.restingIdleTimeout().compareTo(rooms.restingPingInterval()) <= 0
+                || rooms.restingPingInterval().compareTo(rooms.pingInterval()) < 0) {
+            throw new ConfigException("HEARTH_WS_RESTING_IDLE_TIMEOUT must be longer than HEARTH_WS_RESTING_PING_INTERVAL, "
+                    + "which must be at least HEARTH_WS_PING_INTERVAL");
         }
 
         Media media = new Media(list(s.get("HEARTH_STUN_URLS", "")), list(s.get("HEARTH_TURN_URLS", "")),
@@ -340,5 +352,9 @@ public record NodeConfig(
             problems.add("no MONGO_URI: production needs a MongoDB replica set, not the embedded store");
         }
         return problems;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -126,6 +126,11 @@ class RoomFanoutTest {
      * second, as a browser's page does every 3 s.
      */
     static Seen watchRaw(String admin, boolean talking, long forMs) throws Exception {
+        return watchRaw(admin, talking, false, forMs);
+    }
+
+    /** As above; with {@code watchLobby} the socket first watches the clinic's lobby, so it is not at rest. */
+    static Seen watchRaw(String admin, boolean talking, boolean watchLobby, long forMs) throws Exception {
         ApiClient api = new ApiClient(node.baseUrl());
         String url = api.post("/api/realtime/ticket", admin, null, "").json().getString("url");
         try (Socket raw = new Socket("127.0.0.1", node.port())) {
@@ -139,6 +144,12 @@ class RoomFanoutTest {
             out.flush();
             assertTrue(RoomSocketLimitsTest.readHead(in).startsWith("HTTP/1.1 101"));
             RoomSocketLimitsTest.readFrame(in); // welcome
+            if (watchLobby) {
+                RoomSocketLimitsTest.writeFrame(out, 0x81, new JsonObject().put("type", "lobby.watch").put("id", "w1")
+                        .put("scope", "clinic").encode().getBytes(StandardCharsets.UTF_8));
+                String snapshot = new String(RoomSocketLimitsTest.readFrame(in).payload(), StandardCharsets.UTF_8);
+                assertTrue(snapshot.contains("lobby.snapshot"), snapshot);
+            }
             long opened = System.nanoTime();
             long nextTalk = opened;
             List<Long> pings = new ArrayList<>();
@@ -166,19 +177,14 @@ class RoomFanoutTest {
     }
 
     @Test
-    @DisplayName("heartbeat with the default timings: a silent socket is first pinged after ~4 s of silence and closed as dead within 10 s; "
-            + "a socket that talks is never pinged")
+    @DisplayName("heartbeat with the default timings: a silent socket watching a lobby is first pinged after ~4 s of silence and closed "
+            + "as dead within 10 s; a silent socket at rest (no room, no lobby) is not pinged for 25 s; a socket that talks is never pinged")
     void cheapHeartbeat() throws Exception {
         ApiClient api = new ApiClient(node.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-        CompletableFuture<Seen> talking = CompletableFuture.supplyAsync(() -> {
-            try {
-                return watchRaw(admin, true, 11_000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Seen silent = watchRaw(admin, false, 15_000);
+        CompletableFuture<Seen> talking = watchAsync(admin, true, true, 11_000);
+        CompletableFuture<Seen> resting = watchAsync(admin, false, false, 15_000);
+        Seen silent = watchRaw(admin, false, true, 15_000);
         assertEquals(4000, silent.closeCode(), "closed as dead: " + silent);
         assertTrue(silent.closedAtMs() <= 10_000, "closed within 10 s of its last sign of life: " + silent);
         assertTrue(silent.closedAtMs() >= 7_500, "not before the 8 s idle timeout: " + silent);
@@ -188,5 +194,18 @@ class RoomFanoutTest {
         Seen talker = talking.get(30, TimeUnit.SECONDS);
         assertEquals(0, talker.closeCode(), "the talking socket stays open: " + talker);
         assertEquals(List.of(), talker.pingsAtMs(), "a socket that talks is never pinged");
+        Seen atRest = resting.get(30, TimeUnit.SECONDS);
+        assertEquals(0, atRest.closeCode(), "a resting socket is not closed after 15 s of silence: " + atRest);
+        assertEquals(List.of(), atRest.pingsAtMs(), "nor pinged before its 25 s resting interval: " + atRest);
+    }
+
+    static CompletableFuture<Seen> watchAsync(String admin, boolean talking, boolean watchLobby, long forMs) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return watchRaw(admin, talking, watchLobby, forMs);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

@@ -1,6 +1,7 @@
 package app.hearth.room.presence;
 
 import app.hearth.platform.store.Blocking;
+import com.hazelcast.aggregation.Aggregators;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
@@ -8,42 +9,58 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cluster's live sockets in one Hazelcast map ({@value #MAP}), connection id → {clinicId,
- * personId, nodeId} as JSON with indexes on person and node. Each entry lives {@code ttl} unless its
- * node refreshes it (a third of that apart), so a node that vanishes without a membership event
- * still drops out. Writes of one socket are chained (its close waits for its open), so a socket that
- * closes at once leaves no entry behind. Map calls block on the network: a worker pool of their own.
+ * personId, nodeId} as JSON with indexes on person and node. Entries have no time to live: renewing
+ * one per socket cost 2,000 cluster operations a second at 20,000 sockets (issue 16). Instead a
+ * node's entries go when it leaves ({@link #nodeLeft}), and {@link #refresh} keeps the map honest at
+ * a cost that does not grow with the sockets: one indexed count of the node's own entries, compared
+ * with what it holds, and only on a difference (a split's merge kept the other half's map, a write
+ * lost) the node's keys are read and put right; every sixth refresh also drops entries of nodes that
+ * are not members (one that vanished while this side was split off). Writes of one socket are
+ * chained (its close waits for its open), so a socket that closes at once leaves no entry behind.
+ * Map calls block on the network: a worker pool of their own (docs/adr/0031).
  */
 public final class HazelcastLiveConnections implements LiveConnections {
 
     public static final String MAP = "hearth-connections";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastLiveConnections.class);
+    private static final int SWEEP_EVERY = 6;
 
     private final IMap<String, HazelcastJsonValue> connections;
     private final Blocking blocking;
     private final String nodeId;
-    private final long ttlSeconds;
+    private final Supplier<Set<String>> memberNodeIds;
     /** This node's sockets: their entry, and the write that stored it (a close waits for it). */
     private final Map<String, Mine> mine = new ConcurrentHashMap<>();
+    /** One refresh at a time: a slow one is not overtaken by the next. */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private int refreshes;
     /** Set once a refresh finds the node's pools closed (shutting down). */
     private volatile boolean closing;
 
     private record Mine(HazelcastJsonValue entry, Future<Void> written) {
     }
 
-    public HazelcastLiveConnections(HazelcastInstance hazelcast, Blocking blocking, String nodeId, Duration ttl) {
+    /**
+     * @param memberNodeIds the node ids of the cluster's current members (this one's included)
+     */
+    public HazelcastLiveConnections(HazelcastInstance hazelcast, Blocking blocking, String nodeId,
+                                    Supplier<Set<String>> memberNodeIds) {
         this.connections = hazelcast.getMap(MAP);
         this.blocking = blocking;
         this.nodeId = nodeId;
-        this.ttlSeconds = Math.max(1, ttl.toSeconds());
+        this.memberNodeIds = memberNodeIds;
         connections.addIndex(IndexType.HASH, "personId");
         connections.addIndex(IndexType.HASH, "nodeId");
     }
@@ -53,7 +70,7 @@ public final class HazelcastLiveConnections implements LiveConnections {
         HazelcastJsonValue entry = new HazelcastJsonValue(new JsonObject().put("clinicId", clinicId).put("personId", personId)
                 .put("nodeId", nodeId).encode());
         Future<Void> written = blocking.run(() -> {
-            connections.set(connectionId, entry, ttlSeconds, TimeUnit.SECONDS);
+            connections.set(connectionId, entry);
             return null;
         });
         written.onFailure(e -> LOG.warn("Could not record a live connection: {}", e.getClass().getSimpleName()));
@@ -77,29 +94,68 @@ public final class HazelcastLiveConnections implements LiveConnections {
     }
 
     @Override
-    public void refresh() {
-        if (mine.isEmpty() || closing) {
-            return;
+    public Future<Void> refresh() {
+        if (closing || !refreshing.compareAndSet(false, true)) {
+            return Future.succeededFuture();
         }
+        boolean sweep = ++refreshes % SWEEP_EVERY == 0;
         try {
-            refreshNow();
+            return blocking.<Void>run(() -> {
+                reconcileOwn();
+                if (sweep) {
+                    dropNonMembers();
+                }
+                return null;
+            }).onComplete(done -> {
+                refreshing.set(false);
+                if (done.failed()) {
+                    LOG.warn("Could not refresh live connections: {}", done.cause().getClass().getSimpleName());
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             closing = true; // the node is shutting down: its pools are closed
+            refreshing.set(false);
+            return Future.succeededFuture();
         }
     }
 
-    private void refreshNow() {
-        blocking.run(() -> {
-            for (Map.Entry<String, Mine> e : mine.entrySet()) {
-                if (!connections.setTtl(e.getKey(), ttlSeconds, TimeUnit.SECONDS) && mine.containsKey(e.getKey())) {
-                    // lost (a split's merge kept the other half's map, or the entry ran out): put back
-                    connections.set(e.getKey(), e.getValue().entry(), ttlSeconds, TimeUnit.SECONDS);
-                }
+    /** Counts this node's entries; only if the count is off, reads its keys and puts right what differs. */
+    private void reconcileOwn() {
+        long stored = connections.aggregate(Aggregators.count(), Predicates.equal("nodeId", nodeId));
+        if (stored == mine.size()) {
+            return;
+        }
+        Set<String> present = connections.keySet(Predicates.equal("nodeId", nodeId));
+        Map<String, HazelcastJsonValue> missing = new HashMap<>();
+        mine.forEach((id, m) -> {
+            if (!present.contains(id) && m.written().isComplete()) { // one still being written will be
+                missing.put(id, m.entry());
             }
-            return null;
-        }).onFailure(e -> LOG.warn("Could not refresh live connections: {}", e.getClass().getSimpleName()));
+        });
+        if (!missing.isEmpty()) {
+            connections.putAll(missing);
+            missing.keySet().stream().filter(id -> !mine.containsKey(id)).forEach(connections::delete); // closed meanwhile
+        }
+        for (String id : present) {
+            if (!mine.containsKey(id)) {
+                connections.delete(id); // a socket closed whose delete was lost
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.info("Live connections put right: {} of this node's entries were missing", missing.size());
+        }
     }
 
+    /** Drops entries of nodes that are not members: ones this side never saw leave. */
+    private void dropNonMembers() {
+        Set<String> nodes = new HashSet<>(connections.aggregate(Aggregators.distinct("nodeId")));
+        nodes.removeAll(memberNodeIds.get()); // read after the data: a node that wrote is a member by then
+        nodes.remove(nodeId);
+        for (String gone : nodes) {
+            LOG.info("Dropping live connections of node {}, which is not a member", gone);
+            connections.removeAll(Predicates.equal("nodeId", gone));
+        }
+    }
     @Override
     public void nodeLeft(String departed) {
         if (departed == null || departed.equals(nodeId)) {

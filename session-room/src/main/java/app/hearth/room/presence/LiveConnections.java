@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the cluster, by person: what "the therapist has no Hearth page open" asks (issue 15, the
  * patient-waiting email). One entry per socket, written by the node that holds it, removed when it
  * closes; like the seats, a cache of live connections and never the record of anything. A node
- * that dies takes its entries with it ({@link #nodeLeft}, and a time-to-live its node refreshes as
- * the backstop), and a node re-writes its own after a split's merge ({@link #refresh}).
+ * that dies takes its entries with it ({@link #nodeLeft}, and a periodic sweep of non-members'
+ * entries as the backstop), and a node puts its own right after a split's merge ({@link #refresh}).
  */
 public interface LiveConnections {
 
@@ -23,8 +23,8 @@ public interface LiveConnections {
     /** Whether the person has at least one open socket on any node. */
     Future<Boolean> anywhere(String clinicId, String personId);
 
-    /** Keeps this node's entries alive (and puts back any the cluster lost); periodically. */
-    void refresh();
+    /** Puts back this node's entries the cluster lost and drops stale ones; periodically and after a merge. */
+    Future<Void> refresh();
 
     /** A cluster member left: its sockets are gone. */
     void nodeLeft(String nodeId);
@@ -49,7 +49,8 @@ public interface LiveConnections {
             }
 
             @Override
-            public void refresh() {
+            public Future<Void> refresh() {
+                return Future.succeededFuture();
             }
 
             @Override

@@ -8,7 +8,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -38,8 +38,8 @@ class HazelcastLiveConnectionsTest {
         first = Hazelcast.newHazelcastInstance(HazelcastPresenceStoreTest.config(name, portA, portB));
         second = Hazelcast.newHazelcastInstance(HazelcastPresenceStoreTest.config(name, portB, portA));
         vertx = Vertx.vertx();
-        a = new HazelcastLiveConnections(first, Blocking.pool(vertx, "connections-a", 4), "node-a", Duration.ofSeconds(30));
-        b = new HazelcastLiveConnections(second, Blocking.pool(vertx, "connections-b", 4), "node-b", Duration.ofSeconds(30));
+        a = new HazelcastLiveConnections(first, Blocking.pool(vertx, "connections-a", 4), "node-a", () -> Set.of("node-a", "node-b"));
+        b = new HazelcastLiveConnections(second, Blocking.pool(vertx, "connections-b", 4), "node-b", () -> Set.of("node-a", "node-b"));
     }
 
     @AfterAll
@@ -101,5 +101,37 @@ class HazelcastLiveConnectionsTest {
         a.nodeLeft("node-a"); // never its own
         b.closed("b1");
         eventually("closed", () -> !anywhere(a, "clinic", "therapist-3"));
+    }
+
+    static void await(io.vertx.core.Future<Void> done) {
+        try {
+            done.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("no time to live: a refresh drops a stale entry of its own node, and every sixth one drops a non-member's entries")
+    void refreshPutsRight() {
+        com.hazelcast.map.IMap<String, com.hazelcast.core.HazelcastJsonValue> map = first.getMap(HazelcastLiveConnections.MAP);
+        a.opened("a-kept", "clinic", "therapist-5");
+        eventually("written", () -> anywhere(b, "clinic", "therapist-5"));
+        long ttl = map.getEntryView("a-kept").getTtl();
+        assertTrue(ttl <= 0 || ttl == Long.MAX_VALUE, "the entry has no time to live: " + ttl);
+        map.set("a-stale", new com.hazelcast.core.HazelcastJsonValue(
+                "{\"clinicId\":\"clinic\",\"personId\":\"therapist-6\",\"nodeId\":\"node-a\"}"));
+        map.set("z-stale", new com.hazelcast.core.HazelcastJsonValue(
+                "{\"clinicId\":\"clinic\",\"personId\":\"therapist-7\",\"nodeId\":\"node-z\"}"));
+        await(a.refresh());
+        assertFalse(anywhere(b, "clinic", "therapist-6"), "node A's entry of a socket it does not hold");
+        assertTrue(anywhere(b, "clinic", "therapist-5"), "its open socket kept");
+        for (int i = 0; i < 6; i++) {
+            await(a.refresh());
+        }
+        assertFalse(anywhere(b, "clinic", "therapist-7"), "a node that is not a member");
+        assertTrue(anywhere(b, "clinic", "therapist-5"), "a member's kept");
+        a.closed("a-kept");
+        eventually("closed", () -> !anywhere(b, "clinic", "therapist-5"));
     }
 }
