@@ -116,6 +116,34 @@ class RoomFanoutTest {
         }
     }
 
+    @Test
+    @DisplayName("a lobby board is pushed to a watcher only when it changed for them: another therapist's waiting patient sends them nothing")
+    void lobbyBoardsOnlyWhenChanged() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        OpenRoom roomA = OpenRoom.book(api, admin);
+        OpenRoom roomB = OpenRoom.book(api, admin);
+        Predicate<JsonObject> pushedBoard = m -> "lobby.snapshot".equals(m.getString("type")) && !m.containsKey("id");
+        try (RoomClient boardA = RoomClient.connect(node.baseUrl(), roomA.therapistToken);
+             RoomClient boardB = RoomClient.connect(node.baseUrl(), roomB.therapistToken);
+             RoomClient patientA = RoomClient.connect(node.baseUrl(), roomA.patientToken);
+             RoomClient patientB = RoomClient.connect(node.baseUrl(), roomB.patientToken)) {
+            boardA.expect("lobby.snapshot", new JsonObject().put("type", "lobby.watch").put("scope", "mine"));
+            boardB.expect("lobby.snapshot", new JsonObject().put("type", "lobby.watch").put("scope", "mine"));
+            // patient A arrives and passes the gate: three changes of A's room, each a new board for A
+            roomA.join(patientA, roomA.patientToken);
+            patientA.expect("ok", roomA.gate());
+            boardA.await(m -> pushedBoard.test(m) && RoomClient.participants(m).stream().anyMatch(e -> e.getJsonObject("patient")
+                    .getJsonObject("ready").getBoolean("gate")), "patient A ready on A's board");
+            // then patient B arrives: B's first change; anything pushed to B before it has arrived by then
+            roomB.join(patientB, roomB.patientToken);
+            boardB.await(m -> pushedBoard.test(m) && !RoomClient.participants(m).isEmpty(), "patient B on B's board");
+            assertEquals(0, boardB.count(m -> pushedBoard.test(m) && RoomClient.participants(m).isEmpty()),
+                    "B's (empty) board was never pushed for A's patient");
+            assertTrue(boardA.count(pushedBoard) >= 1, "A's board was pushed for A's patient");
+        }
+    }
+
     /** What a raw socket saw: when (ms after the welcome) each server ping came, and the close code and time. */
     record Seen(List<Long> pingsAtMs, int closeCode, long closedAtMs) {
     }

@@ -46,6 +46,8 @@ public final class HazelcastLiveConnections implements LiveConnections {
     /** One refresh at a time: a slow one is not overtaken by the next. */
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private int refreshes;
+    /** How many refreshes found a difference and read the node's keys (tests). */
+    final java.util.concurrent.atomic.AtomicLong repairs = new java.util.concurrent.atomic.AtomicLong();
     /** Set once a refresh finds the node's pools closed (shutting down). */
     private volatile boolean closing;
 
@@ -125,7 +127,10 @@ public final class HazelcastLiveConnections implements LiveConnections {
         if (stored == mine.size()) {
             return;
         }
-        Set<String> present = connections.keySet(Predicates.equal("nodeId", nodeId));
+        repairs.incrementAndGet();
+        LOG.debug("Live connections: {} stored for this node, {} held", stored, mine.size());
+        // a plain set: the query's own result set looks keys up one by one
+        Set<String> present = new HashSet<>(connections.keySet(Predicates.equal("nodeId", nodeId)));
         Map<String, HazelcastJsonValue> missing = new HashMap<>();
         mine.forEach((id, m) -> {
             if (!present.contains(id) && m.written().isComplete()) { // one still being written will be

@@ -1,5 +1,6 @@
 package app.hearth.room.presence;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,8 +116,15 @@ class HazelcastLiveConnectionsTest {
     @DisplayName("no time to live: a refresh drops a stale entry of its own node, and every sixth one drops a non-member's entries")
     void refreshPutsRight() {
         com.hazelcast.map.IMap<String, com.hazelcast.core.HazelcastJsonValue> map = first.getMap(HazelcastLiveConnections.MAP);
+        for (int i = 0; i < 200; i++) {
+            a.opened("many-" + i, "clinic", "therapist-8");
+        }
         a.opened("a-kept", "clinic", "therapist-5");
         eventually("written", () -> anywhere(b, "clinic", "therapist-5"));
+        eventually("all written", () -> first.getMap(HazelcastLiveConnections.MAP).containsKey("many-199"));
+        long repairs = a.repairs.get();
+        await(a.refresh());
+        assertEquals(repairs, a.repairs.get(), "nothing to put right: one count, no keys read");
         long ttl = map.getEntryView("a-kept").getTtl();
         assertTrue(ttl <= 0 || ttl == Long.MAX_VALUE, "the entry has no time to live: " + ttl);
         map.set("a-stale", new com.hazelcast.core.HazelcastJsonValue(
@@ -132,6 +140,9 @@ class HazelcastLiveConnectionsTest {
         assertFalse(anywhere(b, "clinic", "therapist-7"), "a node that is not a member");
         assertTrue(anywhere(b, "clinic", "therapist-5"), "a member's kept");
         a.closed("a-kept");
-        eventually("closed", () -> !anywhere(b, "clinic", "therapist-5"));
+        for (int i = 0; i < 200; i++) {
+            a.closed("many-" + i);
+        }
+        eventually("closed", () -> !anywhere(b, "clinic", "therapist-5") && !anywhere(b, "clinic", "therapist-8"));
     }
 }
