@@ -782,10 +782,10 @@ public final class RoomHub {
             watchers.add(local);
             return watchers;
         });
-        local.lastLobby = null; // the reply is the board; the next change pushes it whole
         return presence.inClinic(actor.clinicId()).map(seats -> {
             LobbyView view = new LobbyView(actor.clinicId(), seats);
             JsonObject snapshot = lobbySnapshot(local, view);
+            local.lastLobby = snapshot.encode(); // the reply is the board: a push of the same is not sent
             tellWaitingSeen(local, view);
             return snapshot;
         });
