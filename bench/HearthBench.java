@@ -1653,6 +1653,9 @@ public class HearthBench {
             Map<String, String> env = new java.util.HashMap<>(Map.of("HEARTH_LOGINS_PER_ADDRESS", "1000000",
                     "HEARTH_JWT_ISSUER", "http://bench.local"));
             env.putAll(extraEnv);
+            // a known management port, to see the mail outbox drain before anything is measured
+            int management = freePort();
+            env.put("HEARTH_MANAGEMENT_PORT", Integer.toString(management));
             Process node2 = null;
             Api api2 = null;
             if (nodes == 2) {
@@ -1676,17 +1679,51 @@ public class HearthBench {
                 env2.put("HEARTH_JWT_PUBLIC_KEY_FILE", dir.resolve("keys/jwt-public.pem").toString());
                 env2.put("HEARTH_CARE_KEYSET_FILE", dir.resolve("keys/care-keyset.json").toString());
                 env2.put("HEARTH_DEMO_SEED", "false");
+                int management2 = freePort();
+                env2.put("HEARTH_MANAGEMENT_PORT", Integer.toString(management2));
                 int port2 = freePort();
                 node2 = launch(jar, dir2, port2, env2);
                 awaitReadyLine(node2, Duration.ofSeconds(120));
                 api2 = new Api("http://127.0.0.1:" + port2);
                 RoomsBench.awaitMembers(new Api("http://127.0.0.1:" + port), 2, 60_000);
-                return hearthRooms(node1, node2, new Api("http://127.0.0.1:" + port), api2, rooms);
+                Target target = hearthRooms(node1, node2, new Api("http://127.0.0.1:" + port), api2, rooms);
+                awaitOutboxDrained(List.of(management, management2));
+                return target;
             }
             Process node = launch(jar, dir, port, env);
             awaitReadyLine(node, Duration.ofSeconds(120));
             Api api = new Api("http://127.0.0.1:" + port);
-            return hearthRooms(node, null, api, api, rooms);
+            Target target = hearthRooms(node, null, api, api, rooms);
+            awaitOutboxDrained(List.of(management));
+            return target;
+        }
+
+        /**
+         * The set-up queues an invitation and a booking email per person (4,000 for 250 rooms), which
+         * the node's mailer sends to its in-process SMTP server for minutes afterwards. That is the
+         * product's own work, but not fan-out: the rounds start once every node's outbox backlog
+         * (its /metrics gauge, counted every 15 s) reads zero, bounded by 10 minutes.
+         */
+        static void awaitOutboxDrained(List<Integer> managementPorts) throws Exception {
+            long started = System.nanoTime();
+            long deadline = started + TimeUnit.MINUTES.toNanos(10);
+            for (int managementPort : managementPorts) {
+                while (true) {
+                    String metrics = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
+                            .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                    double backlog = metrics.lines().filter(l -> l.startsWith("hearth_mail_outbox_backlog"))
+                            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                    if (backlog == 0) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        System.out.printf("Hearth: mail outbox still %.0f behind after 10 min; measuring anyway%n", backlog);
+                        return;
+                    }
+                    Thread.sleep(2000);
+                }
+            }
+            System.out.printf("Hearth: mail outbox drained %.0f s after the set-up%n", (System.nanoTime() - started) / 1e9);
         }
 
         /** Circles of 8 (facilitator on node 1, patients alternating node 2 / node 1 when there are two nodes). */
