@@ -1395,6 +1395,7 @@ public final class RoomHub {
     /** Only this room's connections on this node (the index), and the message encoded once for all of them. */
     private void deliverHere(RoomEvent event, long sentAtMicros) {
         Set<String> recipients = recipientsHere(event);
+        int delivered = 0;
         String encoded = null;
         for (Local local : inRoomHere(event.roomId())) {
             deliveryVisits.increment();
@@ -1404,8 +1405,10 @@ public final class RoomHub {
                 }
                 local.connection.sendText(encoded);
                 metrics.delivered(event.kind(), since(sentAtMicros));
+                delivered++;
             }
         }
+        LOG.debug("Room message delivered to {} connection(s) on this node", delivered);
     }
 
     /**
