@@ -10,7 +10,7 @@ const PING_MS = 3000;
 // more often than the server would ping it (welcome.limits.restingHeartbeatMs), so neither side
 // sends more than that; a wake-up or a network change checks at once instead (docs/adr/0031).
 const RESTING_PING_SHARE = 0.8;
-const RESTING_PING_FALLBACK_MS = 20000;
+const RESTING_HEARTBEAT_DEFAULT_MS = 25000; // the server's default, if its welcome does not say
 const WAKE_CHECK_MS = 5000;
 const REQUEST_TIMEOUT_MS = 15000;
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
@@ -120,9 +120,8 @@ export class RoomSocket {
   startPings(limits) {
     clearInterval(this.pingTimer);
     this.lastHeard = localNow();
-    const every = this.resting
-      ? Math.round(((limits && limits.restingHeartbeatMs) || RESTING_PING_FALLBACK_MS / RESTING_PING_SHARE) * RESTING_PING_SHARE)
-      : PING_MS;
+    const restingHeartbeat = (limits && limits.restingHeartbeatMs) || RESTING_HEARTBEAT_DEFAULT_MS;
+    const every = this.resting ? Math.round(restingHeartbeat * RESTING_PING_SHARE) : PING_MS;
     const ping = () => {
       if (localNow() - this.lastHeard > SILENT_PINGS * every) {
         this.abandon();
