@@ -32,6 +32,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +59,7 @@ class FhirApiTest {
     static String therapist2;
     static String admin;
     static String adminB;
+    static final ZoneId DEMO_CLINIC_ZONE = ZoneId.of("America/New_York");
     static Appointment pastPreparation;
     static Appointment dosing;
     static Appointment cancelled;
@@ -351,14 +354,16 @@ class FhirApiTest {
         assertEquals(List.of(fhirId(pastPreparation.id()), fhirId(cancelled.id()), fhirId(dosing.id()), fhirId(circle.id())), ids(all));
         assertEquals(4, all.getInteger("total"));
 
-        String today = Instant.now().toString().substring(0, 10);
+        // a date without a time is a day of the clinic's calendar (America/New_York), not of UTC: in the New York
+        // evening the UTC date is already tomorrow's
+        String today = LocalDate.now(DEMO_CLINIC_ZONE).toString();
         assertEquals(List.of(fhirId(pastPreparation.id())), ids(bundle("/Appointment?" + p1 + "&date=lt" + today, admin)));
         assertEquals(List.of(fhirId(cancelled.id()), fhirId(dosing.id()), fhirId(circle.id())),
                 ids(bundle("/Appointment?" + p1 + "&date=ge" + today, admin)));
         assertEquals(List.of(fhirId(dosing.id())), ids(bundle("/Appointment?" + p1 + "&date=" + q("gt" + cancelled.start())
                 + "&date=" + q("le" + dosing.start()), admin)));
         assertEquals(List.of(fhirId(dosing.id())), ids(bundle("/Appointment?" + p1 + "&date=eq"
-                + dosing.start().toString().substring(0, 10) + "&date=" + q("eq" + dosing.start()), admin)));
+                + LocalDate.ofInstant(dosing.start(), DEMO_CLINIC_ZONE) + "&date=" + q("eq" + dosing.start()), admin)));
         assertEquals(List.of(fhirId(cancelled.id())), ids(bundle("/Appointment?" + p1 + "&status=cancelled", admin)));
         assertEquals(List.of(fhirId(dosing.id()), fhirId(circle.id())),
                 ids(bundle("/Appointment?practitioner=Practitioner/demo-therapist-1&status=booked&date=gt" + today, therapist1)));
