@@ -1456,6 +1456,8 @@ public class HearthBench {
             final boolean[] cross;
             final java.util.concurrent.atomic.AtomicIntegerArray receipts;
             final long[] latencies;
+            /** Per latency: the line it belongs to (for the late-delivery timeline). */
+            final int[] latencySeq;
             final AtomicInteger latencyCount = new AtomicInteger();
             final java.util.concurrent.atomic.AtomicLong lastReceipt = new java.util.concurrent.atomic.AtomicLong();
             final AtomicInteger deliveries = new AtomicInteger();
@@ -1470,6 +1472,7 @@ public class HearthBench {
                 cross = new boolean[messages * (PER_ROOM - 1) + 16];
                 receipts = new java.util.concurrent.atomic.AtomicIntegerArray(messages);
                 latencies = new long[messages * (PER_ROOM - 1) + 16];
+                latencySeq = new int[latencies.length];
                 this.tag = tag;
             }
 
@@ -1493,6 +1496,7 @@ public class HearthBench {
                 int n = latencyCount.getAndIncrement();
                 if (n < latencies.length) {
                     latencies[n] = (atNanos - sentAt[seq]) / 1000;
+                    latencySeq[n] = seq;
                     cross[n] = sentFrom[seq] != toNode;
                 }
                 deliveries.incrementAndGet();
@@ -1587,6 +1591,25 @@ public class HearthBench {
             }
         }
 
+        /**
+         * Diagnostics (HEARTH_BENCH_TIMELINE set): per 100 ms of send time, the deliveries later than 5 ms and the
+         * latest, so a tail made by a periodic task or a pause shows as a few bad buckets and load as many.
+         */
+        static void printLateTimeline(Run run, int n, long start) {
+            java.util.TreeMap<Long, long[]> buckets = new java.util.TreeMap<>();
+            for (int k = 0; k < n; k++) {
+                if (run.latencies[k] > 5_000) {
+                    long bucket = (run.sentAt[run.latencySeq[k]] - start) / 100_000_000L;
+                    long[] b = buckets.computeIfAbsent(bucket, x -> new long[2]);
+                    b[0]++;
+                    b[1] = Math.max(b[1], run.latencies[k]);
+                }
+            }
+            StringBuilder line = new StringBuilder("    late (>5 ms) by send time, 100 ms buckets: ");
+            buckets.forEach((bucket, b) -> line.append(String.format("%.1fs:%d/%dms ", bucket / 10.0, b[0], b[1] / 1000)));
+            System.out.println(line);
+        }
+
         /** One measured run at a fixed total rate: rooms take turns, and in each room its members take turns. */
         static Result load(Target t, int rate, int seconds, String tag) throws Exception {
             int messages = rate * seconds;
@@ -1639,6 +1662,9 @@ public class HearthBench {
                 System.out.printf("    %s same node: p50 %s, p99 %s (%d); across nodes: p50 %s, p99 %s (%d)%n", t.name,
                         ms(percentile(same, 50)), ms(percentile(same, 99)), same.size(),
                         ms(percentile(crossed, 50)), ms(percentile(crossed, 99)), crossed.size());
+            }
+            if (System.getenv("HEARTH_BENCH_TIMELINE") != null) {
+                printLateTimeline(run, n, start);
             }
             Thread.sleep(500); // a breath between runs so one run's stragglers do not start the next
             return new Result(rate, run.deliveries.get() / span, percentile(list, 50), percentile(list, 99),
@@ -2214,10 +2240,13 @@ public class HearthBench {
         return options;
     }
 
-    /** {@code --env HEARTH_CLUSTER_ENABLED=false,K=V}: extra environment for the nodes started. */
+    /**
+     * {@code --env HEARTH_CLUSTER_ENABLED=false,K=V}: extra environment for the nodes started. A comma starts a new
+     * pair only before an upper-case name and '=', so a value may hold commas ({@code JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=/tmp/n.jfr,settings=profile}).
+     */
     static Map<String, String> envOption(String value) {
         Map<String, String> env = new TreeMap<>();
-        for (String pair : value.split(",")) {
+        for (String pair : value.split(",(?=[A-Z_][A-Z0-9_]*=)")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());

@@ -148,12 +148,14 @@ public final class HearthMetrics implements RoomMetrics {
 
     /**
      * Counts outcomes of booking and sign-in: a handler ahead of each operation's own (call before
-     * the APIs mount theirs) that looks at the answer once it is sent. Refusals are labelled with the
-     * problem type's slug, a fixed set.
+     * the APIs mount theirs) that looks at the answer as its headers go out. Counting then, not at the
+     * response's end, means the count has moved before the client can read the answer: a scrape right
+     * after a refused sign-in sees it (CI once scraped between the 401 and an end handler). Refusals
+     * are labelled with the problem type's slug, a fixed set.
      */
     public void observe(RouterBuilder builder) {
         builder.getRoute("bookAppointment").addHandler(ctx -> {
-            ctx.addEndHandler(done -> {
+            ctx.addHeadersEndHandler(v -> {
                 if (ctx.response().getStatusCode() / 100 == 2) {
                     Counter.builder("hearth.bookings").description("Appointments booked").register(registry).increment();
                 } else {
@@ -164,7 +166,7 @@ public final class HearthMetrics implements RoomMetrics {
             ctx.next();
         });
         builder.getRoute("login").addHandler(ctx -> {
-            ctx.addEndHandler(done -> {
+            ctx.addHeadersEndHandler(v -> {
                 if (ctx.response().getStatusCode() / 100 != 2) {
                     Counter.builder("hearth.signin.failures").description("Sign-ins refused, by problem type")
                             .tag("problem", problem(ctx)).register(registry).increment();
