@@ -53,6 +53,29 @@ public final class TestNode implements AutoCloseable {
      * HEARTH_DATA_DIR a temporary directory is made and deleted on close.
      */
     public static TestNode start(Map<String, String> overrides) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(overrides);
+            } catch (RuntimeException e) {
+                // The HTTP port is picked here and bound by the node a moment later; another process
+                // may bind it in between. Pick again, a few times, rather than fail the test.
+                if (attempt >= 3 || overrides.containsKey("HEARTH_HTTP_PORT") || !causedByBind(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TestNode startOnce(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
         // A concrete port, so links and the token issuer name the address the test really uses.
         int port = freePort();
@@ -82,7 +105,15 @@ public final class TestNode implements AutoCloseable {
         }
         settings.put("HEARTH_DATA_DIR", data.toString());
         NodeConfig config = NodeConfig.from(Settings.of(settings));
-        HearthNode node = HearthNode.start(config);
+        HearthNode node;
+        try {
+            node = HearthNode.start(config);
+        } catch (RuntimeException e) {
+            if (owns) {
+                deleteRecursively(data);
+            }
+            throw e;
+        }
         String uri = node.embeddedStoreUri().orElse(config.store().mongoUri().orElse(null));
         return new TestNode(node, data, owns, uri, config.store().database(), ownsDatabase);
     }
@@ -161,14 +192,34 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    /** A currently free loopback port (for HTTP or Hazelcast). */
+    /**
+     * A currently free loopback port (for HTTP or Hazelcast), below the kernel's ephemeral range
+     * (32768–60999 on Linux). A port the kernel hands out (a bind to port 0, an outgoing
+     * connection's own end) comes from that range, so one picked there and released can be handed
+     * out again before the node binds it: in CI a node's HTTP port went that way while the first
+     * node of a pair kept trying to reach the second's cluster port. Below the range only an
+     * explicit bind takes a port.
+     */
     public static int freePort() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = BELOW_EPHEMERAL_FROM + random.nextInt(BELOW_EPHEMERAL_TO - BELOW_EPHEMERAL_FROM);
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), candidate));
+                return candidate;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private static final int BELOW_EPHEMERAL_FROM = 20_000;
+    private static final int BELOW_EPHEMERAL_TO = 32_000;
 
     public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
