@@ -26,6 +26,10 @@ public final class TestNode implements AutoCloseable {
     /** Names a real MongoDB for the whole suite; unset means the embedded store. */
     public static final String REAL_MONGO_ENV = "HEARTH_TEST_MONGO_URI";
 
+    /** Where {@link #freePort()} looks: below Linux's default ephemeral range (32768–60999). */
+    private static final int BELOW_EPHEMERAL_FROM = 20_000;
+    private static final int BELOW_EPHEMERAL_TO = 32_000;
+
     private final HearthNode node;
     private final Path dataDirectory;
     private final boolean ownsDataDirectory;
@@ -50,7 +54,8 @@ public final class TestNode implements AutoCloseable {
 
     /**
      * A node with extra settings over the test defaults (same keys as the environment). Without
-     * HEARTH_DATA_DIR a temporary directory is made and deleted on close.
+     * HEARTH_DATA_DIR a temporary directory is made and deleted on close. Without HEARTH_HTTP_PORT
+     * the port is picked here, and picked again (up to three tries) if the node cannot bind it.
      */
     public static TestNode start(Map<String, String> overrides) {
         for (int attempt = 1; ; attempt++) {
@@ -196,9 +201,9 @@ public final class TestNode implements AutoCloseable {
      * A currently free loopback port (for HTTP or Hazelcast), below the kernel's ephemeral range
      * (32768–60999 on Linux). A port the kernel hands out (a bind to port 0, an outgoing
      * connection's own end) comes from that range, so one picked there and released can be handed
-     * out again before the node binds it: in CI a node's HTTP port went that way while the first
-     * node of a pair kept trying to reach the second's cluster port. Below the range only an
-     * explicit bind takes a port.
+     * out again before the node binds it. In CI a pair's second node found its HTTP port taken, most
+     * likely so: the first node keeps connecting to the second's cluster port meanwhile, each attempt
+     * from a new ephemeral port. Below the range only an explicit bind takes a port.
      */
     public static int freePort() {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
@@ -217,9 +222,6 @@ public final class TestNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
-    private static final int BELOW_EPHEMERAL_FROM = 20_000;
-    private static final int BELOW_EPHEMERAL_TO = 32_000;
 
     public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
