@@ -38,6 +38,7 @@ class HazelcastLiveConnectionsTest {
         String name = "connections-test-" + portA;
         first = Hazelcast.newHazelcastInstance(HazelcastPresenceStoreTest.config(name, portA, portB));
         second = Hazelcast.newHazelcastInstance(HazelcastPresenceStoreTest.config(name, portB, portA));
+        HazelcastPresenceStoreTest.awaitClusterSafe(first, second);
         vertx = Vertx.vertx();
         a = new HazelcastLiveConnections(first, Blocking.pool(vertx, "connections-a", 4), "node-a", () -> Set.of("node-a", "node-b"));
         b = new HazelcastLiveConnections(second, Blocking.pool(vertx, "connections-b", 4), "node-b", () -> Set.of("node-a", "node-b"));

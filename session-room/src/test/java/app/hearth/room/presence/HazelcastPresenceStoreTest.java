@@ -34,9 +34,28 @@ class HazelcastPresenceStoreTest extends PresenceStoreContract {
         String name = "presence-test-" + portA;
         first = Hazelcast.newHazelcastInstance(config(name, portA, portB));
         second = Hazelcast.newHazelcastInstance(config(name, portB, portA));
+        awaitClusterSafe(first, second);
         vertx = Vertx.vertx();
         writer = new HazelcastPresenceStore(first, Blocking.pool(vertx, "presence-a", 4), TTL);
         reader = new HazelcastPresenceStore(second, Blocking.pool(vertx, "presence-b", 4), TTL);
+    }
+
+    /**
+     * Waits until the partitions have settled after the second member joined: no migration running,
+     * backups in sync. A test's first map operations otherwise run during the migration: in CI a
+     * predicate removeAll right after the join left its entry in place for over 10 s, most likely
+     * for that reason (it did not recur in local runs).
+     */
+    static void awaitClusterSafe(HazelcastInstance... members) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (HazelcastInstance member : members) {
+            while (!member.getPartitionService().isClusterSafe()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the two-member cluster did not settle within 60 s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
     }
 
     static Config config(String name, int port, int other) {
