@@ -1610,13 +1610,49 @@ public class HearthBench {
             System.out.println(line);
         }
 
+        /**
+         * Diagnostics (HEARTH_BENCH_PROFILE = the path of async-profiler's libasyncProfiler.so, loaded through
+         * {@code jcmd JVMTI.agent_load}): each measured Hearth run is profiled on its own, with the events of
+         * HEARTH_BENCH_PROFILE_EVENT (default {@code event=cpu,interval=1ms}: Java and kernel frames of running
+         * threads; {@code event=wall,threads} for where the event loops wait; several separated by {@code ;} are
+         * taken in turn, one per run), into one collapsed-stacks file per run.
+         */
+        static final String PROFILER = System.getenv("HEARTH_BENCH_PROFILE");
+        static final String[] PROFILE_EVENTS = java.util.Objects.requireNonNullElse(System.getenv("HEARTH_BENCH_PROFILE_EVENT"),
+                "event=cpu,interval=1ms").split(";");
+        static final AtomicInteger PROFILED_RUNS = new AtomicInteger();
+
+        static boolean profile(Target t, String tag, String command) throws Exception {
+            if (PROFILER == null || !t.name.startsWith("Hearth") || tag.startsWith("w")) {
+                return false;
+            }
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(t.pid),
+                    "JVMTI.agent_load", PROFILER, '"' + command + '"') // quoted: jcmd would read "event=cpu" as its own option
+                    .redirectErrorStream(true).start();
+            String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (jcmd.waitFor() != 0 || said.contains("ERROR") || !said.contains("return code: 0")) {
+                System.out.println("    profiler: " + said.strip());
+            }
+            return true;
+        }
+
         /** One measured run at a fixed total rate: rooms take turns, and in each room its members take turns. */
         static Result load(Target t, int rate, int seconds, String tag) throws Exception {
             int messages = rate * seconds;
             Run run = new Run(messages, tag);
             t.run = run;
             double cpuBefore = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum();
+            String profileEvent = PROFILE_EVENTS[PROFILED_RUNS.get() % PROFILE_EVENTS.length];
+            // with "jfr" among its options the profile streams to its file (timestamps: the bursts can be found)
+            String format = profileEvent.contains("jfr") ? "jfr" : "collapsed";
+            Path profileFile = Path.of(System.getProperty("java.io.tmpdir"), "hearth-profile-" + tag + "-" + rate + "-"
+                    + profileEvent.replaceAll("[^a-z0-9]+", "-") + "." + format);
+            boolean profiled = profile(t, tag, "start," + profileEvent + (format.equals("jfr") ? ",file=" + profileFile : ""));
             long start = System.nanoTime() + 20_000_000L;
+            if (profiled) {
+                // to line the profile's timestamps up with the late-delivery timeline (which counts from here)
+                System.out.printf("    run %s starts at %s%n", tag, Instant.ofEpochMilli(System.currentTimeMillis() + 20));
+            }
             long stepNanos = 1_000_000_000L / rate;
             int roomCount = t.rooms.size();
             for (int i = 0; i < messages; i++) {
@@ -1638,6 +1674,11 @@ public class HearthBench {
                 Thread.sleep(5); // draining, bounded by DRAIN_MS
             }
             double cpu = cpuSeconds(t.pid) + t.morePids.stream().mapToDouble(HearthBench::cpuSeconds).sum() - cpuBefore;
+            if (profiled) {
+                PROFILED_RUNS.incrementAndGet();
+                profile(t, tag, format.equals("jfr") ? "stop" : "stop,collapsed,file=" + profileFile);
+                System.out.println("    profile of the node in this run: " + profileFile);
+            }
             t.run = null;
             int lost = 0;
             int extra = 0;

@@ -80,13 +80,17 @@ public final class RoomHub {
     private final java.util.concurrent.atomic.AtomicLong seatsVersion = new java.util.concurrent.atomic.AtomicLong();
     /** How many connections delivering room messages has looked at (tests: a room's delivery visits its members only). */
     private final java.util.concurrent.atomic.LongAdder deliveryVisits = new java.util.concurrent.atomic.LongAdder();
+    /** Chat lines delivered from the sender's thread, not through the event bus (tests: ADR 0031's direct path). */
+    private final java.util.concurrent.atomic.LongAdder directDeliveries = new java.util.concurrent.atomic.LongAdder();
     /**
-     * Events this node published that its own consumer has not handled yet. While none are, a chat
-     * line can go straight to this node's members from the sender's thread (one thread hop fewer):
-     * nothing this node said earlier — a departure, a removal — can still be on its way to be
-     * overtaken (docs/adr/0031).
+     * By room, the events this node published through the event bus that its own consumer has not
+     * handled yet. While a room has none, a chat line in it goes straight to this node's members from
+     * the sender's thread (one thread hop fewer): nothing this node said earlier in that room — a
+     * departure, a removal, a line that took the bus — can still be on its way to be overtaken.
+     * Lines delivered straight away are not counted (this node's members have them already), and
+     * rooms do not wait for each other (docs/adr/0031, addendum).
      */
-    private final java.util.concurrent.atomic.AtomicInteger ownInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Integer> ownInFlight = new ConcurrentHashMap<>();
     /** The event-bus header naming the node that published a room event. */
     static final String ORIGIN_HEADER = "hearth-origin";
     /** The header set when the publishing node has already delivered the event to its own members. */
@@ -174,14 +178,14 @@ public final class RoomHub {
     public Future<Void> start() {
         consumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.ROOM_EVENTS, message -> {
             boolean ours = nodeId.equals(message.headers().get(ORIGIN_HEADER));
+            if (ours && message.headers().contains(DELIVERED_HERE_HEADER)) {
+                return; // its members here already have it; other nodes deliver theirs
+            }
             try {
-                if (ours && message.headers().contains(DELIVERED_HERE_HEADER)) {
-                    return; // its members here already have it; other nodes deliver theirs
-                }
                 app.hearth.platform.logging.RequestIds.receive(message, () -> onEvent(message.body(), sentAt(message)));
             } finally {
                 if (ours) {
-                    ownInFlight.decrementAndGet();
+                    ownInFlight.computeIfPresent(inFlightKey(message.body().getString("roomId")), (k, n) -> n == 1 ? null : n - 1);
                 }
             }
         });
@@ -760,7 +764,8 @@ public final class RoomHub {
                     .put("roomId", roomId).put("from", new JsonObject().put("personId", mine.personId())
                             .put("displayName", mine.displayName()))
                     .put("text", line).put("sentAt", clock.instant().toString()));
-            if (ownInFlight.get() == 0) {
+            if (!ownInFlight.containsKey(inFlightKey(roomId))) {
+                directDeliveries.increment();
                 long sentAt = micros(clock.instant());
                 deliverHere(event, sentAt);
                 publish(event, true);
@@ -1273,6 +1278,11 @@ public final class RoomHub {
         });
     }
 
+    /** How many chat lines went straight from their sender's thread to this node's members so far (tests). */
+    public long directDeliveries() {
+        return directDeliveries.sum();
+    }
+
     /** How many connections deliveries to rooms have looked at on this node so far (tests). */
     public long deliveryVisits() {
         return deliveryVisits.sum();
@@ -1292,9 +1302,14 @@ public final class RoomHub {
                 .addHeader(ORIGIN_HEADER, nodeId);
         if (deliveredHere) {
             options.addHeader(DELIVERED_HERE_HEADER, "1");
+        } else {
+            ownInFlight.merge(inFlightKey(event.roomId()), 1, Integer::sum);
         }
-        ownInFlight.incrementAndGet();
         vertx.eventBus().publish(EventBusAddresses.ROOM_EVENTS, event.toJson(), options);
+    }
+
+    private static String inFlightKey(String roomId) {
+        return roomId == null ? "" : roomId;
     }
 
     private static long micros(Instant instant) {
@@ -1397,14 +1412,16 @@ public final class RoomHub {
         Set<String> recipients = recipientsHere(event);
         int delivered = 0;
         String encoded = null;
+        java.time.Duration latency = null; // the writes below are queued in one go: one reading of the clock
         for (Local local : inRoomHere(event.roomId())) {
             deliveryVisits.increment();
             if (local.rooms.containsKey(event.roomId()) && recipients.contains(local.actor().personId())) {
                 if (encoded == null) {
                     encoded = event.chat().encode();
+                    latency = since(sentAtMicros);
                 }
                 local.connection.sendText(encoded);
-                metrics.delivered(event.kind(), since(sentAtMicros));
+                metrics.delivered(event.kind(), latency);
                 delivered++;
             }
         }

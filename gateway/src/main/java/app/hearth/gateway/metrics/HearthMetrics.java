@@ -43,6 +43,8 @@ public final class HearthMetrics implements RoomMetrics {
     private static final Duration[] BRIDGE_BUCKETS = millis(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
 
     private final MeterRegistry registry;
+    /** hearth.room.fanout by event kind (a handful of kinds, all Hearth's own). */
+    private final java.util.concurrent.ConcurrentMap<String, Timer> fanoutTimers = new java.util.concurrent.ConcurrentHashMap<>();
     private final Optional<PrometheusMeterRegistry> prometheus;
     /** Unique per node: Vert.x keeps backend registries by name, and tests run several nodes in one JVM. */
     private final String registryName = "hearth-" + app.hearth.platform.logging.RequestIds.generate();
@@ -129,11 +131,13 @@ public final class HearthMetrics implements RoomMetrics {
 
     @Override
     public void delivered(String kind, Duration sinceSent) {
-        Timer.builder("hearth.room.fanout")
+        // once per delivery (every recipient of every chat line): the timer is looked up in a map of its
+        // own, not built and registered each time (that was 3.5 % of the node's CPU under load)
+        fanoutTimers.computeIfAbsent(kind == null ? "unknown" : kind, k -> Timer.builder("hearth.room.fanout")
                 .description("From a room event's publish to its delivery to each local connection")
-                .tag("kind", kind == null ? "unknown" : kind)
+                .tag("kind", k)
                 .serviceLevelObjectives(ROOM_BUCKETS)
-                .register(registry).record(sinceSent);
+                .register(registry)).record(sinceSent);
     }
 
     @Override

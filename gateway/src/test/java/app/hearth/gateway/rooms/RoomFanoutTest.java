@@ -117,6 +117,40 @@ class RoomFanoutTest {
     }
 
     @Test
+    @DisplayName("lines sent back to back go straight to this node's members, in the order sent: a line delivered straight away does not hold up the next")
+    void directPathPerRoom() {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        OpenRoom a = OpenRoom.book(api, admin);
+        RoomHub hub = node.node().rooms();
+        RoomClient[] inA = a.inSession(node.baseUrl());
+        try {
+            RoomClient therapist = inA[0];
+            RoomClient patient = inA[1];
+            // the set-up's own events (gate, admission, roster) handled before the lines: one line there and back
+            therapist.expect("ok", chat(a.roomId, "before the burst"));
+            patient.awaitCount(Duration.ofSeconds(10), chatLine("before the burst"), 1, "the therapist's first line");
+            // 20 lines without waiting for their replies: a line delivered straight away is not "in flight",
+            // so it never holds up the next (with one count per node, most of these took the bus)
+            long before = hub.directDeliveries();
+            for (int i = 0; i < 20; i++) {
+                patient.sendRaw(chat(a.roomId, "back to back #" + i).put("id", "b" + i).encode());
+            }
+            therapist.awaitCount(Duration.ofSeconds(10), m -> "chat.message".equals(m.getString("type"))
+                    && m.getString("text").startsWith("back to back #"), 20, "the 20 lines");
+            assertEquals(20, hub.directDeliveries() - before, "lines delivered straight from the sender's thread");
+            List<String> order = therapist.matching(m -> "chat.message".equals(m.getString("type"))
+                    && m.getString("text").startsWith("back to back #")).stream().map(m -> m.getString("text")).toList();
+            assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "back to back #" + i).toList(), order,
+                    "one sender's lines arrive in the order sent");
+        } finally {
+            for (RoomClient c : inA) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a lobby board is pushed to a watcher only when it changed for them: another therapist's waiting patient sends them nothing")
     void lobbyBoardsOnlyWhenChanged() {
         ApiClient api = new ApiClient(node.baseUrl());

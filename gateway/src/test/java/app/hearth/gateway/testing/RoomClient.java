@@ -177,6 +177,11 @@ public final class RoomClient implements AutoCloseable {
         }
     }
 
+    /** The messages received so far (read or not) that match, in the order they arrived. */
+    public synchronized List<JsonObject> matching(Predicate<JsonObject> match) {
+        return received.stream().filter(match).map(JsonObject::copy).toList();
+    }
+
     /** How many messages received so far (read or not) match. */
     public synchronized long count(Predicate<JsonObject> match) {
         return received.stream().filter(match).count();

@@ -67,6 +67,28 @@ class WsSchemaTest {
     }
 
     @Test
+    @DisplayName("names the field of an extra or missing property and of a nested value, and asserts date-time formats")
+    void whereAndFormats() {
+        JsonObject chat = new JsonObject().put("type", "chat.message").put("roomId", "room-1")
+                .put("from", new JsonObject().put("personId", "p_1").put("displayName", "Ari")).put("text", "hello")
+                .put("sentAt", "2026-12-04T18:00:00Z");
+        assertEquals(Optional.empty(), SCHEMA.checkServer(chat.copy()));
+        assertEquals("/sentAt", SCHEMA.checkServer(chat.copy().put("sentAt", "yesterday")).orElseThrow().field(),
+                "an instant that is no date-time");
+        assertEquals("/from/displayName", SCHEMA.checkServer(chat.copy().put("from", new JsonObject().put("personId", "p_1")))
+                .orElseThrow().field(), "a nested required property");
+        assertEquals("/from/displayName", SCHEMA.checkServer(chat.copy().put("from", new JsonObject().put("personId", "p_1")
+                .put("displayName", 5))).orElseThrow().field(), "a nested value of the wrong type");
+        WsSchema.Violation extra = SCHEMA.checkClient(new JsonObject().put("type", "ping").put("id", "1").put("clientTime", 5)
+                .put("sneaky", "extra")).orElseThrow();
+        assertEquals("/sneaky", extra.field(), extra.message());
+        WsSchema.Violation blank = SCHEMA.checkClient(new JsonObject().put("type", "chat.send").put("id", "1").put("roomId", "room-1")
+                .put("text", "")).orElseThrow();
+        assertEquals("/text", blank.field(), blank.message());
+        assertTrue(blank.message().startsWith("'chat.send' is not valid at /text: "), blank.message());
+    }
+
+    @Test
     @DisplayName("rtc.bridge.offer carries the bridge channel's URL or null; rtc.bridge.error carries a code, a message and when the server retries")
     void bridgeChannelAndError() {
         JsonObject offer = new JsonObject().put("type", "rtc.bridge.offer").put("roomId", "r1").put("sdp", "v=0").put("newConnection", true);
