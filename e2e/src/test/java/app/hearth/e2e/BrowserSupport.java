@@ -140,9 +140,57 @@ final class BrowserSupport implements AutoCloseable {
 
     /**
      * axe-core's WCAG 2.2 AA violations on the page as it is now, one line per rule and element:
-     * {@code [impact] rule-id  target  — help}. Empty when axe finds none.
+     * {@code [impact] rule-id  target  — help (failure summary)}; an {@code [error]} line when axe
+     * could not run. Empty when axe finds none.
+     *
+     * <p>The same axe-core (the one the Deque binding ships) and the same rule sets as
+     * {@code AxeBuilder.withTags(WCAG_AA).analyze()}, run with {@code axe.run} in the page itself:
+     * the binding injects its 560 KB axe.min.js again on every call, opens a fresh blank page to
+     * finish each run, and ships every pass and inapplicable rule back to Java. Here axe is
+     * injected once per document (again after a reload or navigation, when {@code window.axe} is
+     * gone) and only the violations come back. A page with frames goes through the binding, which
+     * injects axe into each frame.
      */
     static List<String> axeViolations(Page page) {
+        if (page.frames().size() > 1) {
+            return axeViolationsThroughBinding(page);
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        try {
+            if (!Boolean.TRUE.equals(page.evaluate("() => typeof window.axe?.run === 'function'"))) {
+                // run the source as statements, as the binding does
+                page.evaluate("() => {" + AxeSource.TEXT + "}");
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) page.evaluate(AXE_RUN, WCAG_AA);
+            for (Map<String, Object> rule : rules) {
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> nodes = (List<Map<String, Object>>) rule.get("nodes");
+                for (Map<String, Object> node : nodes) {
+                    lines.add(axeLine((String) node.get("impact"), (String) rule.get("impact"), (String) rule.get("id"),
+                            node.get("target"), (String) rule.get("help"), (String) node.get("failureSummary")));
+                }
+            }
+        } catch (com.microsoft.playwright.PlaywrightException e) {
+            lines.add("[error] axe did not run: " + e.getMessage());
+        }
+        return lines;
+    }
+
+    /** axe.run with the WCAG tags, answering each violated rule with what a finding line names. */
+    private static final String AXE_RUN = """
+            (tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((res) => res.violations.map((rule) => ({
+              id: rule.id, impact: rule.impact, help: rule.help,
+              nodes: rule.nodes.map((n) => ({ impact: n.impact, target: n.target, failureSummary: n.failureSummary })) })))
+            """;
+
+    /** axe.min.js as the Deque binding ships it, read once. */
+    private static final class AxeSource {
+        static final String TEXT = com.deque.html.axecore.playwright.AxeBuilder.getAxeScript();
+    }
+
+    /** The Deque binding's own run (for pages with frames). */
+    static List<String> axeViolationsThroughBinding(Page page) {
         com.deque.html.axecore.results.AxeResults results = new com.deque.html.axecore.playwright.AxeBuilder(page)
                 .withTags(WCAG_AA).analyze();
         List<String> lines = new java.util.ArrayList<>();
@@ -151,12 +199,15 @@ final class BrowserSupport implements AutoCloseable {
         }
         for (com.deque.html.axecore.results.Rule rule : results.getViolations()) {
             for (com.deque.html.axecore.results.CheckedNode node : rule.getNodes()) {
-                lines.add("[" + (node.getImpact() != null ? node.getImpact() : rule.getImpact()) + "] " + rule.getId() + "  "
-                        + node.getTarget() + "  — " + rule.getHelp()
-                        + (node.getFailureSummary() != null ? " (" + node.getFailureSummary().replaceAll("\\s+", " ").trim() + ")" : ""));
+                lines.add(axeLine(node.getImpact(), rule.getImpact(), rule.getId(), node.getTarget(), rule.getHelp(), node.getFailureSummary()));
             }
         }
         return lines;
+    }
+
+    private static String axeLine(String nodeImpact, String ruleImpact, String id, Object target, String help, String failureSummary) {
+        return "[" + (nodeImpact != null ? nodeImpact : ruleImpact) + "] " + id + "  " + target + "  — " + help
+                + (failureSummary != null ? " (" + failureSummary.replaceAll("\\s+", " ").trim() + ")" : "");
     }
 
     /**
