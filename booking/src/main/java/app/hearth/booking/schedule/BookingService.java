@@ -238,6 +238,7 @@ public final class BookingService {
             }
             Appointment moved = bookBlocking(actor, new BookingRequest(old.type(), old.therapistIds(), old.patientId(), newStart,
                     null, old.location(), old.dosingAppointmentId(), null), old);
+            claims.reopen(old.id(), now); // should the node die before the release below (TimeClaims)
             schedule.cancel(actor.clinicId(), old.id(), new Appointment.HistoryEntry(now, actor.personId(),
                     "appointment.rescheduled-to", moved.id() + (reason == null || reason.isBlank() ? "" : ": " + reason)));
             claims.release(old.id());
@@ -344,6 +345,7 @@ public final class BookingService {
             if (self) {
                 checkPatientCutoff(circle, now);
             }
+            claims.reopen(circleId, patientId, now); // should the node die before the release below (TimeClaims)
             schedule.leave(actor.clinicId(), circleId, patientId, new Appointment.HistoryEntry(now, actor.personId(), "circle.left",
                             patientId + (reason == null ? "" : ": " + reason)))
                     .orElseThrow(() -> ScheduleProblems.NOT_SEATED.exception(null, "patientId"));
@@ -387,6 +389,7 @@ public final class BookingService {
             } else if (late && (reason == null || reason.isBlank())) {
                 throw ScheduleProblems.REASON_REQUIRED.exception("Cancelling this close to the start needs a reason", "reason");
             }
+            claims.reopen(id, now); // should the node die before the release below (TimeClaims)
             Appointment before = schedule.cancel(actor.clinicId(), id, new Appointment.HistoryEntry(now, actor.personId(),
                             late ? "appointment.cancelled-late" : "appointment.cancelled", reason),
                             new ScheduleStore.Notice(NOTICE_CANCELLED, now, null))
@@ -502,7 +505,7 @@ public final class BookingService {
      * {@link TimeClaims}), never acknowledged without them.
      */
     public Future<Integer> releaseOrphanClaims(Instant writtenBefore) {
-        return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), writtenBefore, clock.instant()));
+        return store.run(() -> claims.releaseOrphans(schedule.appointmentCollection(), writtenBefore, clock.instant()).released());
     }
 
     // ------------------------------------------------------------------ pending notices

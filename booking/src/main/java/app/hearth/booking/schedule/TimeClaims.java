@@ -38,6 +38,17 @@ import org.bson.Document;
  *       in the circle; {@link ScheduleStore#join} only seats an attempt not listed there.</li>
  * </ul>
  * Age ({@code writtenBefore}) only keeps reconciliation from fencing bookings that are merely slow.
+ *
+ * <p>Reconciliation reads each claim once per node, not on every pass: a pass reads only claims
+ * whose {@code at} lies between the previous pass's cut-off and its own, so a pass costs what was
+ * written or changed since the last one, not the clinic's whole history. A claim found backed loses
+ * its backing only through a cancel, a reschedule or a seat given up, and each of those first
+ * {@link #reopen}s the claims it is about to release (sets their {@code at} to now) before it changes
+ * the appointment: if the node dies between the change and the release, a later pass's window holds
+ * the claims again and releases them. The window assumes what the age margin already assumes: a
+ * claim reaches the store (written or reopened) well within the margin after the {@code at} it
+ * carries, and the nodes' clocks agree to within it. The window lives in the node's memory: a node
+ * that starts reads every claim once.
  */
 public final class TimeClaims {
 
@@ -45,8 +56,13 @@ public final class TimeClaims {
     /** A claim's field naming the claim call that wrote it (a circle seat is fenced by it). */
     public static final String ATTEMPT = "attempt";
     public static final Duration MARK = Duration.ofMinutes(5);
+    /** What one reconciliation pass did: claims it read, claims it released. */
+    public record Reconciled(int examined, int released) { }
 
     private final MongoCollection<Document> claims;
+    /** Claims written before this were read by an earlier pass of this node (see the class comment). */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> readUpTo =
+            new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
 
     public TimeClaims(Store store) {
         this.claims = store.collection(COLLECTION);
@@ -54,6 +70,8 @@ public final class TimeClaims {
 
     public void ensureIndexes() {
         claims.createIndex(Indexes.ascending("appointmentId"));
+        // what a reconciliation pass reads: the claims written between two cut-offs
+        claims.createIndex(Indexes.ascending("at"));
     }
 
     /** Whether an instant lies on a 5-minute mark. */
@@ -165,6 +183,24 @@ public final class TimeClaims {
         }
     }
 
+    /**
+     * Makes an appointment's claims look new to reconciliation, before a change that may take their
+     * backing away (cancel, reschedule): should the node die between that change and the release,
+     * a later pass reads them again (see the class comment).
+     */
+    public void reopen(String appointmentId, Instant now) {
+        claims.updateMany(Filters.eq("appointmentId", appointmentId), reopened(now));
+    }
+
+    /** As {@link #reopen(String, Instant)}, for one person's claims (a circle seat given up). */
+    public void reopen(String appointmentId, String personId, Instant now) {
+        claims.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("personId", personId)), reopened(now));
+    }
+
+    private static org.bson.conversions.Bson reopened(Instant now) {
+        return com.mongodb.client.model.Updates.set("at", Date.from(now));
+    }
+
     /** Whether the appointment holds claims for this person already. */
     public boolean heldBy(String appointmentId, String personId) {
         return claims.find(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.eq("personId", personId)))
@@ -187,19 +223,22 @@ public final class TimeClaims {
 
     /**
      * Deletes claims written before {@code writtenBefore} that no appointment stands behind: its
-     * appointment does not exist (then it never will: see the class comment) or is cancelled, or
-     * the person is not in it (a circle seat given up or never taken). Claims whose appointment
-     * holds the person stay, whatever their age.
-     *
-     * @return how many claims were deleted
+     * appointment does not exist (then it never will: see the class comment) or is cancelled, or the
+     * person is not in it (a circle seat given up or never taken). Claims whose appointment holds the
+     * person stay, whatever their age. Reads only claims written since this node's last completed
+     * pass's cut-off (all of them on its first pass); a pass that fails leaves the window where it was.
      */
-    public int releaseOrphans(MongoCollection<Document> appointments, Instant writtenBefore, Instant now) {
+    public Reconciled releaseOrphans(MongoCollection<Document> appointments, Instant writtenBefore, Instant now) {
         // appointment id → person → the attempts that claimed for them
         java.util.Map<String, java.util.Map<String, Set<String>>> stale = new java.util.TreeMap<>();
-        claims.find(Filters.lt("at", Date.from(writtenBefore))).forEach(d -> stale
-                .computeIfAbsent(d.getString("appointmentId"), k -> new java.util.TreeMap<>())
-                .computeIfAbsent(d.getString("personId"), k -> new TreeSet<>())
-                .add(java.util.Objects.requireNonNullElse(d.getString(ATTEMPT), "")));
+        Instant from = readUpTo.get();
+        int[] examined = {0};
+        claims.find(Filters.and(Filters.gte("at", Date.from(from)), Filters.lt("at", Date.from(writtenBefore)))).forEach(d -> {
+            examined[0]++;
+            stale.computeIfAbsent(d.getString("appointmentId"), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(d.getString("personId"), k -> new TreeSet<>())
+                    .add(java.util.Objects.requireNonNullElse(d.getString(ATTEMPT), ""));
+        });
         int released = 0;
         for (var entry : stale.entrySet()) {
             String appointmentId = entry.getKey();
@@ -209,9 +248,10 @@ public final class TimeClaims {
             }
             if (found == null || isVoid(found)) {
                 // no appointment will ever have this id: marks a reschedule took over go back to the old
-                // appointment, the rest is free
+                // appointment (young again, so a later pass checks them against it), the rest is free
                 claims.updateMany(Filters.and(Filters.eq("appointmentId", appointmentId), Filters.exists("transferredFrom")),
-                        new Document("$rename", new Document("transferredFrom", "appointmentId")));
+                        new Document("$rename", new Document("transferredFrom", "appointmentId"))
+                                .append("$set", new Document("at", Date.from(now))));
                 released += (int) claims.deleteMany(Filters.eq("appointmentId", appointmentId)).getDeletedCount();
                 continue;
             }
@@ -234,7 +274,9 @@ public final class TimeClaims {
                 }
             }
         }
-        return released;
+        // the window moves on only after a whole pass: claims reopened meanwhile are younger than it
+        readUpTo.accumulateAndGet(writtenBefore, (a, b) -> a.isAfter(b) ? a : b);
+        return new Reconciled(examined[0], released);
     }
 
     /** Makes sure no appointment can be inserted under this id. @return what holds the id now (null: the void marker) */

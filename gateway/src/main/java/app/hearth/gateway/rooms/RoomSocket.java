@@ -78,7 +78,16 @@ public final class RoomSocket implements Handler<ServerWebSocketHandshake> {
                 // the upgrade's request id; each message on the socket is named after it (docs/adr/0025)
                 String requestId = app.hearth.platform.logging.RequestIds.acceptOrGenerate(
                         handshake.headers().get(app.hearth.platform.logging.RequestIds.HTTP_HEADER));
-                handshake.accept().onSuccess(ws -> attach(ws, holder.actor(), holder.session(), requestId))
+                io.vertx.core.Future<ServerWebSocket> accepted;
+                try {
+                    accepted = handshake.accept();
+                } catch (IllegalStateException e) {
+                    // Vert.x 5.0 throws here when the client went away while the ticket was checked: the
+                    // upgrade fails, then its own fallback answer finds the response already started
+                    LOG.debug("WebSocket upgrade failed, the client is gone: {}", e.toString());
+                    return;
+                }
+                accepted.onSuccess(ws -> attach(ws, holder.actor(), holder.session(), requestId))
                         .onFailure(e -> LOG.debug("WebSocket upgrade failed: {}", e.toString()));
             }
         });

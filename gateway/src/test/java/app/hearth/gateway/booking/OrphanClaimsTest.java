@@ -89,8 +89,19 @@ class OrphanClaimsTest {
 
     /** Reconciliation as the node runs it at start-up: every claim written until now is looked at. */
     static int reconcile() {
+        return pass().released();
+    }
+
+    static TimeClaims.Reconciled pass() {
         Instant now = Instant.now().plusSeconds(1);
         return new TimeClaims(store).releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), now, now);
+    }
+
+    /** therapist 1 with patient 1 at the slot, through the API. @return the appointment's id */
+    static String bookPreparation(Instant slot) {
+        ApiClient.Reply booked = api.postJson("/api/appointments", admin, preparation("demo-therapist-1", "demo-patient-1", slot));
+        assertEquals(201, booked.status(), booked.body());
+        return booked.json().getString("id");
     }
 
     static long claimsOf(String appointmentId) {
@@ -180,5 +191,136 @@ class OrphanClaimsTest {
         ApiClient.Reply joined = api.postJson("/api/appointments/" + circleId + "/seats", admin,
                 new JsonObject().put("patientId", "demo-patient-4"));
         assertEquals(200, joined.status(), "a new attempt seats the patient: " + joined.body());
+    }
+
+    @Test
+    @DisplayName("a pass reads only claims written since the last one; a cancel or a seat given up that died before its release still frees the time")
+    void claimsReadOnceAndDeadCancels() {
+        Instant slot = at(4, DayOfWeek.MONDAY, "10:00");
+        String bookedId = bookPreparation(slot);
+        long held = claimsOf(bookedId);
+        ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
+                .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", at(4, DayOfWeek.MONDAY, "13:00").toString())
+                .put("capacity", 4));
+        assertEquals(201, circle.status(), circle.body());
+        String circleId = circle.json().getString("id");
+        assertEquals(200, api.postJson("/api/appointments/" + circleId + "/seats", admin,
+                new JsonObject().put("patientId", "demo-patient-2")).status());
+        long seatHeld = store.collection(TimeClaims.COLLECTION).countDocuments(Filters.and(
+                Filters.eq("appointmentId", circleId), Filters.eq("personId", "demo-patient-2")));
+        assertTrue(seatHeld > 0);
+
+        // one node's reconciliation: the same TimeClaims across passes, as HearthNode keeps it
+        TimeClaims claims = new TimeClaims(store);
+        ScheduleStore schedule = new ScheduleStore(store);
+        Instant firstCutOff = Instant.now().plusSeconds(1);
+        TimeClaims.Reconciled first = claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), firstCutOff, firstCutOff);
+        assertTrue(first.examined() >= held + seatHeld, "the first pass reads every claim: " + first);
+        assertEquals(0, first.released());
+        Instant secondCutOff = firstCutOff.plusMillis(500);
+        assertEquals(new TimeClaims.Reconciled(0, 0),
+                claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), secondCutOff, secondCutOff),
+                "a second pass reads none of them again");
+
+        // a cancel as BookingService.cancel makes it, from a node that died before releasing the claims
+        Instant now = secondCutOff.plusSeconds(1);
+        claims.reopen(bookedId, now);
+        assertTrue(schedule.cancel("demo", bookedId, new Appointment.HistoryEntry(now, "demo-admin", "appointment.cancelled", null))
+                .isPresent());
+        // and a seat given up the same way (BookingService.leaveCircle)
+        claims.reopen(circleId, "demo-patient-2", now);
+        assertTrue(schedule.leave("demo", circleId, "demo-patient-2",
+                new Appointment.HistoryEntry(now, "demo-admin", "circle.left", "demo-patient-2")).isPresent());
+
+        Instant thirdCutOff = now.plusSeconds(5);
+        TimeClaims.Reconciled after = claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), thirdCutOff, thirdCutOff);
+        assertEquals(new TimeClaims.Reconciled((int) (held + seatHeld), (int) (held + seatHeld)), after,
+                "only the reopened claims are read, and all of them go: the cancelled hour and the given-up seat's hour");
+        assertEquals(0, claimsOf(bookedId));
+        assertEquals(0, store.collection(TimeClaims.COLLECTION).countDocuments(Filters.and(
+                Filters.eq("appointmentId", circleId), Filters.eq("personId", "demo-patient-2"))));
+        assertEquals(201, api.postJson("/api/appointments", admin, preparation("demo-therapist-1", "demo-patient-2", slot)).status(),
+                "the time held for a cancelled appointment books again");
+    }
+
+    @Test
+    @DisplayName("a claim reopened while a pass reads its appointment is read again by a later pass, which releases it")
+    void reopenedDuringAPass() {
+        Instant slot = at(4, DayOfWeek.TUESDAY, "10:00");
+        String bookedId = bookPreparation(slot);
+        long held = claimsOf(bookedId);
+        Instant cutOff = Instant.now().plusSeconds(1);
+        TimeClaims claims = new TimeClaims(store);
+        ScheduleStore schedule = new ScheduleStore(store);
+        // the pass reads the appointment still booked; right after that read a cancel reopens the
+        // claims and cancels it, then its node dies before the release
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        @SuppressWarnings("unchecked")
+        com.mongodb.client.MongoCollection<Document> appointments = (com.mongodb.client.MongoCollection<Document>)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {com.mongodb.client.MongoCollection.class}, (proxy, method, args) -> {
+                            Object result = method.invoke(store.collection(ScheduleStore.APPOINTMENTS), args);
+                            if (method.getName().equals("find") && cancelled.compareAndSet(false, true)) {
+                                Document read = ((com.mongodb.client.FindIterable<Document>) result).first();
+                                Instant later = cutOff.plusSeconds(1);
+                                claims.reopen(bookedId, later);
+                                schedule.cancel("demo", bookedId, new Appointment.HistoryEntry(later, "demo-admin",
+                                        "appointment.cancelled", null));
+                                return singleResult(read);
+                            }
+                            return result;
+                        });
+        assertEquals(0, claims.releaseOrphans(appointments, cutOff, cutOff).released(), "the pass saw the appointment booked");
+        assertTrue(cancelled.get());
+        assertEquals(held, claimsOf(bookedId));
+        Instant next = cutOff.plusSeconds(5);
+        assertEquals(held, claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), next, next).released(),
+                "the next pass's window holds the reopened claims, and their appointment is cancelled");
+    }
+
+    @Test
+    @DisplayName("marks a dead reschedule took over go back to the old appointment young, so a later pass checks them against it")
+    void deadRescheduleMarksReturnYoung() {
+        Instant slot = at(4, DayOfWeek.WEDNESDAY, "10:00");
+        String oldId = bookPreparation(slot);
+        long held = claimsOf(oldId);
+        TimeClaims claims = new TimeClaims(store);
+        Instant firstCutOff = Instant.now().plusSeconds(1);
+        claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), firstCutOff, firstCutOff);
+
+        // a reschedule to the same hour took the marks over (as TimeClaims.claim does) and its node died
+        // before the new appointment was written
+        Instant takenOver = firstCutOff.plusSeconds(1);
+        store.collection(TimeClaims.COLLECTION).updateMany(Filters.eq("appointmentId", oldId), com.mongodb.client.model.Updates.combine(
+                com.mongodb.client.model.Updates.set("appointmentId", "died-rescheduling-1"),
+                com.mongodb.client.model.Updates.set("transferredFrom", oldId),
+                com.mongodb.client.model.Updates.set("at", Date.from(takenOver))));
+        Instant secondCutOff = takenOver.plusSeconds(5);
+        Instant secondNow = secondCutOff.plusSeconds(120);
+        assertEquals(new TimeClaims.Reconciled((int) held, 0),
+                claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), secondCutOff, secondNow));
+        assertEquals(held, claimsOf(oldId), "the marks are the old appointment's again");
+        assertEquals(held, store.collection(TimeClaims.COLLECTION).countDocuments(Filters.and(Filters.eq("appointmentId", oldId),
+                Filters.eq("at", Date.from(secondNow)), Filters.exists("transferredFrom", false))));
+
+        // the old appointment was cancelled meanwhile by someone whose reopen and release found none of
+        // its marks (they were the dead reschedule's then)
+        assertTrue(new ScheduleStore(store).cancel("demo", oldId, new Appointment.HistoryEntry(takenOver, "demo-admin",
+                "appointment.cancelled", null)).isPresent());
+        Instant thirdCutOff = secondNow.plusSeconds(5);
+        assertEquals(new TimeClaims.Reconciled((int) held, (int) held),
+                claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), thirdCutOff, thirdCutOff));
+    }
+
+    /** A find's result holding what was read before a change (the pass only calls first()). */
+    @SuppressWarnings("unchecked")
+    static com.mongodb.client.FindIterable<Document> singleResult(Document read) {
+        return (com.mongodb.client.FindIterable<Document>) java.lang.reflect.Proxy.newProxyInstance(
+                OrphanClaimsTest.class.getClassLoader(), new Class<?>[] {com.mongodb.client.FindIterable.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("first")) {
+                        return read;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

@@ -124,6 +124,43 @@ class RoomSocketLimitsTest {
         }
     }
 
+    @Test
+    @DisplayName("clients that hang up while their ticket is being checked leave no error behind, and the room socket still opens")
+    void hangUpDuringTheUpgrade() throws Exception {
+        Logger rootLog = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        rootLog.addAppender(captured);
+        try {
+            for (int i = 0; i < 30; i++) {
+                String url = api.post("/api/realtime/ticket", admin, null, "").json().getString("url");
+                try (Socket raw = new Socket("127.0.0.1", node.port())) {
+                    raw.setSoLinger(true, 0); // closed with a reset, as a tab closed mid-handshake can be
+                    OutputStream out = raw.getOutputStream();
+                    out.write(("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                            + Base64.getEncoder().encodeToString(("hearth-hangup-" + (i % 10)).getBytes(StandardCharsets.US_ASCII))
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            }
+            // a room opened after them works, and by then the node has long answered the hang-ups
+            OpenRoom room = OpenRoom.book(api, admin);
+            RoomClient[] s = room.inSession(node.baseUrl());
+            try (RoomClient therapist = s[0]; RoomClient patient = s[1]) {
+                chatStillWorks(room, patient, therapist, "after the hang-ups");
+            }
+            java.util.List<String> errors = captured.list.stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
+                    .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ": " + e.getThrowableProxy().getClassName()
+                            + " " + e.getThrowableProxy().getMessage()))
+                    .toList();
+            assertTrue(errors.isEmpty(), "no error logged: " + errors);
+        } finally {
+            rootLog.detachAppender(captured);
+        }
+    }
+
     static void waitForLog(ListAppender<ILoggingEvent> captured, String waitingFor) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (captured.list.stream().noneMatch(e -> e.getFormattedMessage().contains("protocol error"))) {
