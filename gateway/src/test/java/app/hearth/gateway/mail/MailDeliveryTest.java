@@ -130,6 +130,8 @@ class MailDeliveryTest {
         JsonObject created = newPatient("Asia/Tokyo");
         String patientId = created.getJsonObject("person").getString("id");
         String email = created.getJsonObject("person").getString("email");
+        // each test of this class books demo-therapist-1 on mornings of its own: windows 50 h apart
+        // never meet, whatever the time of day the run starts (40 h and 50 h met on some mornings)
         Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(30)));
         String id = book(patientId, start);
         String uid = id + "@hearth";
@@ -184,7 +186,7 @@ class MailDeliveryTest {
         JsonObject first = newPatient("America/New_York");
         JsonObject second = newPatient("America/New_York");
         Instant now = Instant.now();
-        Instant startA = DemoDaytime.morningAfter(now.plus(Duration.ofHours(50)));
+        Instant startA = DemoDaytime.morningAfter(now.plus(Duration.ofHours(80))); // its own mornings, see above
         Instant startB = startA.plus(Duration.ofHours(3));
         // reminders due 4 s (A) and 6 s (B) from now; the other offset of each lies in the past or hours ahead
         Duration offsetA = Duration.between(now.plus(Duration.ofSeconds(4)), startA);
@@ -249,7 +251,7 @@ class MailDeliveryTest {
     void circleSeats() throws Exception {
         String x = newPatient("UTC").getJsonObject("person").getString("email");
         JsonObject[] people = {newPatient("UTC"), newPatient("UTC"), newPatient("UTC")};
-        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(40)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(130))); // its own mornings, see above
         ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
         assertEquals(201, circle.status(), circle.body());

@@ -115,6 +115,8 @@ class MailNoticeReplayTest {
         JsonObject patient = newPatient();
         String patientId = patient.getString("id");
         String email = patient.getString("email");
+        // each test of this class books demo-therapist-1 on mornings of its own: windows 50 h apart
+        // never meet, whatever the time of day the run starts (40 h and 50 h met on some mornings)
         Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(30)));
         Instant now = Instant.now();
         String id = OpaqueTokens.newId();
@@ -154,7 +156,7 @@ class MailNoticeReplayTest {
         JsonObject patient = newPatient();
         String patientId = patient.getString("id");
         String email = patient.getString("email");
-        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(40)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(80))); // its own mornings, see above
         ApiClient.Reply booked = api.postJson("/api/appointments", admin, new JsonObject().put("type", "preparation")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("patientId", patientId).put("start", start.toString()));
         assertEquals(201, booked.status(), booked.body());
@@ -192,7 +194,7 @@ class MailNoticeReplayTest {
         JsonObject b = newPatient();
         String aId = a.getString("id");
         String aEmail = a.getString("email");
-        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(50)));
+        Instant start = DemoDaytime.morningAfter(Instant.now().plus(Duration.ofHours(130))); // its own mornings, see above
         ApiClient.Reply circle = api.postJson("/api/appointments", admin, new JsonObject().put("type", "circle")
                 .put("therapistIds", new JsonArray().add("demo-therapist-1")).put("start", start.toString()).put("capacity", 2));
         assertEquals(201, circle.status(), circle.body());
