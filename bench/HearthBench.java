@@ -1086,7 +1086,13 @@ public class HearthBench {
             for (int i = 0; i < count && System.currentTimeMillis() < deadline; i++) {
                 idle.add(Client.open(api, shared, admin, "admin", 2));
             }
-            Thread.sleep(5000); // two ping rounds at least, so every socket has been pinged and answered
+            // until every open socket has been pinged and answered: a resting socket (in no room, watching
+            // no lobby) is pinged after 25 s of silence (docs/adr/0031), so this takes about that long
+            long pingDeadline = System.currentTimeMillis() + 45_000;
+            while (System.currentTimeMillis() < pingDeadline
+                    && idle.stream().anyMatch(c -> c.closedWith == null && c.pings.get() == 0)) {
+                Thread.sleep(250);
+            }
             long held = idle.stream().filter(c -> c.closedWith == null && c.pings.get() > 0).count();
             long heapAfter = heapUsedBytes(pid);
             long rssAfter = rssKib(pid);
