@@ -117,6 +117,7 @@ public final class RoomHub {
     /** The event-bus header with the publish time (epoch µs) of a room event: fan-out and roster-push latency. */
     static final String SENT_AT_HEADER = "hearth-sent-at";
 
+    /** @param seats null: dropped by a patch that could not apply (a read begun before it must not come back) */
     private record KnownSeats(long version, List<Seat> seats) {
     }
 
@@ -129,6 +130,12 @@ public final class RoomHub {
         volatile long lastHeardMillis;
         /** This connection's seat per room as last read from the cluster: what a merge re-asserts. */
         final Map<String, Seat> lastSeats = new ConcurrentHashMap<>();
+        /**
+         * Rooms in which this node has told this connection "admitted": from then on it gets what goes
+         * to the room's admitted members, even before this node's known seats show the admission
+         * (an admitted seat never goes back to waiting; leaving the room clears it).
+         */
+        final Set<String> toldAdmitted = ConcurrentHashMap.newKeySet();
         /** Closed for flooding: the rest of what it sent is not even read. */
         volatile boolean flooded;
         /** When the heartbeat last pinged it (only connections silent for a ping interval are pinged). */
@@ -1210,6 +1217,7 @@ public final class RoomHub {
     /** The connection left the room (or was told to). */
     private void exit(Local local, String roomId) {
         local.rooms.remove(roomId);
+        local.toldAdmitted.remove(roomId);
         unindex(local, roomId);
     }
 
@@ -1261,8 +1269,8 @@ public final class RoomHub {
         long version = seatsVersion.incrementAndGet();
         Instant now = clock.instant();
         knownSeats.computeIfPresent(roomId, (k, old) -> {
-            if (admitted && old.seats().stream().noneMatch(seat -> seat.personId().equals(personId))) {
-                return null;
+            if (old.seats() == null || admitted && old.seats().stream().noneMatch(seat -> seat.personId().equals(personId))) {
+                return new KnownSeats(version, null); // not known: reads begun before this stay dropped too
             }
             List<Seat> next = new ArrayList<>();
             for (Seat seat : old.seats()) {
@@ -1357,6 +1365,7 @@ public final class RoomHub {
             case "admitted" -> {
                 patchKnownSeats(event.roomId(), event.personId(), true);
                 forPeopleInRoom(event, local -> {
+                    local.toldAdmitted.add(event.roomId());
                     send(local, new JsonObject().put("type", "room.admitted").put("roomId", event.roomId()));
                     metrics.delivered(event.kind(), since(sentAtMicros));
                     sendExercise(local, event.roomId());
@@ -1410,12 +1419,14 @@ public final class RoomHub {
     /** Only this room's connections on this node (the index), and the message encoded once for all of them. */
     private void deliverHere(RoomEvent event, long sentAtMicros) {
         Set<String> recipients = recipientsHere(event);
+        boolean toAdmitted = RoomEvent.TO_ADMITTED.equals(event.reason());
         int delivered = 0;
         String encoded = null;
         java.time.Duration latency = null; // the writes below are queued in one go: one reading of the clock
         for (Local local : inRoomHere(event.roomId())) {
             deliveryVisits.increment();
-            if (local.rooms.containsKey(event.roomId()) && recipients.contains(local.actor().personId())) {
+            if (local.rooms.containsKey(event.roomId()) && (recipients.contains(local.actor().personId())
+                    || toAdmitted && local.toldAdmitted.contains(event.roomId()))) {
                 if (encoded == null) {
                     encoded = event.chat().encode();
                     latency = since(sentAtMicros);
@@ -1432,7 +1443,8 @@ public final class RoomHub {
      * Who on this node gets a delivered message: its recipients, and for a message to every admitted
      * member also whom this node knows to be admitted. This node handles an admission before telling
      * its own member "admitted", so a line from another node that had not heard of it yet still
-     * reaches them (the sender's view alone would miss them).
+     * reaches them (the sender's view alone would miss them); where the known seats did not hold the
+     * person yet (dropped by the admission's patch), {@link Local#toldAdmitted} does the same.
      */
     private Set<String> recipientsHere(RoomEvent event) {
         Set<String> recipients = new java.util.HashSet<>(event.recipients());

@@ -124,4 +124,45 @@ class RoomFanoutClusterTest {
             }
         }
     }
+    @Test
+    @DisplayName("patients admitted by a host on one node, each sent a line at once from the other node: every one gets it")
+    void admittedOnOneNodeLineFromTheOther() {
+        ApiClient api = new ApiClient(nodeA.baseUrl());
+        String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
+        int patients = 8;
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, patients);
+        String roomId = circle.roomId();
+        OpenRoom.Member lead = circle.facilitators().get(0);
+        OpenRoom.Member co = circle.facilitators().get(1);
+        // The admitting host on node A, the sender on node B. A gate answered and admitted at once
+        // reaches a node's known seats before their re-read: the admission's patch drops them, and a
+        // line from B, which may not have heard of the admission yet, names the room's admitted as B
+        // knows them. Each node still owes the line to whom it told "admitted".
+        try (RoomClient f1 = RoomClient.connect(nodeA.baseUrl(), lead.token());
+             RoomClient f2 = RoomClient.connect(nodeB.baseUrl(), co.token())) {
+            f1.expect("room.joined", new JsonObject().put("type", "room.join")
+                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), lead.token())));
+            f2.expect("room.joined", new JsonObject().put("type", "room.join")
+                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), co.token())));
+            List<RoomClient> opened = new java.util.ArrayList<>();
+            try {
+                for (OpenRoom.Member m : circle.patients()) {
+                    // alternately on A and on B (on B the known seats a line takes its recipients from
+                    // are the ones the admission's patch may have dropped while a read was under way)
+                    RoomClient p = RoomClient.connect((opened.size() % 2 == 0 ? nodeA : nodeB).baseUrl(), m.token());
+                    opened.add(p);
+                    p.expect("room.joined", new JsonObject().put("type", "room.join")
+                            .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), m.token())));
+                    p.expect("ok", OpenRoom.gate(roomId));
+                    f1.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
+                    p.awaitType("room.admitted");
+                    String welcome = "welcome from B " + m.id();
+                    f2.expect("ok", msg("chat.send", roomId).put("text", welcome));
+                    p.awaitCount(Duration.ofSeconds(10), chatLine(welcome), 1, "the line from node B right after admission");
+                }
+            } finally {
+                opened.forEach(RoomClient::close);
+            }
+        }
+    }
 }
