@@ -231,14 +231,13 @@ public final class TimeClaims {
     public Reconciled releaseOrphans(MongoCollection<Document> appointments, Instant writtenBefore, Instant now) {
         // appointment id → person → the attempts that claimed for them
         java.util.Map<String, java.util.Map<String, Set<String>>> stale = new java.util.TreeMap<>();
-        Instant from = readUpTo.get();
-        int[] examined = {0};
-        claims.find(Filters.and(Filters.gte("at", Date.from(from)), Filters.lt("at", Date.from(writtenBefore)))).forEach(d -> {
-            examined[0]++;
+        int examined = 0;
+        for (Document d : claims.find(Filters.and(Filters.gte("at", Date.from(readUpTo.get())), Filters.lt("at", Date.from(writtenBefore))))) {
+            examined++;
             stale.computeIfAbsent(d.getString("appointmentId"), k -> new java.util.TreeMap<>())
                     .computeIfAbsent(d.getString("personId"), k -> new TreeSet<>())
                     .add(java.util.Objects.requireNonNullElse(d.getString(ATTEMPT), ""));
-        });
+        }
         int released = 0;
         for (var entry : stale.entrySet()) {
             String appointmentId = entry.getKey();
@@ -276,7 +275,7 @@ public final class TimeClaims {
         }
         // the window moves on only after a whole pass: claims reopened meanwhile are younger than it
         readUpTo.accumulateAndGet(writtenBefore, (a, b) -> a.isAfter(b) ? a : b);
-        return new Reconciled(examined[0], released);
+        return new Reconciled(examined, released);
     }
 
     /** Makes sure no appointment can be inserted under this id. @return what holds the id now (null: the void marker) */

@@ -93,8 +93,12 @@ class OrphanClaimsTest {
     }
 
     static TimeClaims.Reconciled pass() {
-        Instant now = Instant.now().plusSeconds(1);
-        return new TimeClaims(store).releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), now, now);
+        return pass(new TimeClaims(store), Instant.now().plusSeconds(1));
+    }
+
+    /** One pass of this node's reconciliation (the same TimeClaims across passes, as HearthNode keeps it) at the cut-off. */
+    static TimeClaims.Reconciled pass(TimeClaims claims, Instant cutOff) {
+        return claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), cutOff, cutOff);
     }
 
     /** therapist 1 with patient 1 at the slot, through the API. @return the appointment's id */
@@ -210,17 +214,14 @@ class OrphanClaimsTest {
                 Filters.eq("appointmentId", circleId), Filters.eq("personId", "demo-patient-2")));
         assertTrue(seatHeld > 0);
 
-        // one node's reconciliation: the same TimeClaims across passes, as HearthNode keeps it
         TimeClaims claims = new TimeClaims(store);
         ScheduleStore schedule = new ScheduleStore(store);
         Instant firstCutOff = Instant.now().plusSeconds(1);
-        TimeClaims.Reconciled first = claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), firstCutOff, firstCutOff);
+        TimeClaims.Reconciled first = pass(claims, firstCutOff);
         assertTrue(first.examined() >= held + seatHeld, "the first pass reads every claim: " + first);
         assertEquals(0, first.released());
         Instant secondCutOff = firstCutOff.plusMillis(500);
-        assertEquals(new TimeClaims.Reconciled(0, 0),
-                claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), secondCutOff, secondCutOff),
-                "a second pass reads none of them again");
+        assertEquals(new TimeClaims.Reconciled(0, 0), pass(claims, secondCutOff), "a second pass reads none of them again");
 
         // a cancel as BookingService.cancel makes it, from a node that died before releasing the claims
         Instant now = secondCutOff.plusSeconds(1);
@@ -233,7 +234,7 @@ class OrphanClaimsTest {
                 new Appointment.HistoryEntry(now, "demo-admin", "circle.left", "demo-patient-2")).isPresent());
 
         Instant thirdCutOff = now.plusSeconds(5);
-        TimeClaims.Reconciled after = claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), thirdCutOff, thirdCutOff);
+        TimeClaims.Reconciled after = pass(claims, thirdCutOff);
         assertEquals(new TimeClaims.Reconciled((int) (held + seatHeld), (int) (held + seatHeld)), after,
                 "only the reopened claims are read, and all of them go: the cancelled hour and the given-up seat's hour");
         assertEquals(0, claimsOf(bookedId));
@@ -274,7 +275,7 @@ class OrphanClaimsTest {
         assertTrue(cancelled.get());
         assertEquals(held, claimsOf(bookedId));
         Instant next = cutOff.plusSeconds(5);
-        assertEquals(held, claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), next, next).released(),
+        assertEquals(held, pass(claims, next).released(),
                 "the next pass's window holds the reopened claims, and their appointment is cancelled");
     }
 
@@ -286,7 +287,7 @@ class OrphanClaimsTest {
         long held = claimsOf(oldId);
         TimeClaims claims = new TimeClaims(store);
         Instant firstCutOff = Instant.now().plusSeconds(1);
-        claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), firstCutOff, firstCutOff);
+        pass(claims, firstCutOff);
 
         // a reschedule to the same hour took the marks over (as TimeClaims.claim does) and its node died
         // before the new appointment was written
@@ -309,7 +310,7 @@ class OrphanClaimsTest {
                 "appointment.cancelled", null)).isPresent());
         Instant thirdCutOff = secondNow.plusSeconds(5);
         assertEquals(new TimeClaims.Reconciled((int) held, (int) held),
-                claims.releaseOrphans(store.collection(ScheduleStore.APPOINTMENTS), thirdCutOff, thirdCutOff));
+                pass(claims, thirdCutOff));
     }
 
     /** A find's result holding what was read before a change (the pass only calls first()). */

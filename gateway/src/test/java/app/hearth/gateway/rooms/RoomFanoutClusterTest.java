@@ -57,6 +57,15 @@ class RoomFanoutClusterTest {
         return m -> "chat.message".equals(m.getString("type")) && text.equals(m.getString("text"));
     }
 
+    /** The host admits the patient; the sender, on node B, sends a line the moment the patient is told; the patient gets it. */
+    static void admitThenLine(ApiClient api, OpenRoom.Circle circle, RoomClient host, RoomClient sender, RoomClient client,
+            OpenRoom.Member patient) {
+        circle.admit(api, host, client, patient);
+        String welcome = "welcome " + patient.id();
+        sender.expect("ok", msg("chat.send", circle.roomId()).put("text", welcome));
+        client.awaitCount(Duration.ofSeconds(10), chatLine(welcome), 1, "the line from node B right after admission");
+    }
+
     @Test
     @DisplayName("members on both nodes: each line, from either node, is delivered once to each member; each node visits only its own")
     void onceToEachAcrossNodes() {
@@ -75,21 +84,11 @@ class RoomFanoutClusterTest {
              RoomClient f2 = RoomClient.connect(nodeB.baseUrl(), co.token());
              RoomClient pb = RoomClient.connect(nodeB.baseUrl(), p1.token());
              RoomClient pa = RoomClient.connect(nodeA.baseUrl(), p2.token())) {
-            f1.expect("room.joined", new JsonObject().put("type", "room.join")
-                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), lead.token())));
-            f2.expect("room.joined", new JsonObject().put("type", "room.join")
-                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), co.token())));
+            circle.join(api, f1, lead);
+            circle.join(api, f2, co);
             for (RoomClient p : List.of(pb, pa)) {
-                OpenRoom.Member m = p == pb ? p1 : p2;
-                p.expect("room.joined", new JsonObject().put("type", "room.join")
-                        .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), m.token())));
-                p.expect("ok", OpenRoom.gate(roomId));
-                f1.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
-                p.awaitType("room.admitted");
-                // at once, from the other node: the patient just admitted gets it
-                String welcome = "welcome " + m.id();
-                f2.expect("ok", msg("chat.send", roomId).put("text", welcome));
-                p.awaitCount(Duration.ofSeconds(10), chatLine(welcome), 1, "the line right after admission");
+                // at once, from node B: the patient just admitted gets it
+                admitThenLine(api, circle, f1, f2, p, p == pb ? p1 : p2);
             }
             List<RoomClient> everyone = List.of(f1, f2, pa, pb);
             for (RoomClient c : everyone) {
@@ -129,21 +128,17 @@ class RoomFanoutClusterTest {
     void admittedOnOneNodeLineFromTheOther() {
         ApiClient api = new ApiClient(nodeA.baseUrl());
         String admin = api.accessToken("admin@demo.hearth", "hearth-demo");
-        int patients = 8;
-        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, patients);
-        String roomId = circle.roomId();
+        OpenRoom.Circle circle = OpenRoom.bookCircle(api, admin, 8);
         OpenRoom.Member lead = circle.facilitators().get(0);
         OpenRoom.Member co = circle.facilitators().get(1);
         // The admitting host on node A, the sender on node B. A gate answered and admitted at once
         // reaches a node's known seats before their re-read: the admission's patch drops them, and a
         // line from B, which may not have heard of the admission yet, names the room's admitted as B
-        // knows them. Each node still owes the line to whom it told "admitted".
+        // knows them. Each node still owes the line to whom it told "admitted" (RoomHub.Local#toldAdmitted).
         try (RoomClient f1 = RoomClient.connect(nodeA.baseUrl(), lead.token());
              RoomClient f2 = RoomClient.connect(nodeB.baseUrl(), co.token())) {
-            f1.expect("room.joined", new JsonObject().put("type", "room.join")
-                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), lead.token())));
-            f2.expect("room.joined", new JsonObject().put("type", "room.join")
-                    .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), co.token())));
+            circle.join(api, f1, lead);
+            circle.join(api, f2, co);
             List<RoomClient> opened = new java.util.ArrayList<>();
             try {
                 for (OpenRoom.Member m : circle.patients()) {
@@ -151,14 +146,7 @@ class RoomFanoutClusterTest {
                     // are the ones the admission's patch may have dropped while a read was under way)
                     RoomClient p = RoomClient.connect((opened.size() % 2 == 0 ? nodeA : nodeB).baseUrl(), m.token());
                     opened.add(p);
-                    p.expect("room.joined", new JsonObject().put("type", "room.join")
-                            .put("joinTicket", OpenRoom.joinTicket(api, circle.appointmentId(), m.token())));
-                    p.expect("ok", OpenRoom.gate(roomId));
-                    f1.expect("ok", msg("host.admit", roomId).put("personId", m.id()));
-                    p.awaitType("room.admitted");
-                    String welcome = "welcome from B " + m.id();
-                    f2.expect("ok", msg("chat.send", roomId).put("text", welcome));
-                    p.awaitCount(Duration.ofSeconds(10), chatLine(welcome), 1, "the line from node B right after admission");
+                    admitThenLine(api, circle, f1, f2, p, m);
                 }
             } finally {
                 opened.forEach(RoomClient::close);

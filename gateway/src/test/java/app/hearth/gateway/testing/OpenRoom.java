@@ -67,6 +67,20 @@ public final class OpenRoom {
 
     /** An open circle: two facilitators and seated patients, each signed in. */
     public record Circle(String appointmentId, String roomId, List<Member> facilitators, List<Member> patients) {
+
+        /** The member joins the circle's room on the client's socket. */
+        public JsonObject join(ApiClient api, RoomClient client, Member member) {
+            return client.expect("room.joined", new JsonObject().put("type", "room.join")
+                    .put("joinTicket", joinTicket(api, appointmentId, member.token())));
+        }
+
+        /** The patient joins, answers the gate and is admitted by the host; returns once told "admitted". */
+        public void admit(ApiClient api, RoomClient host, RoomClient client, Member patient) {
+            join(api, client, patient);
+            client.expect("ok", gate(roomId));
+            host.expect("ok", new JsonObject().put("type", "host.admit").put("roomId", roomId).put("personId", patient.id()));
+            client.awaitType("room.admitted");
+        }
     }
 
     public static Circle bookCircle(ApiClient api, String adminToken, int patientCount) {
